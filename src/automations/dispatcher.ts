@@ -1,0 +1,311 @@
+import type { BudgetGuard } from '../budget/guard.js';
+import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
+import { choosePath } from '../capabilities/types.js';
+import type { Clock } from '../clock.js';
+import { BudgetPausedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store.js';
+import { evaluateCondition } from './alerts/condition.js';
+import { decideAlert } from './alerts/mode.js';
+import { nextSlot } from './next-slot.js';
+import { alertNotification, pauseNotification } from './notices.js';
+import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
+
+export type DispatchOutcome = 'succeeded' | 'cost_exceeded' | 'skipped_budget' | 'skipped_condition' | 'failed' | 'error';
+
+/** Step 10 of the dispatch contract. */
+export interface DispatchReport {
+  automationId: number;
+  runId: number | null;
+  outcome: DispatchOutcome;
+  alertSent: boolean;
+  error: string | null;
+}
+
+export interface DispatcherDeps {
+  store: Store;
+  clock: Clock;
+  budget: BudgetGuard;
+  skills: SkillExecutor;
+  models: ModelRouter;
+  logger: Logger;
+  failurePauseThreshold: number;
+  runTimeoutMs: number;
+  /** Called after notifications were queued (to wake the notification service). */
+  onNotification?: () => void;
+}
+
+export interface DispatchOptions {
+  /** Scheduled runs honour `min_interval_seconds`; a person's "run now" does not. */
+  enforceMinInterval?: boolean;
+}
+
+/** The error text of a run that hit RUN_TIMEOUT_SECONDS. */
+export const TIMEOUT_ERROR = 'timeout';
+export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
+
+class RunTimeout extends Error {
+  constructor() {
+    super(TIMEOUT_ERROR);
+  }
+}
+
+/** How a run ended, before it is written. */
+interface Ending {
+  status: Exclude<RunStatus, 'running' | 'skipped_condition'>;
+  outcome: DispatchOutcome;
+  output: JsonObject | null;
+  error: string | null;
+  costUsd: number;
+  ledgerId: number | null;
+  skillRunId: string | null;
+  state?: JsonObject;
+}
+
+/**
+ * Runs one automation end to end, as the dispatch contract in DESIGN.md says, and never throws:
+ * whatever goes wrong is in the report (outcome `error` when it went wrong outside the run).
+ */
+export class Dispatcher {
+  private readonly running = new Set<number>();
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Automations with a dispatch in progress. */
+  runningIds(): number[] {
+    return [...this.running];
+  }
+
+  isRunning(automationId: number): boolean {
+    return this.running.has(automationId);
+  }
+
+  async dispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions = {}): Promise<DispatchReport> {
+    if (this.running.has(automationId)) {
+      return report(automationId, null, 'error', `automation #${automationId} is already running`);
+    }
+    this.running.add(automationId);
+    try {
+      return await this.dispatchOnce(automationId, trigger, options);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.deps.logger.error({ event: 'dispatch_error', automationId, trigger, err: error }, 'dispatch failed outside the run');
+      this.advanceWithoutCounting(automationId);
+      return report(automationId, null, 'error', message);
+    } finally {
+      this.running.delete(automationId);
+    }
+  }
+
+  private async dispatchOnce(automationId: number, trigger: RunTrigger, options: DispatchOptions): Promise<DispatchReport> {
+    const { store, clock, logger } = this.deps;
+    const now = clock.now();
+    const automation = store.automations.get(automationId);
+    if (!automation || automation.status === 'deleted') {
+      return report(automationId, null, 'error', `automation #${automationId} not found`);
+    }
+    const capability = store.capabilities.get(automation.capability);
+    if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
+
+    // min_interval_seconds guards scheduled runs: a run that would come sooner is recorded as skipped.
+    if (options.enforceMinInterval && automation.lastRunAt) {
+      const sinceMs = now.getTime() - automation.lastRunAt.getTime();
+      if (sinceMs < automation.minIntervalSeconds * 1000) {
+        const error = `min_interval: last run ${Math.round(sinceMs / 1000)} s ago, minimum is ${automation.minIntervalSeconds} s`;
+        const run = store.transaction(() => {
+          const skipped = store.runs.insert({ automationId, trigger, status: 'skipped_condition', path: null, startedAt: now, error });
+          store.automations.setNextRun(automationId, nextSlot(automation, now));
+          return skipped;
+        });
+        logger.info({ event: 'automation_skipped_min_interval', automationId, runId: run.id }, error);
+        return report(automationId, run.id, 'skipped_condition', error);
+      }
+    }
+
+    // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work asks it.
+    // (A local skill costs nothing and keeps running while the budget is paused: uptime checks must.)
+    const path = choosePath(capability);
+    if (path === 'claude_native') {
+      try {
+        this.deps.budget.checkPreCall(automation.userId);
+      } catch (error) {
+        if (!(error instanceof BudgetPausedError)) throw error;
+        store.automations.setNextRun(automationId, nextSlot(automation, now));
+        logger.info({ event: 'automation_skipped_budget', automationId, period: error.period }, 'run skipped: LLM budget paused');
+        this.deps.onNotification?.();
+        return report(automationId, null, 'skipped_budget', error.message);
+      }
+    }
+
+    // Step 3: the run row exists before any work.
+    const run = store.runs.insert({ automationId, trigger, status: 'running', path, startedAt: now });
+    logger.info({ event: 'run_started', automationId, runId: run.id, trigger, path }, 'run started');
+
+    const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description });
+    return this.finish(automation.id, run, ending);
+  }
+
+  /** Steps 4 and 5: execute within the time limit, and judge the result. */
+  private async execute(automation: Automation, run: Run, path: ExecutionPath, capability: { name: string; description: string }): Promise<Ending> {
+    const { store, clock } = this.deps;
+    const controller = new AbortController();
+    let timer: ReturnType<Clock['setTimer']> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = clock.setTimer(() => {
+        const timeout = new RunTimeout();
+        controller.abort(timeout);
+        reject(timeout);
+      }, this.deps.runTimeoutMs);
+    });
+    const executor = path === 'skill' ? this.deps.skills : this.deps.models;
+    let result: ExecutionResult;
+    try {
+      result = await Promise.race([
+        executor.execute({
+          automationId: automation.id,
+          runId: run.id,
+          userId: automation.userId,
+          capability,
+          inputs: automation.inputs,
+          priorRunEnd: store.runs.lastSucceededEnd(automation.id),
+          state: automation.state,
+          signal: controller.signal,
+        }),
+        timedOut,
+      ]);
+    } catch (error) {
+      const spent = store.ledger.runSpend(run.id);
+      const base = { output: null, costUsd: spent, ledgerId: null, skillRunId: null };
+      if (error instanceof BudgetPausedError) return { ...base, status: 'skipped_budget', outcome: 'skipped_budget', error: error.message };
+      const message = error instanceof RunTimeout ? TIMEOUT_ERROR : errorText(error);
+      return { ...base, status: 'failed', outcome: 'failed', error: message };
+    } finally {
+      if (timer) clock.clearTimer(timer);
+      timedOut.catch(() => undefined);
+    }
+    const output = isObject(result.output) ? result.output : { output: result.output };
+    const common = { output, costUsd: result.costUsd, ledgerId: result.ledgerId ?? null, skillRunId: result.skillRunId ?? null };
+    if (automation.maxCostPerRunUsd !== null && result.costUsd > automation.maxCostPerRunUsd) {
+      return { ...common, status: 'failed', outcome: 'cost_exceeded', error: 'cost_exceeded' };
+    }
+    return { ...common, status: 'succeeded', outcome: 'succeeded', error: null, ...(result.state ? { state: result.state } : {}) };
+  }
+
+  /**
+   * Steps 6 to 9 in one transaction: judge the alert, finish the run row, advance the schedule,
+   * count, pause at the threshold, queue the notifications. The automation is read afresh inside
+   * the transaction: a person who paused, edited or deleted it mid-run keeps what they did.
+   */
+  private finish(automationId: number, run: Run, ending: Ending): DispatchReport {
+    const { store, clock, logger } = this.deps;
+    const now = clock.now();
+    const queued = store.transaction(() => {
+      const current = store.automations.get(automationId)!;
+      const counted = ending.status !== 'skipped_budget';
+      const failed = ending.status === 'failed' || ending.status === 'interrupted';
+      const failureCount = !counted ? current.failureCount : failed ? current.failureCount + 1 : 0;
+
+      let alert = { send: false, memory: { lastResult: current.alertLastResult, lastFiredAt: current.alertLastFiredAt } };
+      if (ending.status === 'succeeded' && ending.output && current.alertConditions) {
+        try {
+          const holds = evaluateCondition(current.alertConditions, ending.output);
+          alert = decideAlert(current.alertMode, current.alertRepeatAfterSeconds, alert.memory, holds, now);
+        } catch (error) {
+          logger.warn({ event: 'alert_evaluation_failed', automationId, runId: run.id, err: error }, 'alert condition could not be evaluated; no alert');
+        }
+      }
+      const alertNotice = alert.send && ending.output ? alertNotification(current, run.id, ending.output) : null;
+
+      const pauseNow = failed && current.status === 'active' && failureCount >= this.deps.failurePauseThreshold;
+      const status = pauseNow ? 'paused' : current.status;
+      store.runs.finish(run.id, {
+        status: ending.status,
+        finishedAt: now,
+        output: ending.output,
+        alertSent: alertNotice !== null,
+        alertContent: alertNotice?.content ?? null,
+        error: ending.error,
+        costUsd: ending.costUsd,
+        ledgerId: ending.ledgerId,
+        skillRunId: ending.skillRunId,
+      });
+      store.automations.recordRunOutcome(
+        automationId,
+        {
+          lastRunAt: counted ? now : (current.lastRunAt ?? now),
+          nextRunAt: status === 'active' ? nextSlot(current, now) : null,
+          runCount: current.runCount + (counted ? 1 : 0),
+          failureCount,
+          status,
+          pausedReason: pauseNow ? 'failures' : current.pausedReason,
+          state: ending.state ?? current.state,
+          alertLastResult: alert.memory.lastResult,
+          alertLastFiredAt: alert.memory.lastFiredAt,
+        },
+        now,
+      );
+      const notices = [];
+      if (alertNotice) notices.push(store.outbox.enqueue(alertNotice, now));
+      if (pauseNow) notices.push(store.outbox.enqueue(pauseNotification(current, run.id, failureCount, ending.error ?? 'unknown'), now));
+      return { alert: alertNotice !== null, paused: pauseNow, failureCount, notices: notices.length };
+    });
+
+    logger.info(
+      { event: 'run_finished', automationId, runId: run.id, status: ending.status, outcome: ending.outcome, costUsd: ending.costUsd, alertSent: queued.alert, error: ending.error },
+      'run finished',
+    );
+    if (queued.paused) {
+      logger.warn({ event: 'automation_paused', automationId, failures: queued.failureCount, lastError: ending.error }, 'automation paused after repeated failures');
+    }
+    if (queued.notices > 0) this.deps.onNotification?.();
+    return report(automationId, run.id, ending.outcome, ending.error, queued.alert);
+  }
+
+  /**
+   * Start-up recovery: closes every run left `running` by a crash as `interrupted` (counted as a
+   * failure, so a run that keeps killing the bot ends up paused) and moves its automation to its
+   * next slot after now, so the interrupted slot is not run again. Returns the runs closed.
+   */
+  recoverInterrupted(): number[] {
+    const closed: number[] = [];
+    for (const run of this.deps.store.runs.running()) {
+      const spent = this.deps.store.ledger.runSpend(run.id);
+      this.finish(run.automationId, run, {
+        status: 'interrupted',
+        outcome: 'failed',
+        output: null,
+        error: INTERRUPTED_ERROR,
+        costUsd: spent,
+        ledgerId: null,
+        skillRunId: null,
+      });
+      this.deps.logger.warn({ event: 'run_interrupted', automationId: run.automationId, runId: run.id }, 'run closed as interrupted');
+      closed.push(run.id);
+    }
+    return closed;
+  }
+
+  /** After an error outside the run: move on to the next slot so a broken automation does not spin. */
+  private advanceWithoutCounting(automationId: number): void {
+    try {
+      const automation = this.deps.store.automations.get(automationId);
+      if (automation?.status === 'active') this.deps.store.automations.setNextRun(automationId, nextSlot(automation, this.deps.clock.now()));
+    } catch (error) {
+      this.deps.logger.error({ event: 'dispatch_error', automationId, err: error }, 'could not advance the schedule');
+    }
+  }
+}
+
+function report(automationId: number, runId: number | null, outcome: DispatchOutcome, error: string | null, alertSent = false): DispatchReport {
+  return { automationId, runId, outcome, alertSent, error };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An error as a run's error text: its message, never a stack. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

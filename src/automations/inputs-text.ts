@@ -1,0 +1,45 @@
+import { ValidationError } from '../errors.js';
+import type { JsonObject } from './types.js';
+
+/**
+ * Reads the inputs a person typed: a JSON object (`{"url": "https://…"}`), or `key=value` pairs
+ * separated by `;` (`url=https://example.com; expected_status=200`), where numbers and
+ * true/false become numbers and booleans and "quoted" values stay text. Throws ValidationError
+ * (field `inputs`) saying what is wrong and how to write it.
+ */
+export function parseInputsText(text: string): JsonObject {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  if (trimmed.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ValidationError('inputs', `inputs are not valid JSON (${(error as Error).message}); write {"key": "value"} or key=value; key=value`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ValidationError('inputs', 'inputs must be a JSON object like {"key": "value"}');
+    }
+    return value as JsonObject;
+  }
+  const inputs: JsonObject = {};
+  for (const part of trimmed.split(';')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq === -1 ? '' : part.slice(0, eq).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new ValidationError('inputs', `"${part.trim()}" is not a key=value pair; write key=value; key=value (or a JSON object)`);
+    }
+    if (key in inputs) throw new ValidationError('inputs', `input "${key}" is given twice`);
+    inputs[key] = coerce(part.slice(eq + 1).trim());
+  }
+  return inputs;
+}
+
+function coerce(value: string): unknown {
+  if (/^"(.*)"$/s.test(value)) return value.slice(1, -1);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(value) && Number.isFinite(Number(value))) return Number(value);
+  return value;
+}

@@ -1,0 +1,71 @@
+import type { NewNotification } from '../notifications/outbox.js';
+import { conditionFields, readPath, type Condition } from './alerts/condition.js';
+import { formatCondition } from './alerts/text.js';
+import type { Automation, JsonObject } from './types.js';
+
+const MAX_FIELDS = 8;
+const MAX_VALUE_CHARS = 200;
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'null';
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/** The output's key fields: the ones the condition reads first, then other top-level scalars. */
+export function keyFields(condition: Condition | null, output: JsonObject): { name: string; value: string }[] {
+  const fields: { name: string; value: string }[] = [];
+  for (const path of conditionFields(condition)) {
+    const { found, value } = readPath(output, path);
+    fields.push({ name: path, value: found ? show(value) : '(missing)' });
+  }
+  for (const [name, value] of Object.entries(output)) {
+    if (fields.length >= MAX_FIELDS) break;
+    if (fields.some((f) => f.name === name) || (typeof value === 'object' && value !== null)) continue;
+    fields.push({ name, value: show(value) });
+  }
+  return fields.slice(0, MAX_FIELDS);
+}
+
+/** The alert a firing condition sends, to the tasks channel or the owner's DMs. */
+export function alertNotification(automation: Automation, runId: number, output: JsonObject): NewNotification {
+  const condition = formatCondition(automation.alertConditions);
+  const content = `Alert: ${automation.name}: ${condition}`;
+  return {
+    type: 'alert',
+    channel: automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks',
+    content,
+    embed: {
+      title: `Alert: ${automation.name}`,
+      description: `\`${condition}\` is true`,
+      fields: keyFields(automation.alertConditions, output),
+      actions: ['show'],
+      automationId: automation.id,
+      runId,
+    },
+    automationId: automation.id,
+    runId,
+  };
+}
+
+/** The notice sent when failures pause an automation. */
+export function pauseNotification(automation: Automation, runId: number, failures: number, lastError: string): NewNotification {
+  const description = `Paused after ${failures} failed runs in a row. Last error: ${show(lastError)}`;
+  return {
+    type: 'pause',
+    channel: 'tasks',
+    content: `Paused: ${automation.name}. ${description}`,
+    embed: {
+      title: `Paused: ${automation.name}`,
+      description,
+      fields: [
+        { name: 'Failures in a row', value: String(failures) },
+        { name: 'Last error', value: show(lastError) },
+      ],
+      actions: ['resume', 'show'],
+      automationId: automation.id,
+      runId,
+    },
+    automationId: automation.id,
+    runId,
+  };
+}

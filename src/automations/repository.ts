@@ -1,0 +1,438 @@
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { DatabaseError } from '../errors.js';
+import { parseCondition } from './alerts/condition.js';
+import type {
+  Automation,
+  AutomationStatus,
+  ExecutionPath,
+  JsonObject,
+  PausedReason,
+  Run,
+  RunStatus,
+  RunTrigger,
+} from './types.js';
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+/** Parses a JSON column; a value that is not what the schema says is a DatabaseError naming the column. */
+function parseJsonColumn<T>(schema: z.ZodType<T>, text: string, column: string, id: number): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new DatabaseError(`${column} of row ${id} is not valid JSON`, { column, id });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new DatabaseError(`${column} of row ${id} has an unexpected shape: ${parsed.error.issues[0]?.message}`, {
+      column,
+      id,
+    });
+  }
+  return parsed.data;
+}
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+const ms = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
+const bool = (v: number | null): boolean | null => (v === null ? null : v !== 0);
+
+interface AutomationRow {
+  id: number;
+  user_id: string;
+  guild_id: string | null;
+  name: string;
+  description: string;
+  capability: string;
+  inputs: string;
+  trigger_type: Automation['triggerType'];
+  schedule: string | null;
+  timezone: string;
+  catch_up: Automation['catchUp'];
+  alert_conditions: string | null;
+  alert_mode: Automation['alertMode'];
+  alert_repeat_after_seconds: number | null;
+  alert_to: Automation['alertTo'];
+  alert_last_result: number | null;
+  alert_last_fired_at: number | null;
+  max_cost_per_run_usd: number | null;
+  min_interval_seconds: number;
+  status: AutomationStatus;
+  paused_reason: PausedReason | null;
+  last_run_at: number | null;
+  next_run_at: number | null;
+  run_count: number;
+  failure_count: number;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  created_via: string;
+}
+
+function toAutomation(row: AutomationRow): Automation {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    guildId: row.guild_id,
+    name: row.name,
+    description: row.description,
+    capability: row.capability,
+    inputs: parseJsonColumn(jsonObject, row.inputs, 'automation.inputs', row.id),
+    triggerType: row.trigger_type,
+    schedule: row.schedule,
+    timezone: row.timezone,
+    catchUp: row.catch_up,
+    alertConditions:
+      row.alert_conditions === null
+        ? null
+        : parseCondition(parseJsonColumn(z.unknown(), row.alert_conditions, 'automation.alert_conditions', row.id)),
+    alertMode: row.alert_mode,
+    alertRepeatAfterSeconds: row.alert_repeat_after_seconds,
+    alertTo: row.alert_to,
+    alertLastResult: bool(row.alert_last_result),
+    alertLastFiredAt: date(row.alert_last_fired_at),
+    maxCostPerRunUsd: row.max_cost_per_run_usd,
+    minIntervalSeconds: row.min_interval_seconds,
+    status: row.status,
+    pausedReason: row.paused_reason,
+    lastRunAt: date(row.last_run_at),
+    nextRunAt: date(row.next_run_at),
+    runCount: row.run_count,
+    failureCount: row.failure_count,
+    state: parseJsonColumn(jsonObject, row.state, 'automation.state', row.id),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    createdVia: row.created_via,
+  };
+}
+
+/** The fields a person sets; everything else starts at its default. */
+export type AutomationSettings = Pick<
+  Automation,
+  | 'name'
+  | 'description'
+  | 'capability'
+  | 'inputs'
+  | 'triggerType'
+  | 'schedule'
+  | 'timezone'
+  | 'catchUp'
+  | 'alertConditions'
+  | 'alertMode'
+  | 'alertRepeatAfterSeconds'
+  | 'alertTo'
+  | 'maxCostPerRunUsd'
+  | 'minIntervalSeconds'
+>;
+
+export interface NewAutomation extends AutomationSettings {
+  userId: string;
+  guildId: string | null;
+  nextRunAt: Date | null;
+  createdVia: string;
+}
+
+const SETTING_COLUMNS: Record<keyof AutomationSettings, string> = {
+  name: 'name',
+  description: 'description',
+  capability: 'capability',
+  inputs: 'inputs',
+  triggerType: 'trigger_type',
+  schedule: 'schedule',
+  timezone: 'timezone',
+  catchUp: 'catch_up',
+  alertConditions: 'alert_conditions',
+  alertMode: 'alert_mode',
+  alertRepeatAfterSeconds: 'alert_repeat_after_seconds',
+  alertTo: 'alert_to',
+  maxCostPerRunUsd: 'max_cost_per_run_usd',
+  minIntervalSeconds: 'min_interval_seconds',
+};
+
+function settingValue(key: keyof AutomationSettings, value: unknown): unknown {
+  if (key === 'inputs') return JSON.stringify(value);
+  if (key === 'alertConditions') return value === null ? null : JSON.stringify(value);
+  return value;
+}
+
+/** What a finished run changes on its automation, written in the run's finishing transaction. */
+export interface RunOutcomeUpdate {
+  lastRunAt: Date;
+  nextRunAt: Date | null;
+  runCount: number;
+  failureCount: number;
+  status: AutomationStatus;
+  pausedReason: PausedReason | null;
+  state: JsonObject;
+  alertLastResult: boolean | null;
+  alertLastFiredAt: Date | null;
+}
+
+export interface ListFilter {
+  userId?: string;
+  guildId?: string;
+  status?: AutomationStatus;
+  limit: number;
+  offset: number;
+}
+
+/** Every SQL statement about automations. */
+export class AutomationRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts an automation. A name already used by the owner is a SQLite constraint error (checked first by the service). */
+  insert(a: NewAutomation, now: Date): Automation {
+    const columns = Object.keys(SETTING_COLUMNS) as (keyof AutomationSettings)[];
+    const names = [...columns.map((c) => SETTING_COLUMNS[c]), 'user_id', 'guild_id', 'next_run_at', 'created_via', 'created_at', 'updated_at'];
+    const values = [
+      ...columns.map((c) => settingValue(c, a[c])),
+      a.userId,
+      a.guildId,
+      ms(a.nextRunAt),
+      a.createdVia,
+      now.getTime(),
+      now.getTime(),
+    ];
+    const info = this.db
+      .prepare(`INSERT INTO automation (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(...values);
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): Automation | null {
+    const row = this.db.prepare<[number], AutomationRow>('SELECT * FROM automation WHERE id = ?').get(id);
+    return row ? toAutomation(row) : null;
+  }
+
+  /** The owner's automation with this name (case-insensitive), not counting deleted ones. */
+  findByName(userId: string, name: string): Automation | null {
+    const row = this.db
+      .prepare<[string, string], AutomationRow>(
+        "SELECT * FROM automation WHERE user_id = ? AND name = ? COLLATE NOCASE AND status <> 'deleted'",
+      )
+      .get(userId, name);
+    return row ? toAutomation(row) : null;
+  }
+
+  /** Automations matching the filter (deleted ones only when asked by status), oldest first. */
+  list(filter: ListFilter): Automation[] {
+    const { where, params } = this.filterClause(filter);
+    return this.db
+      .prepare<unknown[], AutomationRow>(`SELECT * FROM automation ${where} ORDER BY id LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit, filter.offset)
+      .map(toAutomation);
+  }
+
+  count(filter: Omit<ListFilter, 'limit' | 'offset'>): number {
+    const { where, params } = this.filterClause(filter);
+    return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM automation ${where}`).get(...params)!.n;
+  }
+
+  private filterClause(filter: Omit<ListFilter, 'limit' | 'offset'>): { where: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.userId !== undefined) {
+      clauses.push('user_id = ?');
+      params.push(filter.userId);
+    }
+    if (filter.guildId !== undefined) {
+      clauses.push('guild_id = ?');
+      params.push(filter.guildId);
+    }
+    if (filter.status !== undefined) {
+      clauses.push('status = ?');
+      params.push(filter.status);
+    } else {
+      clauses.push("status <> 'deleted'");
+    }
+    return { where: `WHERE ${clauses.join(' AND ')}`, params };
+  }
+
+  /** Changes settings (and the next slot they imply). */
+  updateSettings(id: number, patch: Partial<AutomationSettings>, nextRunAt: Date | null, now: Date): void {
+    const keys = (Object.keys(patch) as (keyof AutomationSettings)[]).filter((k) => patch[k] !== undefined);
+    const sets = [...keys.map((k) => `${SETTING_COLUMNS[k]} = ?`), 'next_run_at = ?', 'updated_at = ?'];
+    const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
+    this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  /** Sets status, pause reason, next slot; `resetFailures` clears the failure count (resume). */
+  setStatus(
+    id: number,
+    change: { status: AutomationStatus; pausedReason: PausedReason | null; nextRunAt: Date | null; resetFailures?: boolean },
+    now: Date,
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE automation SET status = ?, paused_reason = ?, next_run_at = ?,
+           failure_count = CASE WHEN ? THEN 0 ELSE failure_count END, updated_at = ? WHERE id = ?`,
+      )
+      .run(change.status, change.pausedReason, ms(change.nextRunAt), change.resetFailures ? 1 : 0, now.getTime(), id);
+  }
+
+  /** Moves the next slot without counting a run (budget skips, min-interval skips, catch-up skips). */
+  setNextRun(id: number, nextRunAt: Date | null): void {
+    this.db.prepare('UPDATE automation SET next_run_at = ? WHERE id = ?').run(ms(nextRunAt), id);
+  }
+
+  /** Writes what a finished run changed. */
+  recordRunOutcome(id: number, u: RunOutcomeUpdate, now: Date): void {
+    this.db
+      .prepare(
+        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, status = ?,
+           paused_reason = ?, state = ?, alert_last_result = ?, alert_last_fired_at = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        u.lastRunAt.getTime(),
+        ms(u.nextRunAt),
+        u.runCount,
+        u.failureCount,
+        u.status,
+        u.pausedReason,
+        JSON.stringify(u.state),
+        u.alertLastResult === null ? null : u.alertLastResult ? 1 : 0,
+        ms(u.alertLastFiredAt),
+        now.getTime(),
+        id,
+      );
+  }
+
+  /** Active automations due at or before `now`, earliest slot first, leaving out `exclude`. */
+  due(now: Date, limit: number, exclude: readonly number[]): { id: number; nextRunAt: Date }[] {
+    return this.db
+      .prepare<[number, string, number], { id: number; next_run_at: number }>(
+        `SELECT id, next_run_at FROM automation
+          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+            AND id NOT IN (SELECT value FROM json_each(?))
+          ORDER BY next_run_at, id LIMIT ?`,
+      )
+      .all(now.getTime(), JSON.stringify(exclude), limit)
+      .map((r) => ({ id: r.id, nextRunAt: new Date(r.next_run_at) }));
+  }
+
+  /** The earliest next slot among active automations, leaving out `exclude`; null when none is scheduled. */
+  earliestNextRun(exclude: readonly number[]): Date | null {
+    const row = this.db
+      .prepare<[string], { next_run_at: number }>(
+        `SELECT next_run_at FROM automation
+          WHERE status = 'active' AND next_run_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?))
+          ORDER BY next_run_at LIMIT 1`,
+      )
+      .get(JSON.stringify(exclude));
+    return row ? new Date(row.next_run_at) : null;
+  }
+}
+
+interface RunRow {
+  id: number;
+  automation_id: number;
+  trigger: RunTrigger;
+  status: RunStatus;
+  path: ExecutionPath | null;
+  started_at: number;
+  finished_at: number | null;
+  skill_run_id: string | null;
+  ledger_id: number | null;
+  output: string | null;
+  alert_sent: number;
+  alert_content: string | null;
+  error: string | null;
+  cost_usd: number;
+}
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    automationId: row.automation_id,
+    trigger: row.trigger,
+    status: row.status,
+    path: row.path,
+    startedAt: new Date(row.started_at),
+    finishedAt: date(row.finished_at),
+    skillRunId: row.skill_run_id,
+    ledgerId: row.ledger_id,
+    output: row.output === null ? null : parseJsonColumn(jsonObject, row.output, 'automation_run.output', row.id),
+    alertSent: row.alert_sent !== 0,
+    alertContent: row.alert_content,
+    error: row.error,
+    costUsd: row.cost_usd,
+  };
+}
+
+export interface RunFinish {
+  status: Exclude<RunStatus, 'running'>;
+  finishedAt: Date;
+  output: JsonObject | null;
+  alertSent: boolean;
+  alertContent: string | null;
+  error: string | null;
+  costUsd: number;
+  ledgerId: number | null;
+  skillRunId: string | null;
+}
+
+/** Every SQL statement about runs. */
+export class RunRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts a run row; `status` is `running` for real work or a final status for a skip recorded as a run. */
+  insert(r: { automationId: number; trigger: RunTrigger; status: RunStatus; path: ExecutionPath | null; startedAt: Date; error?: string }): Run {
+    const finishedAt = r.status === 'running' ? null : r.startedAt.getTime();
+    const info = this.db
+      .prepare(
+        'INSERT INTO automation_run (automation_id, trigger, status, path, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(r.automationId, r.trigger, r.status, r.path, r.startedAt.getTime(), finishedAt, r.error ?? null);
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** Finishes a running run. Returns false (writing nothing) when it was not running any more. */
+  finish(id: number, f: RunFinish): boolean {
+    const info = this.db
+      .prepare(
+        `UPDATE automation_run SET status = ?, finished_at = ?, output = ?, alert_sent = ?, alert_content = ?, error = ?,
+           cost_usd = ?, ledger_id = ?, skill_run_id = ? WHERE id = ? AND status = 'running'`,
+      )
+      .run(
+        f.status,
+        f.finishedAt.getTime(),
+        f.output === null ? null : JSON.stringify(f.output),
+        f.alertSent ? 1 : 0,
+        f.alertContent,
+        f.error,
+        f.costUsd,
+        f.ledgerId,
+        f.skillRunId,
+        id,
+      );
+    return info.changes === 1;
+  }
+
+  get(id: number): Run | null {
+    const row = this.db.prepare<[number], RunRow>('SELECT * FROM automation_run WHERE id = ?').get(id);
+    return row ? toRun(row) : null;
+  }
+
+  /** The automation's most recent runs, newest first. */
+  recent(automationId: number, limit: number): Run[] {
+    return this.db
+      .prepare<[number, number], RunRow>('SELECT * FROM automation_run WHERE automation_id = ? ORDER BY id DESC LIMIT ?')
+      .all(automationId, limit)
+      .map(toRun);
+  }
+
+  /** finished_at of the automation's last succeeded run (the `prior_run_end` of the next one). */
+  lastSucceededEnd(automationId: number): Date | null {
+    const row = this.db
+      .prepare<[number], { finished_at: number }>(
+        "SELECT finished_at FROM automation_run WHERE automation_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
+      )
+      .get(automationId);
+    return row ? new Date(row.finished_at) : null;
+  }
+
+  /** Runs still marked running (after a crash: the ones to close as interrupted). */
+  running(): Run[] {
+    return this.db.prepare<[], RunRow>("SELECT * FROM automation_run WHERE status = 'running' ORDER BY id").all().map(toRun);
+  }
+}

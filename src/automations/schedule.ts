@@ -1,0 +1,319 @@
+/**
+ * Cron schedules in a time zone: validation with messages a person can act on, next runs, the
+ * shortest gap between runs, and a description in words.
+ *
+ * Every call builds a transient croner `Cron` without a callback (so it never arms a timer) and
+ * drops it: a live `Cron` holds ~90 KB, so the scheduler keeps next-run instants, not Cron objects.
+ */
+import { Cron } from 'croner';
+import cronstrue from 'cronstrue';
+import { ScheduleError } from '../errors.js';
+
+const NICKNAMES: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  /** Names standing for min, min + 1, … (JAN = 1, SUN = 0). */
+  readonly names?: readonly string[];
+  /** Quartz extensions (L, W, #) that croner accepts here and checks itself. */
+  readonly extensions?: RegExp;
+}
+
+const SECOND: FieldSpec = { name: 'second', min: 0, max: 59 };
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, extensions: /[LW]/i },
+  { name: 'month', min: 1, max: 12, names: MONTH_NAMES },
+  { name: 'weekday', min: 0, max: 7, names: DAY_NAMES, extensions: /[L#]/i },
+];
+
+/** croner's field names in its RangeError, and the offset croner subtracted from the value. */
+const CRONER_FIELDS: Readonly<Record<string, { spec: FieldSpec; offset: number }>> = {
+  second: { spec: SECOND, offset: 0 },
+  minute: { spec: FIELDS[0]!, offset: 0 },
+  hour: { spec: FIELDS[1]!, offset: 0 },
+  day: { spec: FIELDS[2]!, offset: 1 },
+  nearestWeekdays: { spec: FIELDS[2]!, offset: 1 },
+  month: { spec: FIELDS[3]!, offset: 1 },
+  dayOfWeek: { spec: FIELDS[4]!, offset: 0 },
+};
+
+/** Samples at most this many slots in `shortestGapSeconds` (~50 µs each). */
+const GAP_SAMPLE_CAP = 4000;
+const YEAR_MS = 366 * 24 * 3600 * 1000;
+
+interface Compiled {
+  /** Trimmed, single-spaced, nickname lower-cased. */
+  readonly normalised: string;
+  /** The 5- or 6-field form (nicknames expanded). */
+  readonly fields: readonly string[];
+  readonly timezone: string;
+  readonly cron: Cron;
+  /** No gap can be shorter than this, even across a DST change (see `smallestStep`). */
+  readonly smallestStep: number;
+}
+
+/**
+ * Throws ScheduleError (field `timezone`) unless `tz` is a valid IANA zone name such as
+ * `Europe/Berlin` or `UTC`; returns the canonical spelling Intl gives (`utc` → `UTC`,
+ * `US/Eastern` → `America/New_York`).
+ */
+export function validateTimezone(tz: string): string {
+  const trimmed = tz.trim();
+  try {
+    if (trimmed !== '') return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+  } catch {
+    // RangeError: Invalid time zone specified
+  }
+  throw new ScheduleError(
+    `"${tz}" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York`,
+    { timezone: tz },
+    'timezone',
+  );
+}
+
+/**
+ * Validates a cron expression (5 fields, 6 with seconds first, or @yearly/@annually/@monthly/
+ * @weekly/@daily/@midnight/@hourly) in a time zone. Throws ScheduleError quoting the expression,
+ * e.g. "`0 25 * * *`: hour 25 is out of range 0–23" or "`0 9 31 2 *`: never fires (no date
+ * matches)". Returns the normalised expression (trimmed, single spaces, nickname lower-cased).
+ */
+export function validateCron(expression: string, timezone: string): string {
+  const compiled = compile(expression, timezone);
+  if (compiled.cron.nextRun(new Date()) === null) {
+    throw new ScheduleError(`\`${compiled.normalised}\`: never fires (no date matches)`, { expression });
+  }
+  return compiled.normalised;
+}
+
+/**
+ * The first slot strictly after `after` (an instant exactly on a slot gives the following slot),
+ * or null when the expression never fires again. Throws ScheduleError for a bad expression or zone.
+ */
+export function nextRunAfter(expression: string, timezone: string, after: Date): Date | null {
+  return compile(expression, timezone).cron.nextRun(checkDate(after));
+}
+
+/** The next `count` slots strictly after `after` (fewer when it stops firing). */
+export function nextRuns(expression: string, timezone: string, after: Date, count: number): Date[] {
+  const { cron } = compile(expression, timezone);
+  const n = Math.floor(count);
+  return n > 0 ? cron.nextRuns(n, checkDate(after)) : [];
+}
+
+/**
+ * The shortest gap, in seconds, between consecutive slots from `from` on, sampled over the real
+ * slots of the coming year in the zone (DST can shorten or lengthen gaps), plus the first slot
+ * after that year so a yearly schedule has a gap. The sample is capped at a few thousand slots and
+ * stops early at the pattern's smallest possible step. Null if it fires at most once.
+ */
+export function shortestGapSeconds(expression: string, timezone: string, from: Date): number | null {
+  const { cron, smallestStep } = compile(expression, timezone);
+  const horizon = checkDate(from).getTime() + YEAR_MS;
+  let previous = cron.nextRun(from);
+  let shortest: number | null = null;
+  for (let i = 0; previous !== null && i < GAP_SAMPLE_CAP; i++) {
+    const next = cron.nextRun(previous);
+    if (next === null) break;
+    const gap = (next.getTime() - previous.getTime()) / 1000;
+    if (shortest === null || gap < shortest) shortest = gap;
+    if (shortest <= smallestStep || next.getTime() > horizon) break;
+    previous = next;
+  }
+  return shortest;
+}
+
+/**
+ * The schedule in words with the zone: "every day at 09:00, Europe/Berlin", "every 5 minutes,
+ * UTC", "at 08:30 on Monday through Friday, America/New_York". Nicknames are described through
+ * their 5-field form. Throws ScheduleError for a bad expression or zone.
+ */
+export function describeCron(expression: string, timezone: string): string {
+  const { fields, timezone: zone } = compile(expression, timezone);
+  const pattern = fields.join(' ');
+  let text: string;
+  try {
+    text = cronstrue.toString(pattern, { use24HourTimeFormat: true, verbose: false, throwExceptionOnParseError: true });
+  } catch {
+    return `cron ${pattern}, ${zone}`;
+  }
+  // "At 08:30, Monday through Friday" / "At 00:00, only on Sunday" → "At 08:30 on …"
+  text = text.replace(/, (?:only )?(?:on )?(?=(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)/, ' on ');
+  if (!/^(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text)) {
+    text = text.charAt(0).toLowerCase() + text.slice(1);
+  }
+  const everyDay = fields.slice(-3).every((f) => f === '*' || f === '?');
+  if (everyDay && /^at \d/.test(text)) text = `every day ${text}`;
+  return `${text}, ${zone}`;
+}
+
+function checkDate(date: Date): Date {
+  if (Number.isNaN(date.getTime())) throw new TypeError('schedule: expected a valid Date');
+  return date;
+}
+
+/** Parses and checks the expression and zone, and builds a transient Cron that arms no timer. */
+function compile(expression: string, timezone: string): Compiled {
+  const normalised = expression.trim().replace(/\s+/g, ' ');
+  const zone = validateTimezone(timezone);
+  if (normalised === '') {
+    throw new ScheduleError(
+      'the schedule is empty: expected 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. `0 9 * * *`',
+      { expression },
+    );
+  }
+  let fields: string[];
+  let shown = normalised;
+  if (normalised.startsWith('@')) {
+    shown = normalised.toLowerCase();
+    const expanded = NICKNAMES[shown];
+    if (expanded === undefined) {
+      throw new ScheduleError(
+        shown === '@reboot'
+          ? '`@reboot` is not supported'
+          : `\`${normalised}\` is not supported: use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly`,
+        { expression },
+      );
+    }
+    fields = expanded.split(' ');
+  } else {
+    fields = normalised.split(' ');
+    if (fields.length !== 5 && fields.length !== 6) {
+      throw new ScheduleError(
+        `\`${normalised}\`: expected 5 fields (minute hour day month weekday) or 6 with seconds first, found ${fields.length}`,
+        { expression },
+      );
+    }
+  }
+  const specs = fields.length === 6 ? [SECOND, ...FIELDS] : FIELDS;
+  const values = fields.map((field, i) => checkField(normalised, specs[i]!, field));
+
+  let cron: Cron;
+  try {
+    cron = new Cron(fields.join(' '), {
+      timezone: zone,
+      paused: true,
+      mode: '5-or-6-parts',
+      // Day of month and weekday combine with OR when both are restricted, as in Vixie cron
+      // (`0 9 13 * 5` runs on the 13th and on Fridays). That is croner 11's default
+      // (`domAndDow: false`; `legacyMode` is its deprecated alias); said here so it stays so.
+      // Unlike Vixie, croner counts only a literal `*` as unrestricted: `*/2` with a weekday is OR.
+      domAndDow: false,
+      // Vixie's DST rule: a job whose second, minute and hour have no `*` or step (`30 2 * * *`,
+      // `0 2,3 * * *`) runs once when its time repeats (autumn) and at the end of the gap when its
+      // time is skipped (spring); other jobs run on real wall-clock slots only.
+      fixedTimeRule: 'no-wildcard',
+    });
+  } catch (error) {
+    throw translateCronerError(normalised, error);
+  }
+  return { normalised: shown, fields, timezone: zone, cron, smallestStep: smallestStep(fields, values) };
+}
+
+/**
+ * Checks one field: a list of `*`, `?`, a number or name, or a range, each optionally with a
+ * `/step`. Returns the values it allows, or null for Quartz extensions left for croner to check.
+ */
+function checkField(expression: string, spec: FieldSpec, field: string): Set<number> | null {
+  const fail = (detail: string): never => {
+    throw new ScheduleError(`\`${expression}\`: ${detail}`, { expression, part: spec.name });
+  };
+  const values = new Set<number>();
+  for (const item of field.split(',')) {
+    if (spec.extensions?.test(item)) return null;
+    const [base = '', step, extra] = item.split('/');
+    const invalid = () =>
+      fail(
+        `${spec.name} \`${item}\` is not valid: use * or a number ${spec.min}–${spec.max}, a range (1-5), a list (1,15) or a step (*/5)`,
+      );
+    if (extra !== undefined || base === '') invalid();
+    let stepBy = 1;
+    if (step !== undefined) {
+      if (!/^\d+$/.test(step)) invalid();
+      stepBy = Number(step);
+      const most = spec.max - spec.min + (spec.name === 'weekday' ? 0 : 1);
+      if (stepBy < 1 || stepBy > most) fail(`${spec.name} step ${stepBy} is out of range 1–${most}`);
+    }
+    let low = spec.min;
+    let high = spec.name === 'weekday' ? 6 : spec.max;
+    if (base !== '*' && base !== '?') {
+      const bounds = base.split('-');
+      if (bounds.length > 2) invalid();
+      const numbers = bounds.map((text) => {
+        const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+        if (named >= 0) return named + (spec.name === 'month' ? 1 : 0);
+        if (!/^\d+$/.test(text)) invalid();
+        const n = Number(text);
+        if (n < spec.min || n > spec.max) fail(`${spec.name} ${n} is out of range ${spec.min}–${spec.max}`);
+        return n;
+      });
+      low = numbers[0]!;
+      high = numbers[1] ?? (step === undefined ? low : spec.max);
+      if (bounds.length === 1 && step !== undefined) {
+        fail(`${spec.name} \`${item}\`: a step needs * or a range before it, e.g. */${step} or ${low}-${spec.max}/${step}`);
+      }
+      if (low > high) fail(`${spec.name} range ${base} runs backwards: put the smaller value first`);
+    }
+    for (let v = low; v <= high; v += stepBy) values.add(spec.name === 'weekday' && v === 7 ? 0 : v);
+  }
+  return values;
+}
+
+/** croner's messages for what `checkField` lets through (L, W, # and the like), made readable. */
+function translateCronerError(expression: string, error: unknown): ScheduleError {
+  const message = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
+  const range = /^Invalid value for (\w+): (-?\d+)$/.exec(message);
+  const known = range ? CRONER_FIELDS[range[1]!] : undefined;
+  if (range && known) {
+    const { spec, offset } = known;
+    const value = Number(range[2]) + offset;
+    return new ScheduleError(`\`${expression}\`: ${spec.name} ${value} is out of range ${spec.min}–${spec.max}`, {
+      expression,
+      part: spec.name,
+    });
+  }
+  return new ScheduleError(`\`${expression}\`: ${message}`, { expression });
+}
+
+/**
+ * A lower bound for the gap between slots that holds across DST changes, used to stop sampling.
+ * An interval job (a `*`, `?` or step in its second, minute or hour) runs on real wall-clock slots,
+ * and a whole-hour clock change only swaps which two slots are neighbours: the gap is still a
+ * difference of two wall times with allowed seconds and minutes, so the smallest cyclic step of
+ * the seconds (else the minutes, else an hour) is a true bound. A fixed-time job's skipped slots
+ * run when the clock jumps, which can be closer than its grid (`0 1,3 * * *` is an hour apart on
+ * the spring-forward day in Berlin), so only the resolution (1 s or 60 s) is safe for it.
+ * Caveat: Australia/Lord_Howe's half-hour change can beat the grid bound of an interval job.
+ */
+function smallestStep(fields: readonly string[], values: readonly (Set<number> | null)[]): number {
+  const withSeconds = fields.length === 6;
+  const timeFields = withSeconds ? fields.slice(0, 3) : fields.slice(0, 2);
+  if (!timeFields.some((f) => /[*?/]/.test(f))) return withSeconds ? 1 : 60;
+  const seconds = withSeconds ? values[0] : undefined;
+  if (seconds && seconds.size > 1) return cyclicGap(seconds, 60);
+  const minutes = values[withSeconds ? 1 : 0];
+  if (minutes && minutes.size > 1) return cyclicGap(minutes, 60) * 60;
+  return 3600;
+}
+
+/** The smallest distance between values on a circle of `size` (59 → 0 counts as 1). */
+function cyclicGap(values: Set<number>, size: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  let gap = sorted[0]! + size - sorted[sorted.length - 1]!;
+  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i]! - sorted[i - 1]!);
+  return gap;
+}

@@ -1,0 +1,112 @@
+import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store.js';
+import type { Dispatcher, DispatchReport } from './dispatcher.js';
+import { nextSlot } from './next-slot.js';
+
+export interface SchedulerDeps {
+  store: Store;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  logger: Logger;
+  maxConcurrentRuns: number;
+  /** Told about each finished scheduled dispatch (benchmarks, tests). */
+  onDispatched?: (report: DispatchReport) => void;
+}
+
+/**
+ * Arms one timer for the earliest `next_run_at` among active automations (no polling), dispatches
+ * what is due oldest first with at most `maxConcurrentRuns` at a time, and never runs one
+ * automation twice at once. Slots missed while the bot was down collapse into one `catch_up` run
+ * (or none, with catch-up policy `skip`); the dispatcher then moves on to the next slot after now.
+ */
+export class Scheduler {
+  private timer: TimerHandle | null = null;
+  private readonly inFlight = new Map<number, Promise<unknown>>();
+  private startedAt: Date | null = null;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Starts scheduling: what is due now starts at once, then the timer takes over. */
+  start(): void {
+    this.startedAt = this.deps.clock.now();
+    this.deps.logger.info({ event: 'scheduler_started' }, 'scheduler started');
+    this.wake();
+  }
+
+  /** Stops starting runs; resolves when the runs in progress have finished. */
+  async stop(): Promise<void> {
+    this.startedAt = null;
+    this.clearTimer();
+    await this.idle();
+  }
+
+  /** Resolves when no scheduled run is in progress. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+  }
+
+  /** When the timer is armed for (null: nothing scheduled or all run slots busy). */
+  armedFor: Date | null = null;
+
+  /**
+   * Starts what is due and re-arms the timer. The service calls it after a create, edit, pause,
+   * resume or delete; the timer and finishing runs call it too.
+   */
+  wake(): void {
+    if (!this.startedAt) return;
+    const { store, clock, maxConcurrentRuns } = this.deps;
+    const free = maxConcurrentRuns - this.inFlight.size;
+    if (free > 0) {
+      const now = clock.now();
+      for (const due of store.automations.due(now, free, this.busyIds())) this.startRun(due.id, due.nextRunAt, now);
+    }
+    this.arm();
+  }
+
+  private busyIds(): number[] {
+    return [...new Set([...this.inFlight.keys(), ...this.deps.dispatcher.runningIds()])];
+  }
+
+  private startRun(automationId: number, slot: Date, now: Date): void {
+    const { store, dispatcher, logger } = this.deps;
+    const automation = store.automations.get(automationId);
+    if (!automation) return;
+    const following = nextSlot(automation, slot);
+    const missed = slot < this.startedAt! || (following !== null && following <= now);
+    if (missed && automation.catchUp === 'skip') {
+      store.automations.setNextRun(automationId, nextSlot(automation, now));
+      logger.info({ event: 'automation_catch_up_skipped', automationId, missedSlot: slot }, 'missed slot skipped (catch-up policy skip)');
+      return;
+    }
+    const trigger = missed ? 'catch_up' : 'schedule';
+    logger.debug({ event: 'automation_due', automationId, slot, trigger, lateMs: now.getTime() - slot.getTime() }, 'automation due');
+    const done = dispatcher
+      .dispatch(automationId, trigger, { enforceMinInterval: true })
+      .then((report) => this.deps.onDispatched?.(report))
+      .finally(() => {
+        this.inFlight.delete(automationId);
+        this.wake();
+      });
+    this.inFlight.set(automationId, done);
+  }
+
+  private arm(): void {
+    this.clearTimer();
+    if (!this.startedAt || this.inFlight.size >= this.deps.maxConcurrentRuns) return;
+    const next = this.deps.store.automations.earliestNextRun(this.busyIds());
+    if (!next) return;
+    const delay = Math.min(Math.max(0, next.getTime() - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
+    this.armedFor = next;
+    this.timer = this.deps.clock.setTimer(() => {
+      this.timer = null;
+      this.wake();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) this.deps.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.armedFor = null;
+  }
+}

@@ -1,0 +1,342 @@
+import { z } from 'zod';
+import type { BudgetGuard } from '../budget/guard.js';
+import { periodBounds } from '../budget/periods.js';
+import { SKILL_STATES, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
+import type { CapabilityRegistry } from '../capabilities/registry.js';
+import type { Clock } from '../clock.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store.js';
+import { evaluateCondition, type Condition } from './alerts/condition.js';
+import { formatCondition, parseAlertText } from './alerts/text.js';
+import type { Dispatcher, DispatchReport } from './dispatcher.js';
+import { parseInputsText } from './inputs-text.js';
+import type { AutomationSettings } from './repository.js';
+import { describeCron, nextRunAfter, nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
+import type { Automation, AutomationStatus, Run } from './types.js';
+
+/** Who is asking. Managers (and bot owners) see and change every automation; others only their own. */
+export interface Actor {
+  userId: string;
+  guildId: string | null;
+  manager: boolean;
+}
+
+/** Automations are named by id or by their owner's name for them. */
+export type AutomationRef = number | string;
+
+export const MANUAL_SCHEDULE = 'manual';
+const NAME_MAX = 64;
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name must not be empty')
+  .max(NAME_MAX, `name must be at most ${NAME_MAX} characters`)
+  .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'name must not contain control characters')
+  .refine((n) => !/^\d+$/.test(n), 'name must not be only digits (numbers refer to automation ids)');
+
+const settingsSchema = z.object({
+  name: nameSchema,
+  description: z.string().trim().max(1000, 'description must be at most 1000 characters').default(''),
+  capability: z.string().trim().min(1, 'capability must not be empty'),
+  inputs: z.union([z.string(), z.record(z.string(), z.unknown())]).default({}),
+  schedule: z.string().trim().min(1, `schedule must not be empty: give a cron expression, a nickname such as @daily, or "${MANUAL_SCHEDULE}"`),
+  timezone: z.string().trim().min(1).optional(),
+  alert: z.string().max(2000, 'alert must be at most 2000 characters').default(''),
+  alertMode: z.enum(['change', 'every'], 'alert mode must be "change" or "every"').default('change'),
+  repeatAfterSeconds: z.number().int().min(60, 'repeat_after must be at least 60 seconds').nullable().default(null),
+  maxCostUsd: z.number().finite().min(0, 'max_cost must be 0 or more (USD per run)').nullable().default(null),
+  minIntervalSeconds: z.number().int().min(1).nullable().default(null),
+  alertTo: z.enum(['tasks', 'dm'], 'alert_to must be "tasks" or "dm"').default('tasks'),
+  catchUp: z.enum(['once', 'skip'], 'catch_up must be "once" or "skip"').default('once'),
+});
+
+/** What a person gives to create an automation (text fields as typed). */
+export type CreateInput = z.input<typeof settingsSchema> & { createdVia?: string };
+/** What a person may change; absent fields keep their value. */
+export type EditInput = Partial<z.input<typeof settingsSchema>>;
+
+export interface ServiceConfig {
+  defaultTimezone: string;
+  minIntervalSeconds: number;
+}
+
+export interface AutomationServiceDeps {
+  store: Store;
+  registry: CapabilityRegistry;
+  dispatcher: Dispatcher;
+  budget: BudgetGuard;
+  clock: Clock;
+  logger: Logger;
+  config: ServiceConfig;
+  /** Called after anything that moves a schedule (the scheduler re-arms). */
+  onScheduleChange?: () => void;
+}
+
+export interface AutomationDetails {
+  automation: Automation;
+  scheduleText: string;
+  alertText: string;
+  nextRuns: Date[];
+  recentRuns: Run[];
+  spend: { todayUsd: number; monthUsd: number };
+}
+
+/** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
+export class AutomationService {
+  constructor(private readonly deps: AutomationServiceDeps) {}
+
+  /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
+  create(actor: Actor, input: CreateInput): Automation {
+    const { store, clock, logger } = this.deps;
+    const settings = this.validate(parseSettings(input));
+    if (store.automations.findByName(actor.userId, settings.name)) {
+      throw new ConflictError(`you already have an automation named "${settings.name}": pick another name or edit that one`, { name: settings.name });
+    }
+    const now = clock.now();
+    const automation = store.automations.insert(
+      { ...settings, userId: actor.userId, guildId: actor.guildId, nextRunAt: this.firstSlot(settings, now), createdVia: input.createdVia ?? 'service' },
+      now,
+    );
+    logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
+    this.deps.onScheduleChange?.();
+    return automation;
+  }
+
+  /** Changes any settings. The next slot is recomputed when the schedule or time zone changed. Same refusals as create. */
+  edit(actor: Actor, ref: AutomationRef, patch: EditInput): Automation {
+    const { store, clock, logger } = this.deps;
+    const current = this.find(actor, ref);
+    const merged = parseSettings({ ...currentAsInput(current), ...definedOnly(patch) });
+    const settings = this.validate(merged);
+    const clash = store.automations.findByName(current.userId, settings.name);
+    if (clash && clash.id !== current.id) {
+      throw new ConflictError(`there is already an automation named "${settings.name}": pick another name`, { name: settings.name });
+    }
+    const now = clock.now();
+    const scheduleMoved = settings.schedule !== current.schedule || settings.timezone !== current.timezone || settings.triggerType !== current.triggerType;
+    const nextRunAt = current.status !== 'active' ? current.nextRunAt : scheduleMoved ? this.firstSlot(settings, now) : current.nextRunAt;
+    store.automations.updateSettings(current.id, settings, nextRunAt, now);
+    logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
+    this.deps.onScheduleChange?.();
+    return store.automations.get(current.id)!;
+  }
+
+  /** Pauses an active automation (a person's pause: runs finishing later leave it paused). */
+  pause(actor: Actor, ref: AutomationRef): Automation {
+    const current = this.find(actor, ref);
+    if (current.status === 'paused') throw new ConflictError(`"${current.name}" is already paused`);
+    this.deps.store.automations.setStatus(current.id, { status: 'paused', pausedReason: 'user', nextRunAt: null }, this.deps.clock.now());
+    this.deps.logger.info({ event: 'automation_paused_by_user', automationId: current.id, userId: actor.userId }, 'automation paused');
+    this.deps.onScheduleChange?.();
+    return this.deps.store.automations.get(current.id)!;
+  }
+
+  /** Resumes a paused automation: the next slot is computed from now and the failure count cleared. */
+  resume(actor: Actor, ref: AutomationRef): Automation {
+    const current = this.find(actor, ref);
+    if (current.status === 'active') throw new ConflictError(`"${current.name}" is not paused`);
+    const now = this.deps.clock.now();
+    this.deps.store.automations.setStatus(current.id, { status: 'active', pausedReason: null, nextRunAt: this.firstSlot(current, now), resetFailures: true }, now);
+    this.deps.logger.info({ event: 'automation_resumed', automationId: current.id, userId: actor.userId }, 'automation resumed');
+    this.deps.onScheduleChange?.();
+    return this.deps.store.automations.get(current.id)!;
+  }
+
+  /** Deletes an automation (its runs and spend stay on record); its name becomes free again. */
+  delete(actor: Actor, ref: AutomationRef): Automation {
+    const current = this.find(actor, ref);
+    this.deps.store.automations.setStatus(current.id, { status: 'deleted', pausedReason: null, nextRunAt: null }, this.deps.clock.now());
+    this.deps.logger.info({ event: 'automation_deleted', automationId: current.id, userId: actor.userId }, 'automation deleted');
+    this.deps.onScheduleChange?.();
+    return this.deps.store.automations.get(current.id)!;
+  }
+
+  /** Runs the automation now through the dispatcher (the budget still applies; min interval does not). Throws ConflictError when it is running. */
+  async runNow(actor: Actor, ref: AutomationRef): Promise<DispatchReport> {
+    const current = this.find(actor, ref);
+    if (this.deps.dispatcher.isRunning(current.id)) throw new ConflictError(`"${current.name}" is running right now: wait for it to finish`);
+    const report = await this.deps.dispatcher.dispatch(current.id, 'manual');
+    this.deps.onScheduleChange?.();
+    return report;
+  }
+
+  /** The caller's automations, or with `all` (managers only) everyone's in the guild; filtered by status, paged. */
+  list(actor: Actor, options: { all?: boolean; status?: AutomationStatus; limit?: number; offset?: number } = {}): { automations: Automation[]; total: number } {
+    const everyone = options.all === true && actor.manager;
+    const filter = {
+      ...(everyone ? (actor.guildId !== null ? { guildId: actor.guildId } : {}) : { userId: actor.userId }),
+      ...(options.status ? { status: options.status } : {}),
+    };
+    const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
+    return {
+      automations: this.deps.store.automations.list({ ...filter, limit, offset: Math.max(options.offset ?? 0, 0) }),
+      total: this.deps.store.automations.count(filter),
+    };
+  }
+
+  /** One automation with its schedule in words, next slots, recent runs and spend today and this month. */
+  inspect(actor: Actor, ref: AutomationRef, options: { runs?: number; slots?: number } = {}): AutomationDetails {
+    const automation = this.find(actor, ref);
+    const now = this.deps.clock.now();
+    const day = periodBounds('daily', now);
+    const month = periodBounds('monthly', now);
+    return {
+      automation,
+      scheduleText: scheduleText(automation),
+      alertText: formatCondition(automation.alertConditions),
+      nextRuns:
+        automation.status === 'active' && automation.schedule ? safeNextRuns(automation.schedule, automation.timezone, now, options.slots ?? 3) : [],
+      recentRuns: this.deps.store.runs.recent(automation.id, options.runs ?? 5),
+      spend: {
+        todayUsd: this.deps.store.ledger.automationSpendBetween(automation.id, day.start, day.end),
+        monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
+      },
+    };
+  }
+
+  /** Tries alert text against the automation's last `limit` succeeded outputs: on which runs it would have fired. */
+  testAlert(actor: Actor, ref: AutomationRef, alert: string, limit = 20): { condition: Condition | null; tried: number; matched: Run[] } {
+    const automation = this.find(actor, ref);
+    const condition = parseAlertText(alert);
+    const runs = this.deps.store.runs.recent(automation.id, limit * 5).filter((r) => r.status === 'succeeded' && r.output).slice(0, limit);
+    const matched = runs.filter((r) => {
+      try {
+        return evaluateCondition(condition, r.output!);
+      } catch {
+        return false;
+      }
+    });
+    return { condition, tried: runs.length, matched };
+  }
+
+  /** The capabilities that can be automated. */
+  capabilities(): CapabilityRecord[] {
+    return this.deps.store.capabilities.list();
+  }
+
+  /** Changes a capability's skill state (promote/demote), recording who and when. Managers only. */
+  setSkillState(actor: Actor, capability: string, state: SkillState): CapabilityRecord {
+    if (!actor.manager) throw new NotFoundError('capability', capability);
+    if (!SKILL_STATES.includes(state)) throw new ValidationError('state', `state must be one of ${SKILL_STATES.join(', ')}`);
+    const { store, clock, logger } = this.deps;
+    const record = store.capabilities.get(capability);
+    if (!record) throw new NotFoundError('capability', capability);
+    if (!record.skill) throw new ValidationError('capability', `${capability} has no local skill: it always runs through the model`);
+    store.capabilities.setSkillState(capability, state, actor.userId, clock.now());
+    logger.info({ event: 'skill_state_changed', capability, from: record.skill.state, to: state, by: actor.userId }, 'skill state changed');
+    return store.capabilities.get(capability)!;
+  }
+
+  /** The automation the actor may see, by id or name; NotFoundError otherwise (no hint that someone else's exists). */
+  find(actor: Actor, ref: AutomationRef): Automation {
+    const { automations } = this.deps.store;
+    const found = typeof ref === 'number' ? automations.get(ref) : automations.findByName(actor.userId, ref.trim());
+    if (!found || found.status === 'deleted' || (found.userId !== actor.userId && !actor.manager)) {
+      throw new NotFoundError('automation', ref);
+    }
+    return found;
+  }
+
+  /** Checks settings against the registry, croner and the alert grammar; returns them ready to store. */
+  private validate(s: ParsedSettings): AutomationSettings {
+    const { registry, config, clock } = this.deps;
+    if (!registry.get(s.capability) || !this.deps.store.capabilities.get(s.capability)) {
+      const known = this.deps.store.capabilities.list().map((c) => c.name);
+      throw new ValidationError('capability', `unknown capability "${s.capability}": choose one of ${known.join(', ')}`);
+    }
+    const inputs = registry.parseInputs(s.capability, typeof s.inputs === 'string' ? parseInputsText(s.inputs) : s.inputs);
+    const timezone = validateTimezone(s.timezone ?? config.defaultTimezone);
+    const minIntervalSeconds = Math.max(s.minIntervalSeconds ?? config.minIntervalSeconds, config.minIntervalSeconds);
+    let schedule: string | null = null;
+    if (s.schedule.toLowerCase() !== MANUAL_SCHEDULE) {
+      schedule = validateCron(s.schedule, timezone);
+      const gap = shortestGapSeconds(schedule, timezone, clock.now());
+      if (gap !== null && gap < minIntervalSeconds) {
+        throw new ValidationError(
+          'schedule',
+          `\`${schedule}\` can run ${formatSeconds(gap)} apart, more often than the minimum interval of ${formatSeconds(minIntervalSeconds)}: choose a slower schedule`,
+          { gapSeconds: gap, minIntervalSeconds },
+        );
+      }
+    }
+    return {
+      name: s.name,
+      description: s.description,
+      capability: s.capability,
+      inputs,
+      triggerType: schedule === null ? 'on_manual' : 'on_schedule',
+      schedule,
+      timezone,
+      catchUp: s.catchUp,
+      alertConditions: parseAlertText(s.alert),
+      alertMode: s.alertMode,
+      alertRepeatAfterSeconds: s.repeatAfterSeconds,
+      alertTo: s.alertTo,
+      maxCostPerRunUsd: s.maxCostUsd,
+      minIntervalSeconds,
+    };
+  }
+
+  private firstSlot(s: Pick<Automation, 'triggerType' | 'schedule' | 'timezone'>, now: Date): Date | null {
+    return s.triggerType === 'on_schedule' && s.schedule ? nextRunAfter(s.schedule, s.timezone, now) : null;
+  }
+}
+
+type ParsedSettings = z.output<typeof settingsSchema>;
+
+/** Parses settings with zod; the first problem becomes a ValidationError naming the field. */
+function parseSettings(input: unknown): ParsedSettings {
+  const parsed = settingsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = String(issue.path[0] ?? 'input');
+  throw new ValidationError(field, issue.message.startsWith(field) || issue.code === 'custom' ? issue.message : `${field}: ${issue.message}`);
+}
+
+function currentAsInput(a: Automation): z.input<typeof settingsSchema> {
+  return {
+    name: a.name,
+    description: a.description,
+    capability: a.capability,
+    inputs: a.inputs,
+    schedule: a.schedule ?? MANUAL_SCHEDULE,
+    timezone: a.timezone,
+    alert: formatCondition(a.alertConditions),
+    alertMode: a.alertMode,
+    repeatAfterSeconds: a.alertRepeatAfterSeconds,
+    maxCostUsd: a.maxCostPerRunUsd,
+    minIntervalSeconds: a.minIntervalSeconds,
+    alertTo: a.alertTo,
+    catchUp: a.catchUp,
+  };
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The schedule in words ("every day at 09:00, Europe/Berlin"), or "manual only". */
+export function scheduleText(a: Pick<Automation, 'schedule' | 'timezone'>): string {
+  if (a.schedule === null) return 'manual only';
+  try {
+    return describeCron(a.schedule, a.timezone);
+  } catch {
+    return `${a.schedule} (${a.timezone})`;
+  }
+}
+
+function safeNextRuns(schedule: string, timezone: string, after: Date, count: number): Date[] {
+  try {
+    return nextRuns(schedule, timezone, after, count);
+  } catch {
+    return [];
+  }
+}
+
+function formatSeconds(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600} h`;
+  if (s % 60 === 0) return `${s / 60} min`;
+  return `${s} s`;
+}

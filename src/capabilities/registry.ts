@@ -1,0 +1,47 @@
+import { ValidationError } from '../errors.js';
+import type { JsonObject } from '../automations/types.js';
+import { httpCheckCapability } from './skills/http-check.js';
+import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, SkillExecutor } from './types.js';
+
+/** The capabilities defined in code. Their rows in `capability`/`skill` are seeded by migrations. */
+export const BUILTIN_CAPABILITIES: readonly CapabilityDefinition[] = [httpCheckCapability];
+
+/** Looks capabilities up by name and validates inputs against their schemas. */
+export class CapabilityRegistry {
+  private readonly byName: Map<string, CapabilityDefinition>;
+
+  constructor(definitions: readonly CapabilityDefinition[] = BUILTIN_CAPABILITIES) {
+    this.byName = new Map(definitions.map((d) => [d.name, d]));
+  }
+
+  get(name: string): CapabilityDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * Parses inputs with the capability's schema. Throws ValidationError (field `inputs`) naming
+   * each offending input and what it expects.
+   */
+  parseInputs(capability: string, inputs: unknown): JsonObject {
+    const definition = this.byName.get(capability);
+    if (!definition) throw new ValidationError('capability', `unknown capability "${capability}"`);
+    const parsed = definition.inputs.safeParse(inputs);
+    if (parsed.success) return parsed.data;
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.length ? issue.path.join('.') : 'inputs';
+      return `${where}: ${issue.message}`;
+    });
+    throw new ValidationError('inputs', `inputs for ${capability} are not valid: ${problems.join('; ')}`, { problems });
+  }
+
+  /** A skill executor over the definitions' local skills. */
+  skillExecutor(): SkillExecutor {
+    return {
+      execute: (request: ExecutionRequest): Promise<ExecutionResult> => {
+        const skill = this.byName.get(request.capability.name)?.skill;
+        if (!skill) throw new Error(`no local skill implements ${request.capability.name}`);
+        return skill(request);
+      },
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { DatabaseError } from '../errors.js';
+import type { CapabilityRecord, SkillState } from './types.js';
+
+interface CapabilityRow {
+  name: string;
+  description: string;
+  input_schema: string;
+  example: string;
+  skill_name: string | null;
+  state: SkillState | null;
+  state_changed_at: number | null;
+  state_changed_by: string | null;
+}
+
+const SELECT = `SELECT c.name, c.description, c.input_schema, c.example,
+                       s.name AS skill_name, s.state, s.state_changed_at, s.state_changed_by
+                  FROM capability c LEFT JOIN skill s ON s.capability = c.name`;
+
+function toRecord(row: CapabilityRow): CapabilityRecord {
+  const schema = z.record(z.string(), z.unknown()).safeParse(JSON.parse(row.input_schema));
+  if (!schema.success) throw new DatabaseError(`capability ${row.name} has an input schema of unexpected shape`);
+  return {
+    name: row.name,
+    description: row.description,
+    inputSchema: schema.data,
+    example: row.example,
+    skill:
+      row.skill_name === null
+        ? null
+        : {
+            name: row.skill_name,
+            state: row.state!,
+            stateChangedAt: new Date(row.state_changed_at!),
+            stateChangedBy: row.state_changed_by!,
+          },
+  };
+}
+
+/** Every SQL statement about capabilities and skills. */
+export class CapabilityRepository {
+  constructor(private readonly db: Db) {}
+
+  list(): CapabilityRecord[] {
+    return this.db.prepare<[], CapabilityRow>(`${SELECT} ORDER BY c.name`).all().map(toRecord);
+  }
+
+  get(name: string): CapabilityRecord | null {
+    const row = this.db.prepare<[string], CapabilityRow>(`${SELECT} WHERE c.name = ?`).get(name);
+    return row ? toRecord(row) : null;
+  }
+
+  /** Changes a skill's lifecycle state, recording who and when. Returns false when the capability has no skill. */
+  setSkillState(capability: string, state: SkillState, by: string, now: Date): boolean {
+    const info = this.db
+      .prepare('UPDATE skill SET state = ?, state_changed_by = ?, state_changed_at = ? WHERE capability = ?')
+      .run(state, by, now.getTime(), capability);
+    return info.changes === 1;
+  }
+}

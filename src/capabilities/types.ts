@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { ExecutionPath, JsonObject } from '../automations/types.js';
+
+export const SKILL_STATES = ['sandbox', 'shadow', 'shadow_primary', 'trusted', 'retired'] as const;
+export type SkillState = (typeof SKILL_STATES)[number];
+
+/** A capability as the database knows it, with its skill (if it has one). */
+export interface CapabilityRecord {
+  name: string;
+  description: string;
+  inputSchema: JsonObject;
+  example: string;
+  skill: { name: string; state: SkillState; stateChangedAt: Date; stateChangedBy: string } | null;
+}
+
+/** Step 2 of the dispatch contract: a `shadow_primary` or `trusted` skill runs locally; anything else is claude_native. */
+export function choosePath(capability: CapabilityRecord): ExecutionPath {
+  const state = capability.skill?.state;
+  return state === 'shadow_primary' || state === 'trusted' ? 'skill' : 'claude_native';
+}
+
+/** What either executor receives for one run. */
+export interface ExecutionRequest {
+  automationId: number;
+  runId: number;
+  userId: string;
+  capability: { name: string; description: string };
+  inputs: JsonObject;
+  /** finished_at of the automation's last succeeded run. */
+  priorRunEnd: Date | null;
+  /** The automation's persisted state blob from its previous run. */
+  state: JsonObject;
+  /** Aborted when the run's time limit passes. */
+  signal: AbortSignal;
+}
+
+/** What an executor hands back; the dispatcher wraps a non-object output as `{output: …}`. */
+export interface ExecutionResult {
+  output: unknown;
+  costUsd: number;
+  ledgerId?: number | null;
+  skillRunId?: string | null;
+  /** Replaces the automation's state blob when the run succeeds; absent keeps it as it was. */
+  state?: JsonObject;
+}
+
+/** Runs a capability with its local skill. */
+export interface SkillExecutor {
+  execute(request: ExecutionRequest): Promise<ExecutionResult>;
+}
+
+/** Runs a capability through a model (Claude or a local one), asking the BudgetGuard before each call. */
+export interface ModelRouter {
+  execute(request: ExecutionRequest): Promise<ExecutionResult>;
+}
+
+/** A capability defined in code: its input schema (the source of truth), and its local skill, if any. */
+export interface CapabilityDefinition {
+  name: string;
+  description: string;
+  inputs: z.ZodType<JsonObject>;
+  example: string;
+  skill?: (request: ExecutionRequest) => Promise<ExecutionResult>;
+}

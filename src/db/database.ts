@@ -1,0 +1,94 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { DatabaseError } from '../errors.js';
+
+export type Db = Database.Database;
+
+/** The project's `migrations/` folder. */
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATION_FILE = /^(\d{3,})_([a-z0-9_]+)\.sql$/;
+
+/** Reads `NNN_name.sql` files in version order. Throws DatabaseError on a duplicate version. */
+export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  const migrations: Migration[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const match = MIGRATION_FILE.exec(file);
+    if (!match) continue;
+    const version = Number(match[1]);
+    if (migrations.some((m) => m.version === version)) {
+      throw new DatabaseError(`two migrations share version ${version} in ${dir}`, { version });
+    }
+    migrations.push({ version, name: match[2]!, sql: readFileSync(join(dir, file), 'utf8') });
+  }
+  return migrations;
+}
+
+/**
+ * Opens (creating the file and its directory when needed) the SQLite database with WAL,
+ * foreign keys and a busy timeout, then applies pending migrations, each in its own transaction.
+ * Throws DatabaseError when the file cannot be opened or written, or when the database was
+ * written by a newer Steward (a migration version this code does not know).
+ */
+export function openDatabase(path: string, migrations: Migration[] = readMigrations()): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new DatabaseError(`cannot open the database at ${path}: ${(error as Error).message}`, { path });
+  }
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`cannot prepare the database at ${path}: ${(error as Error).message}`, { path });
+  }
+  return db;
+}
+
+/** Applies the migrations the database has not seen, in order. Returns the versions applied. */
+export function migrate(db: Db, migrations: Migration[]): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = new Set(
+    db.prepare<[], { version: number }>('SELECT version FROM schema_migration').all().map((r) => r.version),
+  );
+  const known = new Set(migrations.map((m) => m.version));
+  const newest = Math.max(0, ...applied);
+  const codeNewest = Math.max(0, ...known);
+  if (newest > codeNewest) {
+    throw new DatabaseError(
+      `the database is at schema version ${newest} but this Steward only knows up to ${codeNewest}: ` +
+        'upgrade Steward (or restore a backup made by this version)',
+      { databaseVersion: newest, codeVersion: codeNewest },
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+    done.push(migration.version);
+  }
+  return done;
+}

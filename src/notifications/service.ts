@@ -1,0 +1,141 @@
+import type { Clock, TimerHandle } from '../clock.js';
+import { MAX_TIMER_DELAY_MS } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Notification, OutboxRepository } from './outbox.js';
+
+/** Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to explain a failure. */
+export interface NotificationSink {
+  deliver(notification: Notification): Promise<void>;
+}
+
+/** A failed delivery: `retryAfterMs` honours the other side's rate limit; `permanent` gives up on the message. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly options: { retryAfterMs?: number; permanent?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Backoff before retry number `attempts` (1-based): 5 s, 10 s, 20 s… up to 10 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+}
+
+export interface NotificationServiceDeps {
+  outbox: OutboxRepository;
+  sink: NotificationSink;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Delivers the outbox through the sink, oldest first and in order per channel: a channel whose
+ * oldest message fails waits (with backoff) before anything after it is tried. Messages are
+ * retried until delivered; only an error the sink calls permanent gives up on one.
+ */
+export class NotificationService {
+  private timer: TimerHandle | null = null;
+  private pass: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly deps: NotificationServiceDeps) {}
+
+  /** Starts delivering: at once, then whenever kicked or a retry comes due. */
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Stops arming timers; resolves when a pass in progress has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    await this.pass;
+  }
+
+  /** Asks for a delivery pass soon (new messages were queued). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    this.pass = this.deliverDue()
+      .then(
+        () => undefined,
+        (error: unknown) => this.deps.logger.error({ event: 'notification_pass_failed', err: error }, 'delivery pass failed'),
+      )
+      .finally(() => {
+      this.pass = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else {
+        this.arm();
+      }
+    });
+  }
+
+  /** Resolves when no pass is running (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.pass) await this.pass;
+  }
+
+  /**
+   * One pass: each channel's due messages in order until one fails. Returns how many were
+   * delivered and how many failed in this pass.
+   */
+  async deliverDue(): Promise<{ delivered: number; failed: number }> {
+    const { outbox, clock, logger, sink } = this.deps;
+    let delivered = 0;
+    let failed = 0;
+    const blocked = new Set<string>();
+    for (;;) {
+      const head = outbox.channelHeads().find((n) => !blocked.has(n.channel) && n.nextAttemptAt <= clock.now());
+      if (!head) break;
+      try {
+        await sink.deliver(head);
+        outbox.markDelivered(head.id, clock.now());
+        delivered++;
+        logger.info({ event: 'notification_delivered', id: head.id, type: head.type, channel: head.channel }, 'notification delivered');
+      } catch (error) {
+        failed++;
+        blocked.add(head.channel);
+        const message = error instanceof Error ? error.message : String(error);
+        const options = error instanceof DeliveryError ? error.options : {};
+        if (options.permanent) {
+          outbox.markFailed(head.id, message, clock.now());
+          blocked.delete(head.channel);
+          logger.error({ event: 'notification_dropped', id: head.id, type: head.type, error: message }, 'notification could not be delivered and was given up');
+        } else {
+          const wait = Math.max(options.retryAfterMs ?? 0, backoffMs(head.attempts + 1));
+          outbox.markRetry(head.id, message, new Date(clock.now().getTime() + wait));
+          logger.warn({ event: 'notification_retry', id: head.id, type: head.type, attempts: head.attempts + 1, retryInMs: wait, error: message }, 'notification delivery failed; will retry');
+        }
+      }
+    }
+    return { delivered, failed };
+  }
+
+  private arm(): void {
+    this.clearTimer();
+    if (this.stopped) return;
+    const heads = this.deps.outbox.channelHeads();
+    if (heads.length === 0) return;
+    const next = Math.min(...heads.map((n) => n.nextAttemptAt.getTime()));
+    const delay = Math.min(Math.max(0, next - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
+    this.timer = this.deps.clock.setTimer(() => {
+      this.timer = null;
+      this.kick();
+    }, delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) this.deps.clock.clearTimer(this.timer);
+    this.timer = null;
+  }
+}

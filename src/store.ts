@@ -1,0 +1,31 @@
+import { AutomationRepository, RunRepository } from './automations/repository.js';
+import { LedgerRepository } from './budget/ledger.js';
+import { CapabilityRepository } from './capabilities/repository.js';
+import type { Db } from './db/database.js';
+import { OutboxRepository } from './notifications/outbox.js';
+
+/** The repositories over one connection, and a way to make several of their writes one transaction. */
+export class Store {
+  readonly automations: AutomationRepository;
+  readonly runs: RunRepository;
+  readonly ledger: LedgerRepository;
+  readonly capabilities: CapabilityRepository;
+  readonly outbox: OutboxRepository;
+
+  constructor(readonly db: Db) {
+    this.automations = new AutomationRepository(db);
+    this.runs = new RunRepository(db);
+    this.ledger = new LedgerRepository(db);
+    this.capabilities = new CapabilityRepository(db);
+    this.outbox = new OutboxRepository(db);
+  }
+
+  /** Runs `work` in one transaction: all its writes land, or none do. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
