@@ -253,8 +253,9 @@ function checkField(expression: string, spec: FieldSpec, field: string): Set<num
     if (base !== '*' && base !== '?') {
       const bounds = base.split('-');
       if (bounds.length > 2) invalid();
-      const numbers = bounds.map((text) => {
+      const numbers = bounds.map((text, i) => {
         const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+        if (named === 0 && i === 1 && spec.name === 'weekday') return 7; // MON-SUN, as croner reads it
         if (named >= 0) return named + (spec.name === 'month' ? 1 : 0);
         if (!/^\d+$/.test(text)) invalid();
         const n = Number(text);

@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { ScheduleError } from '../src/errors.js';
+import {
+  describeCron,
+  nextRunAfter,
+  nextRuns,
+  shortestGapSeconds,
+  validateCron,
+  validateTimezone,
+} from '../src/automations/schedule.js';
+
+const BERLIN = 'Europe/Berlin';
+const at = (iso: string): Date => new Date(iso);
+const isoList = (dates: Date[]): string[] => dates.map((d) => d.toISOString());
+
+/** The ScheduleError `fn` throws (fails the test if it throws something else or nothing). */
+function scheduleError(fn: () => unknown): ScheduleError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScheduleError);
+    return error as ScheduleError;
+  }
+  throw new Error('expected a ScheduleError');
+}
+
+describe('validateTimezone', () => {
+  it('returns the canonical spelling', () => {
+    expect(validateTimezone('Europe/Berlin')).toBe('Europe/Berlin');
+    expect(validateTimezone('UTC')).toBe('UTC');
+    expect(validateTimezone('utc')).toBe('UTC');
+    expect(validateTimezone('europe/berlin')).toBe('Europe/Berlin');
+    expect(validateTimezone('US/Eastern')).toBe('America/New_York');
+  });
+
+  it('rejects names that are not zones, with field timezone', () => {
+    const error = scheduleError(() => validateTimezone('Europe/Berln'));
+    expect(error.message).toBe(
+      '"Europe/Berln" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York',
+    );
+    expect(error.field).toBe('timezone');
+    expect(error.facts).toMatchObject({ timezone: 'Europe/Berln' });
+    for (const bad of ['', 'local', '+01:00', 'Mars/Olympus']) {
+      expect(scheduleError(() => validateTimezone(bad)).field).toBe('timezone');
+    }
+  });
+
+  it('is checked by every schedule function', () => {
+    expect(scheduleError(() => validateCron('0 9 * * *', 'Europe/Berln')).field).toBe('timezone');
+    expect(scheduleError(() => nextRunAfter('0 9 * * *', 'Nowhere', new Date())).field).toBe('timezone');
+    expect(scheduleError(() => describeCron('0 9 * * *', 'Nowhere')).field).toBe('timezone');
+  });
+});
+
+describe('validateCron', () => {
+  it('accepts 5-field and 6-field expressions, normalising spaces', () => {
+    expect(validateCron('0 9 * * *', BERLIN)).toBe('0 9 * * *');
+    expect(validateCron('  */5   * * * *  ', 'UTC')).toBe('*/5 * * * *');
+    expect(validateCron('30 8 * * MON-FRI', 'UTC')).toBe('30 8 * * MON-FRI');
+    expect(validateCron('0 12 * JAN,JUL *', 'UTC')).toBe('0 12 * JAN,JUL *');
+    expect(validateCron('*/10 * * * * *', 'UTC')).toBe('*/10 * * * * *');
+    expect(validateCron('0 0 9 * * 1-5', 'UTC')).toBe('0 0 9 * * 1-5');
+    expect(validateCron('0 0 * * 7', 'UTC')).toBe('0 0 * * 7');
+    expect(validateCron('0 0 29 2 *', 'UTC')).toBe('0 0 29 2 *');
+    expect(validateCron('0 0 L * *', 'UTC')).toBe('0 0 L * *');
+    expect(validateCron('0 0 * * FRI-SUN', 'UTC')).toBe('0 0 * * FRI-SUN'); // SUN ends a range as 7
+  });
+
+  it('accepts nicknames, lower-cased', () => {
+    for (const nickname of ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']) {
+      expect(validateCron(nickname, BERLIN)).toBe(nickname);
+    }
+    expect(validateCron(' @DAILY ', BERLIN)).toBe('@daily');
+  });
+
+  it.each([
+    ['0 25 * * *', '`0 25 * * *`: hour 25 is out of range 0–23'],
+    ['61 * * * *', '`61 * * * *`: minute 61 is out of range 0–59'],
+    ['60 * * * * *', '`60 * * * * *`: second 60 is out of range 0–59'],
+    ['0 0 0 * *', '`0 0 0 * *`: day of month 0 is out of range 1–31'],
+    ['0 0 32 * *', '`0 0 32 * *`: day of month 32 is out of range 1–31'],
+    ['0 0 * 13 *', '`0 0 * 13 *`: month 13 is out of range 1–12'],
+    ['0 0 * * 8', '`0 0 * * 8`: weekday 8 is out of range 0–7'],
+    ['1-70 * * * *', '`1-70 * * * *`: minute 70 is out of range 0–59'],
+    ['0 0 32W * *', '`0 0 32W * *`: day of month 32 is out of range 1–31'],
+    ['* * *', '`* * *`: expected 5 fields (minute hour day month weekday) or 6 with seconds first, found 3'],
+    [
+      '* * * * * * *',
+      '`* * * * * * *`: expected 5 fields (minute hour day month weekday) or 6 with seconds first, found 7',
+    ],
+    ['garbage', '`garbage`: expected 5 fields (minute hour day month weekday) or 6 with seconds first, found 1'],
+    [
+      'x y z a b',
+      '`x y z a b`: minute `x` is not valid: use * or a number 0–59, a range (1-5), a list (1,15) or a step (*/5)',
+    ],
+    ['*/0 * * * *', '`*/0 * * * *`: minute step 0 is out of range 1–60'],
+    ['0 0 * * */8', '`0 0 * * */8`: weekday step 8 is out of range 1–7'],
+    ['5-1 * * * *', '`5-1 * * * *`: minute range 5-1 runs backwards: put the smaller value first'],
+    [
+      '30/30 * * * *',
+      '`30/30 * * * *`: minute `30/30`: a step needs * or a range before it, e.g. */30 or 30-59/30',
+    ],
+    ['0 9 31 2 *', '`0 9 31 2 *`: never fires (no date matches)'],
+    ['@reboot', '`@reboot` is not supported'],
+    ['@often', '`@often` is not supported: use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly'],
+    [
+      '',
+      'the schedule is empty: expected 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. `0 9 * * *`',
+    ],
+    ['0 9 * * 1#6', '`0 9 * * 1#6`: nth weekday out of range, should be 1-5 or L. Value: 6, Type: string'],
+  ])('rejects %j', (expression, message) => {
+    const error = scheduleError(() => validateCron(expression, 'UTC'));
+    expect(error.message).toBe(message);
+    expect(error.field).toBe('schedule');
+    expect(error.code).toBe('invalid_input');
+  });
+
+  it('rejects a one-off date, which croner would otherwise read as a date job', () => {
+    expect(scheduleError(() => validateCron('2026-01-01T09:00', 'UTC')).message).toContain('found 1');
+  });
+
+  it('combines day of month and weekday with OR, like Vixie cron', () => {
+    // The 13th of every month, and every Friday.
+    expect(isoList(nextRuns('0 9 13 * 5', 'UTC', at('2026-01-01T00:00:00Z'), 4))).toEqual([
+      '2026-01-02T09:00:00.000Z',
+      '2026-01-09T09:00:00.000Z',
+      '2026-01-13T09:00:00.000Z',
+      '2026-01-16T09:00:00.000Z',
+    ]);
+    // So "Feb 31 or Monday" fires, on Mondays in February.
+    expect(validateCron('0 9 31 2 1', 'UTC')).toBe('0 9 31 2 1');
+  });
+});
+
+describe('nextRunAfter and nextRuns', () => {
+  it('returns the first slot strictly after the instant', () => {
+    expect(nextRunAfter('0 9 * * *', 'UTC', at('2026-03-28T08:59:59.999Z'))).toEqual(at('2026-03-28T09:00:00Z'));
+    expect(nextRunAfter('0 9 * * *', 'UTC', at('2026-03-28T09:00:00Z'))).toEqual(at('2026-03-29T09:00:00Z'));
+    expect(nextRunAfter('0 9 * * *', 'UTC', at('2026-03-28T09:00:00.001Z'))).toEqual(at('2026-03-29T09:00:00Z'));
+    expect(nextRunAfter('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:10Z'))).toEqual(at('2026-01-01T00:00:20Z'));
+    expect(nextRunAfter('@hourly', 'UTC', at('2026-01-01T10:00:00Z'))).toEqual(at('2026-01-01T11:00:00Z'));
+  });
+
+  it('returns null / no runs for an expression that never fires', () => {
+    expect(nextRunAfter('0 9 31 2 *', 'UTC', at('2026-01-01T00:00:00Z'))).toBeNull();
+    expect(nextRuns('0 9 31 2 *', 'UTC', at('2026-01-01T00:00:00Z'), 3)).toEqual([]);
+  });
+
+  it('throws ScheduleError for a bad expression', () => {
+    expect(scheduleError(() => nextRunAfter('0 25 * * *', 'UTC', new Date())).field).toBe('schedule');
+    expect(scheduleError(() => nextRuns('61 * * * *', 'UTC', new Date(), 3)).field).toBe('schedule');
+  });
+
+  it('returns count slots in order', () => {
+    expect(isoList(nextRuns('*/5 * * * *', 'UTC', at('2026-01-01T00:00:00Z'), 3))).toEqual([
+      '2026-01-01T00:05:00.000Z',
+      '2026-01-01T00:10:00.000Z',
+      '2026-01-01T00:15:00.000Z',
+    ]);
+    expect(nextRuns('0 9 * * 1-5', BERLIN, at('2026-01-01T00:00:00Z'), 10)).toHaveLength(10);
+    expect(nextRuns('0 9 * * *', BERLIN, at('2026-01-01T00:00:00Z'), 0)).toEqual([]);
+  });
+
+  it('leaves no timer behind', () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    validateCron('* * * * * *', 'UTC');
+    nextRunAfter('* * * * * *', 'UTC', new Date());
+    nextRuns('* * * * * *', 'UTC', new Date(), 5);
+    shortestGapSeconds('* * * * * *', 'UTC', new Date());
+    describeCron('* * * * * *', 'UTC');
+    expect(timers()).toBe(before);
+  });
+});
+
+describe('DST in Europe/Berlin (2026: clocks go 02:00 → 03:00 on 29 March, 03:00 → 02:00 on 25 October)', () => {
+  it('keeps 0 9 * * * at 09:00 local across the spring change', () => {
+    // 09:00 CET = 08:00Z until the change; 09:00 CEST = 07:00Z after it.
+    expect(isoList(nextRuns('0 9 * * *', BERLIN, at('2026-03-27T12:00:00Z'), 3))).toEqual([
+      '2026-03-28T08:00:00.000Z',
+      '2026-03-29T07:00:00.000Z',
+      '2026-03-30T07:00:00.000Z',
+    ]);
+  });
+
+  it('keeps 0 9 * * * at 09:00 local across the autumn change', () => {
+    expect(isoList(nextRuns('0 9 * * *', BERLIN, at('2026-10-23T12:00:00Z'), 3))).toEqual([
+      '2026-10-24T07:00:00.000Z',
+      '2026-10-25T08:00:00.000Z',
+      '2026-10-26T08:00:00.000Z',
+    ]);
+  });
+
+  it('runs a 02:30 job at 03:00 on the spring-forward day, and once on the autumn day', () => {
+    expect(isoList(nextRuns('30 2 * * *', BERLIN, at('2026-03-28T12:00:00Z'), 2))).toEqual([
+      '2026-03-29T01:00:00.000Z', // 03:00 CEST: 02:30 does not exist that day
+      '2026-03-30T00:30:00.000Z',
+    ]);
+    expect(isoList(nextRuns('30 2 * * *', BERLIN, at('2026-10-24T12:00:00Z'), 2))).toEqual([
+      '2026-10-25T00:30:00.000Z', // the first 02:30 (CEST); not again at 01:30Z
+      '2026-10-26T01:30:00.000Z',
+    ]);
+  });
+
+  it('treats a list of hours like a fixed time (Vixie): 0 2,3 * * * runs once per real hour', () => {
+    // Spring: 02:00 is skipped, its run merges into 03:00 CEST.
+    expect(isoList(nextRuns('0 2,3 * * *', BERLIN, at('2026-03-28T12:00:00Z'), 3))).toEqual([
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T00:00:00.000Z',
+      '2026-03-30T01:00:00.000Z',
+    ]);
+    // Autumn: 02:00 happens twice, the job runs at the first; 03:00 CET is two hours later.
+    expect(isoList(nextRuns('0 2,3 * * *', BERLIN, at('2026-10-24T12:00:00Z'), 3))).toEqual([
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+      '2026-10-26T01:00:00.000Z',
+    ]);
+  });
+});
+
+describe('shortestGapSeconds', () => {
+  const from = at('2026-01-01T00:00:00Z');
+
+  it('finds the step of regular patterns', () => {
+    expect(shortestGapSeconds('*/5 * * * *', BERLIN, from)).toBe(300);
+    expect(shortestGapSeconds('*/10 * * * * *', 'UTC', from)).toBe(10);
+    expect(shortestGapSeconds('0 9 * * 1-5', 'UTC', from)).toBe(86_400);
+    // EU clocks change on Sundays, so weekdays at 09:00 stay a day apart.
+    expect(shortestGapSeconds('0 9 * * 1-5', BERLIN, from)).toBe(86_400);
+    expect(shortestGapSeconds('*/5 9-17 * * 1-5', 'UTC', from)).toBe(300);
+    expect(shortestGapSeconds('@hourly', BERLIN, from)).toBe(3600);
+  });
+
+  it('samples past the year so a yearly job has a gap', () => {
+    expect(shortestGapSeconds('0 9 1 1 *', BERLIN, from)).toBe(365 * 86_400);
+  });
+
+  it('returns null when the pattern never fires', () => {
+    expect(shortestGapSeconds('0 9 31 2 *', 'UTC', from)).toBeNull();
+  });
+
+  it('sees DST shorten gaps', () => {
+    // The spring-forward day is 23 hours long.
+    expect(shortestGapSeconds('0 9 * * *', 'UTC', from)).toBe(86_400);
+    expect(shortestGapSeconds('0 9 * * *', BERLIN, from)).toBe(23 * 3600);
+    // 01:00 CET and 03:00 CEST on 29 March are one real hour apart.
+    expect(shortestGapSeconds('0 1,3 * * *', 'UTC', from)).toBe(7200);
+    expect(shortestGapSeconds('0 1,3 * * *', BERLIN, from)).toBe(3600);
+    // 02:00 and 03:00 local: an hour on ordinary days, more around the changes, never less.
+    expect(shortestGapSeconds('0 2,3 * * *', BERLIN, from)).toBe(3600);
+    // Every two hours on the clock: the repeated 02:00 in October runs twice, an hour apart.
+    expect(shortestGapSeconds('0 */2 * * *', 'UTC', from)).toBe(7200);
+    expect(shortestGapSeconds('0 */2 * * *', BERLIN, at('2026-10-01T00:00:00Z'))).toBe(3600);
+  });
+});
+
+describe('describeCron', () => {
+  it.each([
+    ['0 9 * * *', BERLIN, 'every day at 09:00, Europe/Berlin'],
+    ['*/5 * * * *', 'UTC', 'every 5 minutes, UTC'],
+    ['30 8 * * 1-5', 'America/New_York', 'at 08:30 on Monday through Friday, America/New_York'],
+    ['0 9 * * MON-FRI', 'UTC', 'at 09:00 on Monday through Friday, UTC'],
+    ['*/10 * * * * *', 'UTC', 'every 10 seconds, UTC'],
+    ['0 9,17 * * *', 'UTC', 'every day at 09:00 and 17:00, UTC'],
+    ['*/15 9-17 * * 1-5', 'UTC', 'every 15 minutes, between 09:00 and 17:59 on Monday through Friday, UTC'],
+    ['0 9 13 * 5', 'UTC', 'at 09:00, on day 13 of the month, and on Friday, UTC'],
+    ['0 12 * JAN,JUL *', 'UTC', 'at 12:00, only in January and July, UTC'],
+    ['0 0 L * *', 'UTC', 'at 00:00, on the last day of the month, UTC'],
+    ['@daily', BERLIN, 'every day at 00:00, Europe/Berlin'],
+    ['@weekly', 'UTC', 'at 00:00 on Sunday, UTC'],
+    ['@hourly', 'UTC', 'every hour, UTC'],
+    ['@yearly', 'UTC', 'at 00:00, on day 1 of the month, only in January, UTC'],
+  ])('%s in %s', (expression, zone, words) => {
+    expect(describeCron(expression, zone)).toBe(words);
+  });
+
+  it('uses the canonical zone name and rejects bad expressions', () => {
+    expect(describeCron('0 9 * * *', 'utc')).toBe('every day at 09:00, UTC');
+    expect(scheduleError(() => describeCron('0 25 * * *', 'UTC')).message).toBe(
+      '`0 25 * * *`: hour 25 is out of range 0–23',
+    );
+  });
+});
