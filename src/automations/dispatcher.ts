@@ -114,7 +114,7 @@ export class Dispatcher {
         const error = `min_interval: last run ${Math.round(sinceMs / 1000)} s ago, minimum is ${automation.minIntervalSeconds} s`;
         const run = store.transaction(() => {
           const skipped = store.runs.insert({ automationId, trigger, status: 'skipped_condition', path: null, startedAt: now, error });
-          store.automations.setNextRun(automationId, nextSlot(automation, now));
+          this.moveToNextSlot(automation, now);
           return skipped;
         });
         logger.info({ event: 'automation_skipped_min_interval', automationId, runId: run.id }, error);
@@ -130,7 +130,7 @@ export class Dispatcher {
         this.deps.budget.checkPreCall(automation.userId);
       } catch (error) {
         if (!(error instanceof BudgetPausedError)) throw error;
-        store.automations.setNextRun(automationId, nextSlot(automation, now));
+        this.moveToNextSlot(automation, now);
         logger.info({ event: 'automation_skipped_budget', automationId, period: error.period }, 'run skipped: LLM budget paused');
         this.deps.onNotification?.();
         return report(automationId, null, 'skipped_budget', error.message);
@@ -177,7 +177,8 @@ export class Dispatcher {
       const spent = store.ledger.runSpend(run.id);
       const base = { output: null, costUsd: spent, ledgerId: null, skillRunId: null };
       if (error instanceof BudgetPausedError) return { ...base, status: 'skipped_budget', outcome: 'skipped_budget', error: error.message };
-      const message = error instanceof RunTimeout ? TIMEOUT_ERROR : errorText(error);
+      const timedOutNow = error instanceof RunTimeout || controller.signal.reason instanceof RunTimeout;
+      const message = timedOutNow ? TIMEOUT_ERROR : errorText(error);
       return { ...base, status: 'failed', outcome: 'failed', error: message };
     } finally {
       if (timer) clock.clearTimer(timer);
@@ -206,7 +207,9 @@ export class Dispatcher {
       const failureCount = !counted ? current.failureCount : failed ? current.failureCount + 1 : 0;
 
       let alert = { send: false, memory: { lastResult: current.alertLastResult, lastFiredAt: current.alertLastFiredAt } };
-      if (ending.status === 'succeeded' && ending.output && current.alertConditions) {
+      if (ending.status === 'succeeded' && current.alertConditionsError) {
+        logger.warn({ event: 'alert_evaluation_failed', automationId, runId: run.id, error: current.alertConditionsError }, 'alert condition unreadable; no alert');
+      } else if (ending.status === 'succeeded' && ending.output && current.alertConditions) {
         try {
           const holds = evaluateCondition(current.alertConditions, ending.output);
           alert = decideAlert(current.alertMode, current.alertRepeatAfterSeconds, alert.memory, holds, now);
@@ -285,11 +288,16 @@ export class Dispatcher {
     return closed;
   }
 
+  /** Moves an active automation to its next slot after `now` without counting a run (skips, errors outside the run). */
+  private moveToNextSlot(automation: Automation, now: Date): void {
+    if (automation.status === 'active') this.deps.store.automations.setNextRun(automation.id, nextSlot(automation, now));
+  }
+
   /** After an error outside the run: move on to the next slot so a broken automation does not spin. */
   private advanceWithoutCounting(automationId: number): void {
     try {
       const automation = this.deps.store.automations.get(automationId);
-      if (automation?.status === 'active') this.deps.store.automations.setNextRun(automationId, nextSlot(automation, this.deps.clock.now()));
+      if (automation) this.moveToNextSlot(automation, this.deps.clock.now());
     } catch (error) {
       this.deps.logger.error({ event: 'dispatch_error', automationId, err: error }, 'could not advance the schedule');
     }

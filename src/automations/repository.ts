@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { DatabaseError } from '../errors.js';
-import { parseCondition } from './alerts/condition.js';
+import { parseCondition, type Condition } from './alerts/condition.js';
 import type {
   Automation,
   AutomationStatus,
@@ -69,7 +69,18 @@ interface AutomationRow {
   created_via: string;
 }
 
+/** Reads a stored alert condition; one that no longer parses is reported, not thrown, so the automation still runs. */
+function readCondition(row: AutomationRow): { condition: Condition | null; error: string | null } {
+  if (row.alert_conditions === null) return { condition: null, error: null };
+  try {
+    return { condition: parseCondition(JSON.parse(row.alert_conditions)), error: null };
+  } catch (error) {
+    return { condition: null, error: `alert condition of automation #${row.id} cannot be read: ${(error as Error).message}` };
+  }
+}
+
 function toAutomation(row: AutomationRow): Automation {
+  const alert = readCondition(row);
   return {
     id: row.id,
     userId: row.user_id,
@@ -82,10 +93,8 @@ function toAutomation(row: AutomationRow): Automation {
     schedule: row.schedule,
     timezone: row.timezone,
     catchUp: row.catch_up,
-    alertConditions:
-      row.alert_conditions === null
-        ? null
-        : parseCondition(parseJsonColumn(z.unknown(), row.alert_conditions, 'automation.alert_conditions', row.id)),
+    alertConditions: alert.condition,
+    alertConditionsError: alert.error,
     alertMode: row.alert_mode,
     alertRepeatAfterSeconds: row.alert_repeat_after_seconds,
     alertTo: row.alert_to,

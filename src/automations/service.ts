@@ -286,13 +286,28 @@ export class AutomationService {
 
 type ParsedSettings = z.output<typeof settingsSchema>;
 
-/** Parses settings with zod; the first problem becomes a ValidationError naming the field. */
+/** The names people type for settings (the slash command options). */
+const OPTION_NAMES: Record<string, string> = {
+  alertMode: 'alert_mode',
+  repeatAfterSeconds: 'repeat_after',
+  maxCostUsd: 'max_cost',
+  minIntervalSeconds: 'min_interval',
+  alertTo: 'alert_to',
+  catchUp: 'catch_up',
+};
+
+/**
+ * Parses settings with zod; the first problem becomes a ValidationError naming the field. The
+ * schema's own messages already name the option; zod's generic ones get the option name in front.
+ */
 function parseSettings(input: unknown): ParsedSettings {
   const parsed = settingsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = String(issue.path[0] ?? 'input');
-  throw new ValidationError(field, issue.message.startsWith(field) || issue.code === 'custom' ? issue.message : `${field}: ${issue.message}`);
+  const option = OPTION_NAMES[field] ?? field;
+  const ownMessage = issue.message.startsWith(option.replace('_', ' ')) || issue.message.startsWith(option);
+  throw new ValidationError(field, ownMessage ? issue.message : `${option}: ${issue.message}`);
 }
 
 function currentAsInput(a: Automation): z.input<typeof settingsSchema> {

@@ -22,6 +22,8 @@ export interface Automation {
   timezone: string;
   catchUp: CatchUpPolicy;
   alertConditions: Condition | null;
+  /** Set when the stored condition cannot be read (written by a newer Steward, say): no alert fires. */
+  alertConditionsError: string | null;
   alertMode: AlertMode;
   alertRepeatAfterSeconds: number | null;
   alertTo: AlertTarget;

@@ -71,11 +71,15 @@ export class BudgetGuard {
 
   /** The pause in force now (daily first), or null when model work may go on. */
   pausedBy(): BudgetPausedError | null {
+    return this.reachedCaps()[0] ?? null;
+  }
+
+  /** Every cap reached now, daily first. */
+  private reachedCaps(): BudgetPausedError[] {
     const { daily, monthly } = this.spend();
-    for (const p of [daily, monthly]) {
-      if (p.spentUsd >= p.limitUsd) return new BudgetPausedError(p.period, p.spentUsd, p.limitUsd, p.resetsAt);
-    }
-    return null;
+    return [daily, monthly]
+      .filter((p) => p.spentUsd >= p.limitUsd)
+      .map((p) => new BudgetPausedError(p.period, p.spentUsd, p.limitUsd, p.resetsAt));
   }
 
   /**
@@ -142,10 +146,9 @@ export class BudgetGuard {
     });
   }
 
-  /** After new spend: the cap notice when a cap is now reached, the warning when the month passes 90%. */
+  /** After new spend: a notice for each cap now reached, the warning when the month passes 90%. */
   private afterSpend(): void {
-    const paused = this.pausedBy();
-    if (paused) this.announce(paused);
+    for (const paused of this.reachedCaps()) this.announce(paused);
     const { monthly } = this.spend();
     if (monthly.limitUsd > 0 && monthly.spentUsd >= monthly.limitUsd * MONTHLY_WARNING_FRACTION && monthly.spentUsd < monthly.limitUsd) {
       const { label } = periodBounds('monthly', this.deps.clock.now());

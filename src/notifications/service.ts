@@ -41,6 +41,7 @@ export class NotificationService {
   private pass: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  private lastPass: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: NotificationServiceDeps) {}
 
@@ -89,7 +90,14 @@ export class NotificationService {
    * One pass: each channel's due messages in order until one fails. Returns how many were
    * delivered and how many failed in this pass.
    */
-  async deliverDue(): Promise<{ delivered: number; failed: number }> {
+  deliverDue(): Promise<{ delivered: number; failed: number }> {
+    // Passes take turns: two at once would both send a message before either marks it delivered.
+    const pass = this.lastPass.then(() => this.deliverOnce());
+    this.lastPass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async deliverOnce(): Promise<{ delivered: number; failed: number }> {
     const { outbox, clock, logger, sink } = this.deps;
     let delivered = 0;
     let failed = 0;

@@ -1,0 +1,64 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+import { createLogger } from '../src/logger.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      STEWARD_DB: './data/steward.db',
+      DAILY_BUDGET_USD: 20,
+      MONTHLY_BUDGET_USD: 100,
+      FAILURE_PAUSE_THRESHOLD: 5,
+      RUN_TIMEOUT_SECONDS: 120,
+      MAX_CONCURRENT_RUNS: 4,
+      MIN_INTERVAL_SECONDS: 60,
+      DEFAULT_TIMEZONE: 'UTC',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reads values and treats empty ones as unset', () => {
+    const config = loadConfig({ DAILY_BUDGET_USD: '2.5', MAX_CONCURRENT_RUNS: ' 8 ', DEFAULT_TIMEZONE: 'Europe/Berlin', LOG_LEVEL: '' });
+    expect(config).toMatchObject({ DAILY_BUDGET_USD: 2.5, MAX_CONCURRENT_RUNS: 8, DEFAULT_TIMEZONE: 'Europe/Berlin', LOG_LEVEL: 'info' });
+  });
+
+  it.each([
+    ['DAILY_BUDGET_USD', 'twenty', 'DAILY_BUDGET_USD="twenty" is not valid: expected a number of US dollars ≥ 0'],
+    ['MONTHLY_BUDGET_USD', '-1', 'MONTHLY_BUDGET_USD="-1" is not valid: expected a number of US dollars ≥ 0'],
+    ['MAX_CONCURRENT_RUNS', '0', 'MAX_CONCURRENT_RUNS="0" is not valid: expected a whole number ≥ 1'],
+    ['RUN_TIMEOUT_SECONDS', '1.5', 'RUN_TIMEOUT_SECONDS="1.5" is not valid: expected a whole number of seconds ≥ 1'],
+    ['DEFAULT_TIMEZONE', 'Mars/Olympus', 'DEFAULT_TIMEZONE="Mars/Olympus" is not valid: expected an IANA time zone such as UTC or Europe/Berlin'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent'],
+  ])('refuses %s=%s in one line naming the variable', (name, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(message);
+    expect((error as ConfigError).facts).toEqual({ variable: name });
+  });
+});
+
+describe('logging', () => {
+  it('writes one JSON event per line with secrets redacted', () => {
+    const lines: string[] = [];
+    const out = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('info', out);
+    logger.info({ event: 'discord_login', token: 'Bot abc.def', request: { headers: { authorization: 'Bearer sk-ant-123' } }, ANTHROPIC_API_KEY: 'sk-ant-xyz' }, 'hello');
+    expect(lines).toHaveLength(1);
+    const event = JSON.parse(lines[0]!);
+    expect(event).toMatchObject({ event: 'discord_login', msg: 'hello', token: '[redacted]', ANTHROPIC_API_KEY: '[redacted]' });
+    expect(lines[0]).not.toContain('abc.def');
+    expect(lines[0]).not.toContain('sk-ant');
+  });
+});

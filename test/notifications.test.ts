@@ -1,0 +1,323 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, readMigrations } from '../src/db/database.js';
+import { Engine } from '../src/engine.js';
+import { silentLogger } from '../src/logger.js';
+import type { Automation } from '../src/automations/types.js';
+import type { Notification } from '../src/notifications/outbox.js';
+import { backoffMs, DeliveryError, NotificationService, type NotificationSink } from '../src/notifications/service.js';
+import { flush } from './support/fake-clock.js';
+import { makeHarness, RecordingSink, TEST_MIGRATION, type Harness } from './support/harness.js';
+
+const T0 = new Date('2026-03-02T08:00:00Z').getTime();
+
+let harnesses: Harness[] = [];
+let cleanups: (() => Promise<void> | void)[] = [];
+
+function harness(options: Parameters<typeof makeHarness>[0] = {}): Harness {
+  const h = makeHarness(options);
+  harnesses.push(h);
+  return h;
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  for (const h of harnesses) {
+    await h.engine.notifications.stop();
+    h.close();
+  }
+  harnesses = [];
+  cleanups = [];
+});
+
+/** An automation whose local skill answers {ok: true}, with an alert that fires on its first run. */
+function alerting(h: Harness, name: string, alertTo: 'tasks' | 'dm' = 'tasks'): Automation {
+  return h.engine.service.create(h.alice, { name, capability: 'echo', schedule: 'manual', alert: 'ok == true', alertTo });
+}
+
+function outboxRow(h: Harness, id: number): Notification {
+  const row = h.engine.store.outbox.get(id);
+  if (!row) throw new Error(`notification ${id} is not in the outbox`);
+  return row;
+}
+
+function onlyAlert(h: Harness): Notification {
+  const alerts = h.engine.store.outbox.all().filter((n) => n.type === 'alert');
+  expect(alerts).toHaveLength(1);
+  return alerts[0]!;
+}
+
+/** A sink that fails per channel (or per message) while told to, and records every attempt. */
+class ChannelSink implements NotificationSink {
+  delivered: Notification[] = [];
+  tried: Notification[] = [];
+  down = new Map<string, Error>();
+  failFor = new Map<number, Error>();
+
+  async deliver(notification: Notification): Promise<void> {
+    this.tried.push(notification);
+    await Promise.resolve();
+    const error = this.failFor.get(notification.id) ?? this.down.get(notification.channel);
+    if (error) throw error;
+    this.delivered.push(notification);
+  }
+}
+
+function serviceWith(h: Harness, sink: NotificationSink): NotificationService {
+  const service = new NotificationService({ outbox: h.engine.store.outbox, sink, clock: h.clock, logger: silentLogger });
+  cleanups.push(() => service.stop());
+  return service;
+}
+
+describe('delivering an alert', () => {
+  it('delivers an alert queued by a run through the sink, once', async () => {
+    const h = harness();
+    alerting(h, 'price-watch');
+    const report = await h.engine.service.runNow(h.alice, 'price-watch');
+    expect(report.outcome).toBe('succeeded');
+    expect(report.alertSent).toBe(true);
+    const queued = onlyAlert(h);
+    expect(queued).toMatchObject({ channel: 'tasks', priority: 3, attempts: 0, deliveredAt: null, runId: report.runId });
+    expect(h.sink.delivered).toEqual([]);
+
+    h.engine.notifications.start();
+    await h.engine.notifications.idle();
+
+    expect(h.sink.delivered.map((n) => n.id)).toEqual([queued.id]);
+    expect(h.sink.delivered[0]!.content).toContain('price-watch');
+    const row = outboxRow(h, queued.id);
+    expect(row.deliveredAt?.getTime()).toBe(T0);
+    expect(row.attempts).toBe(1);
+    expect(row.lastError).toBeNull();
+
+    await h.clock.advance(60 * 60_000);
+    expect(h.sink.delivered).toHaveLength(1);
+    expect(h.sink.attempts).toBe(1);
+  });
+
+  it('delivers through deliverDue, to the owner\'s DMs when the automation says so', async () => {
+    const h = harness();
+    alerting(h, 'dm-watch', 'dm');
+    await h.engine.service.runNow(h.alice, 'dm-watch');
+    expect(await h.engine.notifications.deliverDue()).toEqual({ delivered: 1, failed: 0 });
+    expect(h.sink.delivered.map((n) => n.channel)).toEqual(['dm:alice']);
+    expect(await h.engine.notifications.deliverDue()).toEqual({ delivered: 0, failed: 0 });
+  });
+});
+
+describe('while the sink is down', () => {
+  it('keeps the alert with its error, retries after 5 s, 10 s, 20 s, and delivers it exactly once when the sink recovers', async () => {
+    const h = harness();
+    h.sink.failWith = new Error('discord down');
+    h.engine.notifications.start();
+    alerting(h, 'down-watch');
+    const report = await h.engine.service.runNow(h.alice, 'down-watch');
+    await h.engine.notifications.idle();
+
+    // A failing sink never fails the run.
+    expect(report.outcome).toBe('succeeded');
+    expect(report.alertSent).toBe(true);
+    const run = h.engine.store.runs.get(report.runId!)!;
+    expect(run.status).toBe('succeeded');
+    expect(run.alertSent).toBe(true);
+    expect(h.engine.store.automations.get(report.automationId)).toMatchObject({ failureCount: 0, status: 'active' });
+
+    const id = onlyAlert(h).id;
+    expect(h.sink.attempts).toBe(1);
+    expect(outboxRow(h, id)).toMatchObject({ attempts: 1, lastError: 'discord down', deliveredAt: null, failedAt: null });
+    expect(outboxRow(h, id).nextAttemptAt.getTime()).toBe(T0 + 5_000);
+
+    await h.clock.advance(4_999);
+    expect(h.sink.attempts).toBe(1);
+    await h.clock.advance(1);
+    expect(h.sink.attempts).toBe(2);
+    expect(outboxRow(h, id).attempts).toBe(2);
+    expect(outboxRow(h, id).nextAttemptAt.getTime()).toBe(T0 + 5_000 + 10_000);
+
+    await h.clock.advance(9_999);
+    expect(h.sink.attempts).toBe(2);
+    await h.clock.advance(1);
+    expect(h.sink.attempts).toBe(3);
+    expect(outboxRow(h, id).nextAttemptAt.getTime()).toBe(T0 + 15_000 + 20_000);
+    expect(h.sink.delivered).toEqual([]);
+
+    h.sink.failWith = null;
+    await h.clock.advance(20_000);
+    expect(h.sink.delivered.map((n) => n.id)).toEqual([id]);
+    const row = outboxRow(h, id);
+    expect(row.deliveredAt?.getTime()).toBe(T0 + 35_000);
+    expect(row.attempts).toBe(4);
+    expect(row.lastError).toBeNull();
+
+    await h.clock.advance(24 * 60 * 60_000);
+    expect(h.sink.delivered).toHaveLength(1);
+    expect(h.sink.attempts).toBe(4);
+  });
+
+  it('backs off 5 s, 10 s, 20 s… up to 10 minutes', () => {
+    expect([1, 2, 3, 4, 5].map(backoffMs)).toEqual([5_000, 10_000, 20_000, 40_000, 80_000]);
+    expect(backoffMs(8)).toBe(600_000);
+    expect(backoffMs(50)).toBe(600_000);
+  });
+
+  it('keeps an undelivered alert across a restart and delivers it then', async () => {
+    const h = harness();
+    h.sink.failWith = new Error('discord down');
+    alerting(h, 'restart-watch');
+    await h.engine.service.runNow(h.alice, 'restart-watch');
+    expect(await h.engine.notifications.deliverDue()).toEqual({ delivered: 0, failed: 1 });
+    const id = onlyAlert(h).id;
+
+    const sink = new RecordingSink();
+    const engine = new Engine({
+      config: h.config,
+      logger: silentLogger,
+      sink,
+      clock: h.clock,
+      db: openDatabase(h.dbPath, [...readMigrations(), TEST_MIGRATION]),
+    });
+    cleanups.push(async () => {
+      await engine.notifications.stop();
+      engine.store.close();
+    });
+    engine.notifications.start();
+    await engine.notifications.idle();
+    expect(sink.delivered).toEqual([]);
+    await h.clock.advance(5_000);
+    expect(sink.delivered.map((n) => n.id)).toEqual([id]);
+    expect(outboxRow(h, id).deliveredAt).not.toBeNull();
+  });
+
+  it('waits at least retryAfterMs after a rate limit (429)', async () => {
+    const h = harness();
+    h.sink.failWith = new DeliveryError('429 Too Many Requests', { retryAfterMs: 60_000 });
+    h.engine.notifications.start();
+    alerting(h, 'limited');
+    await h.engine.service.runNow(h.alice, 'limited');
+    await h.engine.notifications.idle();
+    const id = onlyAlert(h).id;
+    expect(outboxRow(h, id)).toMatchObject({ attempts: 1, lastError: '429 Too Many Requests' });
+    expect(outboxRow(h, id).nextAttemptAt.getTime()).toBe(T0 + 60_000);
+
+    await h.clock.advance(59_999);
+    expect(h.sink.attempts).toBe(1);
+    h.sink.failWith = null;
+    await h.clock.advance(1);
+    expect(h.sink.attempts).toBe(2);
+    expect(h.sink.delivered.map((n) => n.id)).toEqual([id]);
+  });
+
+  it('never retries sooner than the backoff when retryAfterMs is shorter', async () => {
+    const h = harness();
+    h.sink.failWith = new DeliveryError('429 Too Many Requests', { retryAfterMs: 1_000 });
+    alerting(h, 'short-limit');
+    await h.engine.service.runNow(h.alice, 'short-limit');
+    await h.engine.notifications.deliverDue();
+    expect(outboxRow(h, onlyAlert(h).id).nextAttemptAt.getTime()).toBe(T0 + 5_000);
+  });
+});
+
+describe('order per channel', () => {
+  it('holds later messages of a channel behind its failing head, lets other channels go, then delivers in creation order', async () => {
+    const h = harness();
+    const sink = new ChannelSink();
+    const service = serviceWith(h, sink);
+    for (const [name, to] of [['t1', 'tasks'], ['t2', 'tasks'], ['d1', 'dm'], ['t3', 'tasks']] as const) {
+      alerting(h, name, to);
+      await h.engine.service.runNow(h.alice, name);
+    }
+    const ids = Object.fromEntries(h.engine.store.outbox.all().map((n) => [n.content.split(':')[1]!.trim(), n.id]));
+    expect(Object.keys(ids)).toEqual(['t1', 't2', 'd1', 't3']);
+
+    sink.down.set('tasks', new Error('tasks channel unavailable'));
+    service.start();
+    await service.idle();
+
+    expect(sink.delivered.map((n) => n.id)).toEqual([ids.d1]);
+    expect(sink.tried.filter((n) => n.channel === 'tasks').map((n) => n.id)).toEqual([ids.t1]);
+    expect(outboxRow(h, ids.t1!)).toMatchObject({ attempts: 1, lastError: 'tasks channel unavailable' });
+    expect(outboxRow(h, ids.t2!)).toMatchObject({ attempts: 0, deliveredAt: null });
+    expect(outboxRow(h, ids.t3!)).toMatchObject({ attempts: 0, deliveredAt: null });
+
+    await h.clock.advance(5_000);
+    expect(sink.tried.filter((n) => n.channel === 'tasks').map((n) => n.id)).toEqual([ids.t1, ids.t1]);
+    expect(outboxRow(h, ids.t2!).attempts).toBe(0);
+
+    sink.down.clear();
+    await h.clock.advance(10_000);
+    expect(sink.delivered.map((n) => n.id)).toEqual([ids.d1, ids.t1, ids.t2, ids.t3]);
+    await h.clock.advance(60 * 60_000);
+    expect(sink.delivered).toHaveLength(4);
+    expect(new Set(sink.delivered.map((n) => n.id)).size).toBe(4);
+    for (const n of h.engine.store.outbox.all()) expect(n.deliveredAt).not.toBeNull();
+  });
+
+  it('gives up on a message the sink calls permanent (failed_at) and lets the next one of that channel go', async () => {
+    const h = harness();
+    const sink = new ChannelSink();
+    const service = serviceWith(h, sink);
+    for (const name of ['first', 'second']) {
+      alerting(h, name);
+      await h.engine.service.runNow(h.alice, name);
+    }
+    const [first, second] = h.engine.store.outbox.all();
+    sink.failFor.set(first!.id, new DeliveryError('Unknown Channel', { permanent: true }));
+
+    service.start();
+    await service.idle();
+
+    expect(sink.delivered.map((n) => n.id)).toEqual([second!.id]);
+    const failed = outboxRow(h, first!.id);
+    expect(failed.failedAt?.getTime()).toBe(T0);
+    expect(failed.deliveredAt).toBeNull();
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toBe('Unknown Channel');
+
+    await h.clock.advance(60 * 60_000);
+    expect(sink.tried.filter((n) => n.id === first!.id)).toHaveLength(1);
+    expect(sink.delivered).toHaveLength(1);
+  });
+});
+
+describe('exactly once', () => {
+  // Engine.stop() flushes with deliverDue() while the started service may begin a pass of its own.
+  it('never sends a message twice when a delivery pass starts while another is going', async () => {
+    const h = harness();
+    alerting(h, 'twice');
+    await h.engine.service.runNow(h.alice, 'twice');
+    h.engine.notifications.start();
+    await h.engine.notifications.deliverDue();
+    await h.engine.notifications.idle();
+    await flush();
+    expect(h.sink.delivered).toHaveLength(1);
+  });
+});
+
+describe('dedupe keys', () => {
+  it('keeps one row per dedupe key', () => {
+    const h = harness();
+    const { outbox } = h.engine.store;
+    const now = h.clock.now();
+    const first = outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'first', embed: null, dedupeKey: 'budget-warning:monthly:2026-03' }, now);
+    const again = outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'again', embed: null, dedupeKey: 'budget-warning:monthly:2026-03' }, now);
+    expect(first).toEqual(expect.any(Number));
+    expect(again).toBeNull();
+    expect(outbox.all().map((n) => n.content)).toEqual(['first']);
+
+    const other = outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'other', embed: null, dedupeKey: 'budget-warning:monthly:2026-04' }, now);
+    const plain1 = outbox.enqueue({ type: 'alert', channel: 'tasks', content: 'no key', embed: null }, now);
+    const plain2 = outbox.enqueue({ type: 'alert', channel: 'tasks', content: 'no key', embed: null }, now);
+    expect([other, plain1, plain2].every((id) => typeof id === 'number')).toBe(true);
+    expect(outbox.all()).toHaveLength(4);
+    expect(outbox.get(first!)).toMatchObject({ dedupeKey: 'budget-warning:monthly:2026-03', priority: 2, attempts: 0 });
+  });
+
+  it('keeps a delivered key used: the same notice is not queued again after delivery', async () => {
+    const h = harness();
+    const { outbox } = h.engine.store;
+    const notice = { type: 'budget_paused' as const, channel: 'tasks' as const, content: 'paused', embed: null, dedupeKey: 'budget-paused:daily:2026-03-02' };
+    expect(outbox.enqueue(notice, h.clock.now())).not.toBeNull();
+    await h.engine.notifications.deliverDue();
+    expect(outbox.enqueue(notice, h.clock.now())).toBeNull();
+    expect(h.sink.delivered).toHaveLength(1);
+  });
+});

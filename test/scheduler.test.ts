@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CreateInput } from '../src/automations/service.js';
+import type { Automation } from '../src/automations/types.js';
+import type { ExecutionResult } from '../src/capabilities/types.js';
+import { makeHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h.engine.scheduler.stop();
+  h.close();
+});
+
+function create(input: Partial<CreateInput> & { name: string }): Automation {
+  return h.engine.service.create(h.alice, { capability: 'echo', schedule: '0 9 * * *', timezone: 'UTC', ...input });
+}
+const runsOf = (id: number) => h.engine.store.runs.recent(id, 100).reverse();
+const reload = (id: number) => h.engine.store.automations.get(id)!;
+
+describe('one timer on the earliest next run', () => {
+  it('arms for the earliest slot, fires exactly then, and re-arms for the next', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const nine = create({ name: 'nine' });
+    const half = create({ name: 'half', schedule: '30 8 * * *' });
+    h.engine.start();
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:30:00Z'));
+    expect(h.clock.pending()).toEqual([new Date('2026-03-02T08:30:00Z')]);
+
+    await h.clock.advanceTo('2026-03-02T08:30:00Z');
+    expect(runsOf(half.id)).toMatchObject([{ trigger: 'schedule', status: 'succeeded', startedAt: new Date('2026-03-02T08:30:00Z') }]);
+    expect(runsOf(nine.id)).toHaveLength(0);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T09:00:00Z'));
+
+    await h.clock.advanceTo('2026-03-03T09:00:00Z');
+    expect(runsOf(nine.id).map((r) => r.startedAt.toISOString())).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-03T09:00:00.000Z']);
+    expect(runsOf(half.id)).toHaveLength(2);
+  });
+
+  it('arms nothing when nothing is scheduled (no polling)', () => {
+    h = makeHarness();
+    create({ name: 'by-hand', schedule: 'manual' });
+    h.engine.start();
+    expect(h.engine.scheduler.armedFor).toBeNull();
+    expect(h.clock.pending()).toEqual([]);
+  });
+
+  it('re-arms when automations are created, edited, paused, resumed and deleted', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    create({ name: 'nine' });
+    h.engine.start();
+    const soon = create({ name: 'soon', schedule: '10 8 * * *' });
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:10:00Z'));
+    h.engine.service.edit(h.alice, soon.id, { schedule: '20 8 * * *' });
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:20:00Z'));
+    h.engine.service.pause(h.alice, soon.id);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T09:00:00Z'));
+    h.engine.service.resume(h.alice, soon.id);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:20:00Z'));
+    h.engine.service.delete(h.alice, soon.id);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T09:00:00Z'));
+    expect(h.clock.pending()).toHaveLength(1);
+  });
+
+  it('keeps 09:00 local on both sides of a DST change', async () => {
+    h = makeHarness({ start: '2026-03-27T12:00:00Z' });
+    const a = create({ name: 'berlin', timezone: 'Europe/Berlin' });
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-31T00:00:00Z');
+    expect(runsOf(a.id).map((r) => r.startedAt.toISOString())).toEqual([
+      '2026-03-28T08:00:00.000Z', // 09:00 CET
+      '2026-03-29T07:00:00.000Z', // 09:00 CEST, the day clocks go forward
+      '2026-03-30T07:00:00.000Z',
+    ]);
+  });
+});
+
+describe('concurrency', () => {
+  it('runs due automations oldest first, at most MAX_CONCURRENT_RUNS at a time', async () => {
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '2' }, start: '2026-03-02T08:00:00Z' });
+    const late = create({ name: 'late', schedule: '1 9 * * *' });
+    const early = [1, 2, 3, 4].map((i) => create({ name: `early-${i}` }));
+    const gates: ((r: ExecutionResult) => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    h.skill = (request) => {
+      order.push(request.automationId);
+      running++;
+      most = Math.max(most, running);
+      return new Promise<ExecutionResult>((resolve) => gates.push(resolve)).finally(() => running--);
+    };
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:01:30Z'); // within the 120 s run time limit
+    expect(running).toBe(2);
+    while (gates.length > 0) {
+      gates.shift()!({ output: {}, costUsd: 0 });
+      await h.clock.advance(0);
+    }
+    await h.engine.scheduler.idle();
+    expect(most).toBe(2);
+    expect(order).toEqual([...early.map((a) => a.id), late.id]);
+    for (const a of [...early, late]) expect(runsOf(a.id)).toHaveLength(1);
+  });
+
+  it('does not start a scheduled run while a run now of the same automation is going', async () => {
+    h = makeHarness({ start: '2026-03-02T08:59:00Z' });
+    const a = create({ name: 'busy', minIntervalSeconds: 60 });
+    let release!: (r: ExecutionResult) => void;
+    h.skill = () => new Promise<ExecutionResult>((resolve) => (release = resolve));
+    h.engine.start();
+    const manual = h.engine.service.runNow(h.alice, a.id);
+    await h.clock.advanceTo('2026-03-02T09:00:30Z');
+    expect(runsOf(a.id)).toHaveLength(1);
+    release({ output: {}, costUsd: 0 });
+    await manual;
+    await h.clock.advance(0);
+    await h.engine.scheduler.idle();
+    // The run now finished after the 09:00 slot: that slot collapses into it, the next is tomorrow.
+    expect(runsOf(a.id)).toHaveLength(1);
+    expect(reload(a.id).nextRunAt).toEqual(new Date('2026-03-03T09:00:00Z'));
+  });
+});
+
+describe('after downtime', () => {
+  it('missed slots collapse into one catch_up run, then it continues from the next slot after now', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const a = create({ name: 'quarter', schedule: '*/15 * * * *' });
+    expect(a.nextRunAt).toEqual(new Date('2026-03-02T08:15:00Z'));
+    h.clock.jump('2026-03-02T10:07:00Z'); // the bot was down for two hours
+    h.restart().start();
+    await h.clock.advance(0);
+    await h.engine.scheduler.idle();
+    expect(runsOf(a.id)).toMatchObject([{ trigger: 'catch_up', status: 'succeeded', startedAt: new Date('2026-03-02T10:07:00Z') }]);
+    expect(reload(a.id).nextRunAt).toEqual(new Date('2026-03-02T10:15:00Z'));
+
+    await h.clock.advanceTo('2026-03-02T10:15:00Z');
+    expect(runsOf(a.id).map((r) => r.trigger)).toEqual(['catch_up', 'schedule']);
+  });
+
+  it('with catch-up policy skip, missed slots are dropped and the next slot after now is kept', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const a = create({ name: 'quarter', schedule: '*/15 * * * *', catchUp: 'skip' });
+    h.clock.jump('2026-03-02T10:07:00Z');
+    h.restart().start();
+    await h.clock.advance(0);
+    expect(runsOf(a.id)).toHaveLength(0);
+    expect(reload(a.id)).toMatchObject({ nextRunAt: new Date('2026-03-02T10:15:00Z'), runCount: 0 });
+    await h.clock.advanceTo('2026-03-02T10:15:00Z');
+    expect(runsOf(a.id).map((r) => r.trigger)).toEqual(['schedule']);
+  });
+
+  it('a slot that comes due while the bot is up is an ordinary scheduled run', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const a = create({ name: 'quarter', schedule: '*/15 * * * *', catchUp: 'skip' });
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T08:15:00Z');
+    expect(runsOf(a.id).map((r) => r.trigger)).toEqual(['schedule']);
+  });
+});

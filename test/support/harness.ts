@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ModelProvider } from '../../src/capabilities/model-router.js';
+import { BUILTIN_CAPABILITIES, CapabilityRegistry } from '../../src/capabilities/registry.js';
+import type { ExecutionRequest, ExecutionResult } from '../../src/capabilities/types.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, readMigrations, type Migration } from '../../src/db/database.js';
+import { Engine } from '../../src/engine.js';
+import type { Actor } from '../../src/automations/service.js';
+import { silentLogger } from '../../src/logger.js';
+import type { Notification } from '../../src/notifications/outbox.js';
+import type { NotificationSink } from '../../src/notifications/service.js';
+import { FakeClock } from './fake-clock.js';
+
+/** A fresh directory for one test's database file; removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Test capabilities, seeded through the real migration mechanism: `echo` has a trusted skill, `think` a sandbox one (so it runs claude_native until promoted). */
+export const TEST_MIGRATION: Migration = {
+  version: 900,
+  name: 'test_capabilities',
+  sql: `
+    INSERT INTO capability (name, description, input_schema, created_at) VALUES
+      ('echo', 'Returns what the test says', '{"type":"object"}', 0),
+      ('think', 'Asks the model', '{"type":"object"}', 0);
+    INSERT INTO skill (capability, name, state, state_changed_at, state_changed_by) VALUES
+      ('echo', 'echo', 'trusted', 0, 'test'),
+      ('think', 'think', 'sandbox', 0, 'test');`,
+};
+
+/** A sink that records what it delivered and fails while told to. */
+export class RecordingSink implements NotificationSink {
+  delivered: Notification[] = [];
+  attempts = 0;
+  failWith: Error | null = null;
+
+  async deliver(notification: Notification): Promise<void> {
+    this.attempts++;
+    if (this.failWith) throw this.failWith;
+    this.delivered.push(notification);
+  }
+}
+
+export type ModelAnswer = { text: string; inputTokens: number; outputTokens: number } | Error;
+
+/** The provider behind the claude_native path in tests: answers from a script, records prompts. */
+export class ScriptedProvider implements ModelProvider {
+  readonly provider = 'scripted';
+  readonly model = 'test-model';
+  prompts: { system: string; user: string }[] = [];
+  /** Answers one call; by default an empty object costing 1,000 input and 100 output tokens. */
+  answer: (call: number, signal: AbortSignal) => Promise<ModelAnswer> | ModelAnswer = () => ({ text: '{}', inputTokens: 1000, outputTokens: 100 });
+
+  async complete(prompt: { system: string; user: string }, signal: AbortSignal) {
+    this.prompts.push(prompt);
+    const answer = await this.answer(this.prompts.length, signal);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+export interface Harness {
+  engine: Engine;
+  clock: FakeClock;
+  sink: RecordingSink;
+  provider: ScriptedProvider;
+  config: Config;
+  dbPath: string;
+  /** What the local skills of `echo` and `think` do; set per test. */
+  skill: (request: ExecutionRequest) => Promise<ExecutionResult> | ExecutionResult;
+  skillCalls: ExecutionRequest[];
+  alice: Actor;
+  bob: Actor;
+  manager: Actor;
+  /**
+   * Simulates a restart: closes the database and builds a new engine over the same file, with
+   * the same clock, sink, provider and capabilities (not started). `h.engine` becomes the new one.
+   */
+  restart: () => Engine;
+  /** Closes the engine's database and removes the temp directory. */
+  close: () => void;
+}
+
+const loose = z.record(z.string(), z.unknown());
+
+/**
+ * A real engine over a real SQLite file in a temp dir, a fake clock, a recording sink and a
+ * scripted model provider (priced at $1 per million input and $10 per million output tokens:
+ * the default answer costs $0.002).
+ */
+export function makeHarness(options: { env?: Record<string, string>; start?: string; migrations?: Migration[] } = {}): Harness {
+  const { dir, cleanup } = tempDir();
+  const dbPath = join(dir, 'steward.db');
+  const config = loadConfig({ STEWARD_DB: dbPath, ...options.env });
+  const clock = new FakeClock(options.start ?? '2026-03-02T08:00:00Z');
+  const sink = new RecordingSink();
+  const provider = new ScriptedProvider();
+  const harness = {} as Harness;
+  const runSkill = (request: ExecutionRequest) => {
+    harness.skillCalls.push(request);
+    return Promise.resolve(harness.skill(request));
+  };
+  const registry = new CapabilityRegistry([
+    ...BUILTIN_CAPABILITIES,
+    { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
+    { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
+  ]);
+  const migrations = options.migrations ?? [...readMigrations(), TEST_MIGRATION];
+  const build = () =>
+    new Engine({
+      config,
+      logger: silentLogger,
+      sink,
+      clock,
+      db: openDatabase(dbPath, migrations),
+      registry,
+      modelProvider: provider,
+      modelPrice: { inputPerMTok: 1, outputPerMTok: 10 },
+    });
+  Object.assign(harness, {
+    engine: build(),
+    clock,
+    sink,
+    provider,
+    config,
+    dbPath,
+    skill: () => ({ output: { ok: true }, costUsd: 0 }),
+    skillCalls: [],
+    alice: { userId: 'alice', guildId: 'g1', manager: false },
+    bob: { userId: 'bob', guildId: 'g1', manager: false },
+    manager: { userId: 'mia', guildId: 'g1', manager: true },
+    restart: () => {
+      harness.engine.store.close();
+      harness.engine = build();
+      return harness.engine;
+    },
+    close: () => {
+      harness.engine.store.close();
+      cleanup();
+    },
+  });
+  return harness;
+}
