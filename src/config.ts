@@ -1,17 +1,9 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { canonicalTimeZone } from './util/timezone.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const usd = (fallback: number) => z.coerce.number().finite().min(0).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -29,7 +21,7 @@ const variables = {
   MAX_CONCURRENT_RUNS: { schema: positiveInt(4), accepts: 'a whole number ≥ 1' },
   MIN_INTERVAL_SECONDS: { schema: positiveInt(60), accepts: 'a whole number of seconds ≥ 1' },
   DEFAULT_TIMEZONE: {
-    schema: z.string().refine(isTimeZone).default('UTC'),
+    schema: z.string().refine((tz) => canonicalTimeZone(tz) !== null).default('UTC'),
     accepts: 'an IANA time zone such as UTC or Europe/Berlin',
   },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), accepts: LOG_LEVELS.join(', ') },

@@ -113,7 +113,10 @@ export class Engine {
    * as interrupted at the next start.
    */
   async stop(graceMs = 30_000): Promise<void> {
-    const settled = await withinMs(this.scheduler.stop(), graceMs);
+    const settled = await withinMs(
+      this.scheduler.stop().then(() => this.dispatcher.idle()),
+      graceMs,
+    );
     if (!settled) this.logger.warn({ event: 'shutdown_runs_abandoned' }, 'runs still going at shutdown; they will be recorded as interrupted');
     await withinMs(this.notifications.idle().then(() => this.notifications.deliverDue()), 5_000);
     await this.notifications.stop();

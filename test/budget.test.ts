@@ -164,7 +164,8 @@ describe('checkPreCall', () => {
     const daily = pausedError(() => h.engine.budget.checkPreCall('alice'));
     expect(daily.period).toBe('daily');
     expect(daily.limitUsd).toBe(0.01);
-    expect(daily.resumesAt.toISOString()).toBe('2026-03-03T00:00:00.000Z');
+    // Work resumes only when both caps have reset: the monthly one holds until April.
+    expect(daily.resumesAt.toISOString()).toBe('2026-04-01T00:00:00.000Z');
 
     h.clock.jump('2026-03-03T08:00:00Z');
     const monthly = pausedError(() => h.engine.budget.checkPreCall('alice'));
@@ -365,7 +366,11 @@ describe('the budget notice', () => {
     for (const name of ['a', 'b', 'c']) await callCosting(h, name, 0.02);
     // Both caps are reached now: work does not resume tomorrow, and the notice must say so today.
     const notices = budgetNotices(h);
-    expect(notices.some((n) => n.content.includes('monthly') && n.content.includes('2026-04-01T00:00:00Z'))).toBe(true);
+    expect(notices.map((n) => n.embed?.title)).toEqual(['Daily LLM budget reached', 'Monthly LLM budget reached']);
+    for (const notice of notices) {
+      expect(notice.content).toContain('paused until 2026-04-01T00:00:00Z (next month, UTC)');
+      expect(notice.content).not.toContain('tomorrow');
+    }
   });
 
   it('queues one warning when the month passes 90% of its cap', async () => {

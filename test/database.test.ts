@@ -85,19 +85,4 @@ describe('opening the database', () => {
     expect(capability.inputSchema).toEqual(z.toJSONSchema(httpCheckInputs));
     expect(capability.skill).toMatchObject({ name: 'http_check', state: 'trusted', stateChangedBy: 'migration' });
   });
-
-  it('answers the scheduler with the due index, not a table scan', () => {
-    const db = open(fresh());
-    const plan = db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT id, next_run_at FROM automation
-          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-            AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_run_at, id LIMIT ?`,
-      )
-      .all(0, '[]', 1)
-      .map((r) => (r as { detail: string }).detail)
-      .join('\n');
-    expect(plan).toMatch(/SEARCH automation USING (COVERING )?INDEX automation_due/);
-    expect(plan).not.toMatch(/SCAN automation|TEMP B-TREE/);
-  });
 });

@@ -313,6 +313,16 @@ describe('alerts', () => {
     expect(restarted.store.automations.get(a.id)!.alertLastResult).toBe(true);
   });
 
+  it('editing the condition forgets the old one\'s result: the new condition fires on its first true run', async () => {
+    const a = create({ name: 'kettle', alert: 'price < 100' });
+    expect(await prices(a, [90])).toEqual([true]);
+    h.engine.service.edit(h.alice, a.id, { alert: 'price < 50' });
+    expect(reload(a.id).alertLastResult).toBeNull();
+    expect(await prices(a, [40])).toEqual([true]);
+    h.engine.service.edit(h.alice, a.id, { description: 'still the same condition' });
+    expect(await prices(a, [30])).toEqual([false]);
+  });
+
   it('an unreadable stored condition means no alert, never a failed run', async () => {
     const a = create({ name: 'future', alert: 'price < 100' });
     const fromNewerVersion = { field: 'price', op: 'matches', value: '^1' } as unknown as Condition;
@@ -354,16 +364,17 @@ describe('a person acting while a run is going', () => {
     expect(h.engine.store.outbox.all()).toHaveLength(0);
   });
 
-  it('a deleted automation stays deleted', async () => {
-    const a = create({ name: 'gone' });
+  it('a deleted automation stays deleted and sends no alert', async () => {
+    const a = create({ name: 'gone', alert: 'price < 100' });
     const gate = deferred<{ output: object; costUsd: number }>();
     h.skill = () => gate.promise;
     const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
     await new Promise((r) => setImmediate(r));
     h.engine.service.delete(h.alice, a.id);
-    gate.resolve({ output: {}, costUsd: 0 });
-    await pending;
+    gate.resolve({ output: { price: 10 }, costUsd: 0 });
+    expect((await pending).alertSent).toBe(false);
     expect(reload(a.id)).toMatchObject({ status: 'deleted', nextRunAt: null });
+    expect(h.engine.store.outbox.all()).toHaveLength(0);
   });
 
   it('the same automation is never dispatched twice at once', async () => {
@@ -404,22 +415,18 @@ describe('errors outside the run', () => {
     });
   });
 
-  it('finishing is one transaction: when a write fails, counters and the run row still agree', async () => {
+  it('finishing is one transaction: when a write fails, nothing of it lands and the run is closed as failed', async () => {
     const a = create({ name: 'atomic', alert: 'exists price' });
     h.engine.store.db.exec(
       "CREATE TRIGGER fail_outbox BEFORE INSERT ON notification BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
     );
-    h.skill = () => ({ output: { price: 1 }, costUsd: 0 });
+    h.skill = () => ({ output: { price: 1 }, costUsd: 0, state: { cursor: 7 } });
     const report = await h.engine.dispatcher.dispatch(a.id, 'manual');
-    expect(report).toMatchObject({ outcome: 'error', error: 'disk trouble' });
-    expect(runsOf(a.id)[0]!.status).toBe('running');
-    expect(reload(a.id)).toMatchObject({ runCount: 0, failureCount: 0, alertLastResult: null });
-
-    // The next start closes it as interrupted.
-    h.engine.store.db.exec('DROP TRIGGER fail_outbox');
-    h.engine.dispatcher.recoverInterrupted();
-    expect(runsOf(a.id)[0]).toMatchObject({ status: 'interrupted' });
-    expect(reload(a.id)).toMatchObject({ runCount: 1, failureCount: 1 });
+    expect(report).toMatchObject({ outcome: 'error', error: 'internal error: disk trouble', alertSent: false });
+    // The alert, its memory and the new state rolled back with the rest; the run and counters agree.
+    expect(runsOf(a.id)[0]).toMatchObject({ status: 'failed', error: 'internal error: disk trouble', output: null, alertSent: false });
+    expect(reload(a.id)).toMatchObject({ runCount: 1, failureCount: 1, alertLastResult: null, state: {} });
+    expect(h.engine.dispatcher.runningIds()).toEqual([]);
   });
 });
 

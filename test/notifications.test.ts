@@ -251,6 +251,32 @@ describe('order per channel', () => {
     for (const n of h.engine.store.outbox.all()) expect(n.deliveredAt).not.toBeNull();
   });
 
+  it('a delivery that hangs counts as failed after 30 s, so it cannot block the other channels', async () => {
+    const h = harness();
+    let hang = true;
+    const sink = new ChannelSink();
+    const hanging: NotificationSink = {
+      deliver: (n) => (hang && n.channel === 'tasks' ? new Promise<void>(() => undefined) : sink.deliver(n)),
+    };
+    const service = serviceWith(h, hanging);
+    alerting(h, 'to-tasks');
+    await h.engine.service.runNow(h.alice, 'to-tasks');
+    alerting(h, 'to-dm', 'dm');
+    await h.engine.service.runNow(h.alice, 'to-dm');
+    service.start();
+    await flush();
+    expect(sink.delivered).toHaveLength(0);
+
+    await h.clock.advance(30_000);
+    expect(sink.delivered.map((n) => n.channel)).toEqual(['dm:alice']);
+    const stuck = h.engine.store.outbox.all().find((n) => n.channel === 'tasks')!;
+    expect(stuck).toMatchObject({ deliveredAt: null, attempts: 1, lastError: 'delivery timed out after 30 s' });
+
+    hang = false;
+    await h.clock.advance(5_000);
+    expect(sink.delivered.map((n) => n.channel)).toEqual(['dm:alice', 'tasks']);
+  });
+
   it('gives up on a message the sink calls permanent (failed_at) and lets the next one of that channel go', async () => {
     const h = harness();
     const sink = new ChannelSink();

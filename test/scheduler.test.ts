@@ -156,3 +156,59 @@ describe('after downtime', () => {
     expect(runsOf(a.id).map((r) => r.trigger)).toEqual(['schedule']);
   });
 });
+
+describe('min_interval_seconds with runs that take time', () => {
+  it('a schedule whose gap equals the minimum never skips, however long each run takes', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const a = create({ name: 'minutely', schedule: '* * * * *', minIntervalSeconds: 60 });
+    // Each run takes 1.5 s of (fake) time.
+    h.skill = () => new Promise<ExecutionResult>((resolve) => h.clock.setTimer(() => resolve({ output: {}, costUsd: 0 }), 1_500));
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T08:05:30Z');
+    expect(runsOf(a.id).map((r) => `${r.startedAt.toISOString().slice(11, 19)} ${r.status}`)).toEqual([
+      '08:01:00 succeeded',
+      '08:02:00 succeeded',
+      '08:03:00 succeeded',
+      '08:04:00 succeeded',
+      '08:05:00 succeeded',
+    ]);
+  });
+});
+
+describe('robustness', () => {
+  it('a slot delayed by a full run queue is not a missed slot: catch-up policy skip still runs it', async () => {
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '1' }, start: '2026-03-02T08:59:00Z' });
+    const slow = create({ name: 'slow' }); // 09:00, and created first: it is dispatched first
+    const minutely = create({ name: 'minutely', schedule: '* * * * *', catchUp: 'skip' });
+    h.skill = (request) =>
+      request.automationId === slow.id
+        ? new Promise<ExecutionResult>((resolve) => h.clock.setTimer(() => resolve({ output: {}, costUsd: 0 }), 90_000))
+        : { output: {}, costUsd: 0 };
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:01:45Z');
+    // `slow` held the only slot from 09:00:00 to 09:01:30; minutely's 09:00 slot ran late, not skipped.
+    expect(runsOf(minutely.id).map((r) => [r.trigger, r.startedAt.toISOString().slice(11, 19)])).toEqual([['schedule', '09:01:30']]);
+  });
+
+  it('an automation whose row cannot be read is taken off the schedule; the others keep running', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const broken = create({ name: 'broken', schedule: '*/5 * * * *' });
+    const fine = create({ name: 'fine', schedule: '*/5 * * * *' });
+    h.engine.store.db.prepare("UPDATE automation SET state = 'not json' WHERE id = ?").run(broken.id);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      h.engine.start();
+      await h.clock.advanceTo('2026-03-02T08:10:00Z');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(runsOf(fine.id)).toHaveLength(2);
+    expect(h.engine.store.runs.recent(broken.id, 10)).toHaveLength(0);
+    expect(h.engine.store.automations.due(new Date('2099-01-01'), 10, []).map((d) => d.id)).toEqual([fine.id]);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:15:00Z'));
+  });
+});
+

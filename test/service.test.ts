@@ -597,6 +597,19 @@ describe('permissions', () => {
     expect(names(everyone)).toEqual(['alice/site', 'alice/shop', 'bob/site']);
     expect(everyone.total).toBe(3);
   });
+
+  it("a manager's reach ends at their guild: another guild's manager, or one asking from DMs, sees only their own", async () => {
+    const a = h.engine.service.create(h.alice, SITE);
+    const otherGuildManager: Actor = { userId: 'olga', guildId: 'g2', manager: true };
+    const managerInDms: Actor = { userId: 'mia', guildId: null, manager: true };
+    for (const m of [otherGuildManager, managerInDms]) {
+      expect(errorOf(() => h.engine.service.inspect(m, a.id))).toBeInstanceOf(NotFoundError);
+      expect(errorOf(() => h.engine.service.delete(m, a.id))).toBeInstanceOf(NotFoundError);
+      expect(await asyncErrorOf(() => h.engine.service.runNow(m, a.id))).toBeInstanceOf(NotFoundError);
+      expect(h.engine.service.list(m, { all: true })).toEqual({ automations: [], total: 0 });
+    }
+    expect(rowOf(a.id)!.status).toBe('active');
+  });
 });
 
 describe('list', () => {

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { BudgetPausedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
+import { isJsonObject } from '../util/json.js';
 import { evaluateCondition } from './alerts/condition.js';
 import { decideAlert } from './alerts/mode.js';
 import { nextSlot } from './next-slot.js';
@@ -42,6 +43,8 @@ export interface DispatchOptions {
 
 /** The error text of a run that hit RUN_TIMEOUT_SECONDS. */
 export const TIMEOUT_ERROR = 'timeout';
+/** Timer jitter tolerated by the min-interval check. */
+const MIN_INTERVAL_SLACK_MS = 1_000;
 export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
 
 class RunTimeout extends Error {
@@ -67,24 +70,34 @@ interface Ending {
  * whatever goes wrong is in the report (outcome `error` when it went wrong outside the run).
  */
 export class Dispatcher {
-  private readonly running = new Set<number>();
+  private readonly running = new Map<number, Promise<DispatchReport>>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
   /** Automations with a dispatch in progress. */
   runningIds(): number[] {
-    return [...this.running];
+    return [...this.running.keys()];
+  }
+
+  /** Resolves when no dispatch is in progress (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running.values());
   }
 
   isRunning(automationId: number): boolean {
     return this.running.has(automationId);
   }
 
-  async dispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions = {}): Promise<DispatchReport> {
+  dispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions = {}): Promise<DispatchReport> {
     if (this.running.has(automationId)) {
-      return report(automationId, null, 'error', `automation #${automationId} is already running`);
+      return Promise.resolve(report(automationId, null, 'error', `automation #${automationId} is already running`));
     }
-    this.running.add(automationId);
+    const done = this.guardedDispatch(automationId, trigger, options).finally(() => this.running.delete(automationId));
+    this.running.set(automationId, done);
+    return done;
+  }
+
+  private async guardedDispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions): Promise<DispatchReport> {
     try {
       return await this.dispatchOnce(automationId, trigger, options);
     } catch (error) {
@@ -92,8 +105,6 @@ export class Dispatcher {
       this.deps.logger.error({ event: 'dispatch_error', automationId, trigger, err: error }, 'dispatch failed outside the run');
       this.advanceWithoutCounting(automationId);
       return report(automationId, null, 'error', message);
-    } finally {
-      this.running.delete(automationId);
     }
   }
 
@@ -107,10 +118,12 @@ export class Dispatcher {
     const capability = store.capabilities.get(automation.capability);
     if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
 
-    // min_interval_seconds guards scheduled runs: a run that would come sooner is recorded as skipped.
+    // min_interval_seconds guards scheduled runs: a run that would start sooner after the start of
+    // the last one is recorded as skipped. A second of slack absorbs timer jitter, so a schedule
+    // whose gap equals the minimum never skips.
     if (options.enforceMinInterval && automation.lastRunAt) {
       const sinceMs = now.getTime() - automation.lastRunAt.getTime();
-      if (sinceMs < automation.minIntervalSeconds * 1000) {
+      if (sinceMs < automation.minIntervalSeconds * 1000 - MIN_INTERVAL_SLACK_MS) {
         const error = `min_interval: last run ${Math.round(sinceMs / 1000)} s ago, minimum is ${automation.minIntervalSeconds} s`;
         const run = store.transaction(() => {
           const skipped = store.runs.insert({ automationId, trigger, status: 'skipped_condition', path: null, startedAt: now, error });
@@ -142,7 +155,16 @@ export class Dispatcher {
     logger.info({ event: 'run_started', automationId, runId: run.id, trigger, path }, 'run started');
 
     const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description });
-    return this.finish(automation.id, run, ending);
+    try {
+      return this.finish(automation.id, run, ending);
+    } catch (error) {
+      // The finishing transaction rolled back. Close the run as failed (its counters with it), so
+      // the row and the counters still agree; if even that fails, start-up recovery closes it.
+      const message = `internal error: ${errorText(error)}`;
+      logger.error({ event: 'run_finish_failed', automationId, runId: run.id, err: error }, 'could not record the run; recording it as failed');
+      const failed = this.finish(automation.id, run, { ...ending, status: 'failed', output: null, error: message, state: undefined });
+      return { ...failed, outcome: 'error' };
+    }
   }
 
   /** Steps 4 and 5: execute within the time limit, and judge the result. */
@@ -184,7 +206,7 @@ export class Dispatcher {
       if (timer) clock.clearTimer(timer);
       timedOut.catch(() => undefined);
     }
-    const output = isObject(result.output) ? result.output : { output: result.output };
+    const output = isJsonObject(result.output) ? result.output : { output: result.output };
     const common = { output, costUsd: result.costUsd, ledgerId: result.ledgerId ?? null, skillRunId: result.skillRunId ?? null };
     if (automation.maxCostPerRunUsd !== null && result.costUsd > automation.maxCostPerRunUsd) {
       return { ...common, status: 'failed', outcome: 'cost_exceeded', error: 'cost_exceeded' };
@@ -217,7 +239,7 @@ export class Dispatcher {
           logger.warn({ event: 'alert_evaluation_failed', automationId, runId: run.id, err: error }, 'alert condition could not be evaluated; no alert');
         }
       }
-      const alertNotice = alert.send && ending.output ? alertNotification(current, run.id, ending.output) : null;
+      const alertNotice = alert.send && ending.output && current.status !== 'deleted' ? alertNotification(current, run.id, ending.output) : null;
 
       const pauseNow = failed && current.status === 'active' && failureCount >= this.deps.failurePauseThreshold;
       const status = pauseNow ? 'paused' : current.status;
@@ -235,7 +257,8 @@ export class Dispatcher {
       store.automations.recordRunOutcome(
         automationId,
         {
-          lastRunAt: counted ? now : (current.lastRunAt ?? now),
+          // When the last counted run started: what min_interval_seconds measures from.
+          lastRunAt: counted ? run.startedAt : current.lastRunAt,
           nextRunAt: status === 'active' ? nextSlot(current, now) : null,
           runCount: current.runCount + (counted ? 1 : 0),
           failureCount,
@@ -293,13 +316,22 @@ export class Dispatcher {
     if (automation.status === 'active') this.deps.store.automations.setNextRun(automation.id, nextSlot(automation, now));
   }
 
-  /** After an error outside the run: move on to the next slot so a broken automation does not spin. */
+  /**
+   * After an error outside the run: move on to the next slot so a broken automation does not spin.
+   * One that cannot even be read is taken off the schedule (logged) until a person fixes it.
+   */
   private advanceWithoutCounting(automationId: number): void {
+    const { store, clock, logger } = this.deps;
     try {
-      const automation = this.deps.store.automations.get(automationId);
-      if (automation) this.moveToNextSlot(automation, this.deps.clock.now());
+      const automation = store.automations.get(automationId);
+      if (automation) this.moveToNextSlot(automation, clock.now());
     } catch (error) {
-      this.deps.logger.error({ event: 'dispatch_error', automationId, err: error }, 'could not advance the schedule');
+      logger.error({ event: 'automation_unschedulable', automationId, err: error }, 'automation cannot be read; it is taken off the schedule');
+      try {
+        store.automations.setNextRun(automationId, null);
+      } catch (again) {
+        logger.error({ event: 'dispatch_error', automationId, err: again }, 'could not take the automation off the schedule');
+      }
     }
   }
 }
@@ -308,9 +340,6 @@ function report(automationId: number, runId: number | null, outcome: DispatchOut
   return { automationId, runId, outcome, alertSent, error };
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An error as a run's error text: its message, never a stack. */
 function errorText(error: unknown): string {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { JsonObject } from './types.js';
+import { isJsonObject } from '../util/json.js';
 
 /**
  * Reads the inputs a person typed: a JSON object (`{"url": "https://…"}`), or `key=value` pairs
@@ -17,10 +18,10 @@ export function parseInputsText(text: string): JsonObject {
     } catch (error) {
       throw new ValidationError('inputs', `inputs are not valid JSON (${(error as Error).message}); write {"key": "value"} or key=value; key=value`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (!isJsonObject(value)) {
       throw new ValidationError('inputs', 'inputs must be a JSON object like {"key": "value"}');
     }
-    return value as JsonObject;
+    return value;
   }
   const inputs: JsonObject = {};
   for (const part of trimmed.split(';')) {

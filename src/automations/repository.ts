@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
-import { DatabaseError } from '../errors.js';
+import { parseJsonColumn } from '../db/json-column.js';
 import { parseCondition, type Condition } from './alerts/condition.js';
 import type {
   Automation,
@@ -14,24 +14,6 @@ import type {
 } from './types.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
-
-/** Parses a JSON column; a value that is not what the schema says is a DatabaseError naming the column. */
-function parseJsonColumn<T>(schema: z.ZodType<T>, text: string, column: string, id: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new DatabaseError(`${column} of row ${id} is not valid JSON`, { column, id });
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new DatabaseError(`${column} of row ${id} has an unexpected shape: ${parsed.error.issues[0]?.message}`, {
-      column,
-      id,
-    });
-  }
-  return parsed.data;
-}
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 const ms = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
@@ -166,7 +148,7 @@ function settingValue(key: keyof AutomationSettings, value: unknown): unknown {
 
 /** What a finished run changes on its automation, written in the run's finishing transaction. */
 export interface RunOutcomeUpdate {
-  lastRunAt: Date;
+  lastRunAt: Date | null;
   nextRunAt: Date | null;
   runCount: number;
   failureCount: number;
@@ -176,6 +158,10 @@ export interface RunOutcomeUpdate {
   alertLastResult: boolean | null;
   alertLastFiredAt: Date | null;
 }
+
+/** What the scheduler needs of a due automation (plain columns: nothing to parse). */
+export type DueAutomation = Pick<Automation, 'id' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
+type DueRow = Pick<AutomationRow, 'id' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
 
 export interface ListFilter {
   userId?: string;
@@ -257,10 +243,11 @@ export class AutomationRepository {
     return { where: `WHERE ${clauses.join(' AND ')}`, params };
   }
 
-  /** Changes settings (and the next slot they imply). */
-  updateSettings(id: number, patch: Partial<AutomationSettings>, nextRunAt: Date | null, now: Date): void {
+  /** Changes settings (and the next slot they imply); `resetAlertMemory` forgets the last alert result. */
+  updateSettings(id: number, patch: Partial<AutomationSettings>, nextRunAt: Date | null, now: Date, options: { resetAlertMemory?: boolean } = {}): void {
     const keys = (Object.keys(patch) as (keyof AutomationSettings)[]).filter((k) => patch[k] !== undefined);
     const sets = [...keys.map((k) => `${SETTING_COLUMNS[k]} = ?`), 'next_run_at = ?', 'updated_at = ?'];
+    if (options.resetAlertMemory) sets.push('alert_last_result = NULL', 'alert_last_fired_at = NULL');
     const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
     this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
@@ -292,7 +279,7 @@ export class AutomationRepository {
            paused_reason = ?, state = ?, alert_last_result = ?, alert_last_fired_at = ?, updated_at = ? WHERE id = ?`,
       )
       .run(
-        u.lastRunAt.getTime(),
+        ms(u.lastRunAt),
         ms(u.nextRunAt),
         u.runCount,
         u.failureCount,
@@ -307,16 +294,23 @@ export class AutomationRepository {
   }
 
   /** Active automations due at or before `now`, earliest slot first, leaving out `exclude`. */
-  due(now: Date, limit: number, exclude: readonly number[]): { id: number; nextRunAt: Date }[] {
+  due(now: Date, limit: number, exclude: readonly number[]): DueAutomation[] {
     return this.db
-      .prepare<[number, string, number], { id: number; next_run_at: number }>(
-        `SELECT id, next_run_at FROM automation
+      .prepare<[number, string, number], DueRow>(
+        `SELECT id, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
           WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
             AND id NOT IN (SELECT value FROM json_each(?))
           ORDER BY next_run_at, id LIMIT ?`,
       )
       .all(now.getTime(), JSON.stringify(exclude), limit)
-      .map((r) => ({ id: r.id, nextRunAt: new Date(r.next_run_at) }));
+      .map((r) => ({
+        id: r.id,
+        nextRunAt: new Date(r.next_run_at),
+        catchUp: r.catch_up,
+        triggerType: r.trigger_type,
+        schedule: r.schedule,
+        timezone: r.timezone,
+      }));
   }
 
   /** The earliest next slot among active automations, leaving out `exclude`; null when none is scheduled. */

@@ -5,6 +5,7 @@
  * Every call builds a transient croner `Cron` without a callback (so it never arms a timer) and
  * drops it: a live `Cron` holds ~90 KB, so the scheduler keeps next-run instants, not Cron objects.
  */
+import { canonicalTimeZone } from '../util/timezone.js';
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import { ScheduleError } from '../errors.js';
@@ -73,12 +74,8 @@ interface Compiled {
  * `US/Eastern` → `America/New_York`).
  */
 export function validateTimezone(tz: string): string {
-  const trimmed = tz.trim();
-  try {
-    if (trimmed !== '') return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
-  } catch {
-    // RangeError: Invalid time zone specified
-  }
+  const canonical = canonicalTimeZone(tz);
+  if (canonical) return canonical;
   throw new ScheduleError(
     `"${tz}" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York`,
     { timezone: tz },

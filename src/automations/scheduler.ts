@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { nextSlot } from './next-slot.js';
+import type { DueAutomation } from './repository.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -55,27 +56,31 @@ export class Scheduler {
    */
   wake(): void {
     if (!this.startedAt) return;
-    const { store, clock, maxConcurrentRuns } = this.deps;
-    const free = maxConcurrentRuns - this.inFlight.size;
-    if (free > 0) {
-      const now = clock.now();
-      for (const due of store.automations.due(now, free, this.busyIds())) this.startRun(due.id, due.nextRunAt, now);
+    const { store, clock, maxConcurrentRuns, logger } = this.deps;
+    try {
+      const free = maxConcurrentRuns - this.inFlight.size;
+      if (free > 0) {
+        const now = clock.now();
+        for (const due of store.automations.due(now, free, this.busyIds())) this.startRun(due, now);
+      }
+    } catch (error) {
+      logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
+    } finally {
+      this.arm();
     }
-    this.arm();
   }
 
   private busyIds(): number[] {
     return [...new Set([...this.inFlight.keys(), ...this.deps.dispatcher.runningIds()])];
   }
 
-  private startRun(automationId: number, slot: Date, now: Date): void {
+  private startRun(due: DueAutomation, now: Date): void {
     const { store, dispatcher, logger } = this.deps;
-    const automation = store.automations.get(automationId);
-    if (!automation) return;
-    const following = nextSlot(automation, slot);
-    const missed = slot < this.startedAt! || (following !== null && following <= now);
-    if (missed && automation.catchUp === 'skip') {
-      store.automations.setNextRun(automationId, nextSlot(automation, now));
+    const { id: automationId, nextRunAt: slot } = due;
+    // Missed: due while the bot was down. (A slot delayed by a full run queue is not missed.)
+    const missed = slot < this.startedAt!;
+    if (missed && due.catchUp === 'skip') {
+      store.automations.setNextRun(automationId, nextSlot(due, now));
       logger.info({ event: 'automation_catch_up_skipped', automationId, missedSlot: slot }, 'missed slot skipped (catch-up policy skip)');
       return;
     }
@@ -84,6 +89,7 @@ export class Scheduler {
     const done = dispatcher
       .dispatch(automationId, trigger, { enforceMinInterval: true })
       .then((report) => this.deps.onDispatched?.(report))
+      .catch((error: unknown) => logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed'))
       .finally(() => {
         this.inFlight.delete(automationId);
         this.wake();
@@ -94,7 +100,14 @@ export class Scheduler {
   private arm(): void {
     this.clearTimer();
     if (!this.startedAt || this.inFlight.size >= this.deps.maxConcurrentRuns) return;
-    const next = this.deps.store.automations.earliestNextRun(this.busyIds());
+    let next: Date | null;
+    try {
+      next = this.deps.store.automations.earliestNextRun(this.busyIds());
+    } catch (error) {
+      // The database is failing: look again in a minute rather than never.
+      this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');
+      next = new Date(this.deps.clock.now().getTime() + 60_000);
+    }
     if (!next) return;
     const delay = Math.min(Math.max(0, next.getTime() - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
     this.armedFor = next;

@@ -11,11 +11,12 @@ import { evaluateCondition, type Condition } from './alerts/condition.js';
 import { formatCondition, parseAlertText } from './alerts/text.js';
 import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { parseInputsText } from './inputs-text.js';
+import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
 import { describeCron, nextRunAfter, nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
 import type { Automation, AutomationStatus, Run } from './types.js';
 
-/** Who is asking. Managers (and bot owners) see and change every automation; others only their own. */
+/** Who is asking. Managers (and bot owners) see and change every automation of their guild; others only their own. */
 export interface Actor {
   userId: string;
   guildId: string | null;
@@ -96,7 +97,7 @@ export class AutomationService {
     }
     const now = clock.now();
     const automation = store.automations.insert(
-      { ...settings, userId: actor.userId, guildId: actor.guildId, nextRunAt: this.firstSlot(settings, now), createdVia: input.createdVia ?? 'service' },
+      { ...settings, userId: actor.userId, guildId: actor.guildId, nextRunAt: nextSlot(settings, now), createdVia: input.createdVia ?? 'service' },
       now,
     );
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
@@ -116,8 +117,11 @@ export class AutomationService {
     }
     const now = clock.now();
     const scheduleMoved = settings.schedule !== current.schedule || settings.timezone !== current.timezone || settings.triggerType !== current.triggerType;
-    const nextRunAt = current.status !== 'active' ? current.nextRunAt : scheduleMoved ? this.firstSlot(settings, now) : current.nextRunAt;
-    store.automations.updateSettings(current.id, settings, nextRunAt, now);
+    const nextRunAt = current.status !== 'active' ? current.nextRunAt : scheduleMoved ? nextSlot(settings, now) : current.nextRunAt;
+    // A new condition or mode starts without memory: its first true result is news.
+    const alertChanged =
+      JSON.stringify(settings.alertConditions) !== JSON.stringify(current.alertConditions) || settings.alertMode !== current.alertMode;
+    store.automations.updateSettings(current.id, settings, nextRunAt, now, { resetAlertMemory: alertChanged });
     logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
     this.deps.onScheduleChange?.();
     return store.automations.get(current.id)!;
@@ -138,7 +142,7 @@ export class AutomationService {
     const current = this.find(actor, ref);
     if (current.status === 'active') throw new ConflictError(`"${current.name}" is not paused`);
     const now = this.deps.clock.now();
-    this.deps.store.automations.setStatus(current.id, { status: 'active', pausedReason: null, nextRunAt: this.firstSlot(current, now), resetFailures: true }, now);
+    this.deps.store.automations.setStatus(current.id, { status: 'active', pausedReason: null, nextRunAt: nextSlot(current, now), resetFailures: true }, now);
     this.deps.logger.info({ event: 'automation_resumed', automationId: current.id, userId: actor.userId }, 'automation resumed');
     this.deps.onScheduleChange?.();
     return this.deps.store.automations.get(current.id)!;
@@ -164,9 +168,9 @@ export class AutomationService {
 
   /** The caller's automations, or with `all` (managers only) everyone's in the guild; filtered by status, paged. */
   list(actor: Actor, options: { all?: boolean; status?: AutomationStatus; limit?: number; offset?: number } = {}): { automations: Automation[]; total: number } {
-    const everyone = options.all === true && actor.manager;
+    const everyone = options.all === true && actor.manager && actor.guildId !== null;
     const filter = {
-      ...(everyone ? (actor.guildId !== null ? { guildId: actor.guildId } : {}) : { userId: actor.userId }),
+      ...(everyone ? { guildId: actor.guildId! } : { userId: actor.userId }),
       ...(options.status ? { status: options.status } : {}),
     };
     const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
@@ -233,7 +237,8 @@ export class AutomationService {
   find(actor: Actor, ref: AutomationRef): Automation {
     const { automations } = this.deps.store;
     const found = typeof ref === 'number' ? automations.get(ref) : automations.findByName(actor.userId, ref.trim());
-    if (!found || found.status === 'deleted' || (found.userId !== actor.userId && !actor.manager)) {
+    const managed = actor.manager && actor.guildId !== null && found?.guildId === actor.guildId;
+    if (!found || found.status === 'deleted' || (found.userId !== actor.userId && !managed)) {
       throw new NotFoundError('automation', ref);
     }
     return found;
@@ -277,10 +282,6 @@ export class AutomationService {
       maxCostPerRunUsd: s.maxCostUsd,
       minIntervalSeconds,
     };
-  }
-
-  private firstSlot(s: Pick<Automation, 'triggerType' | 'schedule' | 'timezone'>, now: Date): Date | null {
-    return s.triggerType === 'on_schedule' && s.schedule ? nextRunAfter(s.schedule, s.timezone, now) : null;
   }
 }
 

@@ -74,12 +74,12 @@ export class BudgetGuard {
     return this.reachedCaps()[0] ?? null;
   }
 
-  /** Every cap reached now, daily first. */
+  /** Every cap reached now, daily first; each says when work resumes: when the last reached cap resets. */
   private reachedCaps(): BudgetPausedError[] {
     const { daily, monthly } = this.spend();
-    return [daily, monthly]
-      .filter((p) => p.spentUsd >= p.limitUsd)
-      .map((p) => new BudgetPausedError(p.period, p.spentUsd, p.limitUsd, p.resetsAt));
+    const reached = [daily, monthly].filter((p) => p.spentUsd >= p.limitUsd);
+    const resumesAt = new Date(Math.max(...reached.map((p) => p.resetsAt.getTime())));
+    return reached.map((p) => new BudgetPausedError(p.period, p.spentUsd, p.limitUsd, resumesAt));
   }
 
   /**
@@ -163,8 +163,9 @@ export class BudgetGuard {
 
   /** Queues the period's pause notice once: its dedupe key is the period itself. */
   private announce(paused: BudgetPausedError): void {
-    const { label } = periodBounds(paused.period, this.deps.clock.now());
-    const when = paused.period === 'daily' ? 'tomorrow' : 'next month';
+    const now = this.deps.clock.now();
+    const { label } = periodBounds(paused.period, now);
+    const when = paused.resumesAt.getTime() === periodBounds('daily', now).end.getTime() ? 'tomorrow' : 'next month';
     const queued = this.queue(
       'budget_paused',
       `budget-paused:${paused.period}:${label}`,

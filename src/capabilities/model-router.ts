@@ -2,6 +2,7 @@ import type { BudgetGuard } from '../budget/guard.js';
 import type { Clock } from '../clock.js';
 import { StewardError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
+import { isJsonObject } from '../util/json.js';
 import type { ExecutionRequest, ExecutionResult, ModelRouter } from './types.js';
 
 /** One provider call: a system and a user message in, text and token counts out. */
@@ -41,8 +42,8 @@ export interface MeteredModelRouterDeps {
   maxTokens?: number;
 }
 
-/** Rough token count for reservations: never less than the text's length over 3. */
-const estimateTokens = (text: string) => Math.ceil(text.length / 3);
+/** An upper bound of a text's tokens for reservations: no tokenizer makes more tokens than characters. */
+const estimateTokens = (text: string) => text.length;
 
 /**
  * The claude_native path: builds the prompt, asks the BudgetGuard to admit the call, calls the
@@ -136,5 +137,5 @@ export function parseModelJson(text: string): JsonObject {
   } catch {
     throw new ModelAnswerError(text);
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : { output: value };
+  return isJsonObject(value) ? value : { output: value };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
-import { DatabaseError } from '../errors.js';
+import { parseJsonColumn } from '../db/json-column.js';
 import type { CapabilityRecord, SkillState } from './types.js';
 
 interface CapabilityRow {
@@ -19,12 +19,10 @@ const SELECT = `SELECT c.name, c.description, c.input_schema, c.example,
                   FROM capability c LEFT JOIN skill s ON s.capability = c.name`;
 
 function toRecord(row: CapabilityRow): CapabilityRecord {
-  const schema = z.record(z.string(), z.unknown()).safeParse(JSON.parse(row.input_schema));
-  if (!schema.success) throw new DatabaseError(`capability ${row.name} has an input schema of unexpected shape`);
   return {
     name: row.name,
     description: row.description,
-    inputSchema: schema.data,
+    inputSchema: parseJsonColumn(z.record(z.string(), z.unknown()), row.input_schema, 'capability.input_schema', row.name),
     example: row.example,
     skill:
       row.skill_name === null

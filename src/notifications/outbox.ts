@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
-import { DatabaseError } from '../errors.js';
+import { parseJsonColumn } from '../db/json-column.js';
 
 export type NotificationType = 'alert' | 'pause' | 'budget_paused' | 'budget_warning';
 
@@ -67,19 +67,13 @@ interface NotificationRow {
 }
 
 function toNotification(row: NotificationRow): Notification {
-  let embed: RichMessage | null = null;
-  if (row.embed !== null) {
-    const parsed = richMessageSchema.safeParse(JSON.parse(row.embed));
-    if (!parsed.success) throw new DatabaseError(`notification ${row.id} has an embed of unexpected shape`, { id: row.id });
-    embed = parsed.data;
-  }
   return {
     id: row.id,
     type: row.type,
     channel: row.channel,
     priority: row.priority,
     content: row.content,
-    embed,
+    embed: row.embed === null ? null : parseJsonColumn(richMessageSchema, row.embed, 'notification.embed', row.id),
     dedupeKey: row.dedupe_key,
     automationId: row.automation_id,
     runId: row.run_id,

@@ -29,6 +29,8 @@ export interface NotificationServiceDeps {
   sink: NotificationSink;
   clock: Clock;
   logger: Logger;
+  /** A delivery still pending after this long counts as failed and is retried (default 30 s). */
+  deliveryTimeoutMs?: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export class NotificationService {
       const head = outbox.channelHeads().find((n) => !blocked.has(n.channel) && n.nextAttemptAt <= clock.now());
       if (!head) break;
       try {
-        await sink.deliver(head);
+        await this.deliverWithin(head);
         outbox.markDelivered(head.id, clock.now());
         delivered++;
         logger.info({ event: 'notification_delivered', id: head.id, type: head.type, channel: head.channel }, 'notification delivered');
@@ -129,12 +131,29 @@ export class NotificationService {
     return { delivered, failed };
   }
 
+  /** The sink's delivery, failed with a DeliveryError when it hangs (a hung request must not block every channel). */
+  private deliverWithin(notification: Notification): Promise<void> {
+    const { sink, clock } = this.deps;
+    const limitMs = this.deps.deliveryTimeoutMs ?? 30_000;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = clock.setTimer(() => reject(new DeliveryError(`delivery timed out after ${limitMs / 1000} s`)), limitMs);
+    });
+    return Promise.race([sink.deliver(notification), timeout]).finally(() => clock.clearTimer(timer!));
+  }
+
   private arm(): void {
     this.clearTimer();
     if (this.stopped) return;
-    const heads = this.deps.outbox.channelHeads();
-    if (heads.length === 0) return;
-    const next = Math.min(...heads.map((n) => n.nextAttemptAt.getTime()));
+    let next: number;
+    try {
+      const heads = this.deps.outbox.channelHeads();
+      if (heads.length === 0) return;
+      next = Math.min(...heads.map((n) => n.nextAttemptAt.getTime()));
+    } catch (error) {
+      this.deps.logger.error({ event: 'notification_pass_failed', err: error }, 'cannot read the outbox; trying again in a minute');
+      next = this.deps.clock.now().getTime() + 60_000;
+    }
     const delay = Math.min(Math.max(0, next - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
     this.timer = this.deps.clock.setTimer(() => {
       this.timer = null;

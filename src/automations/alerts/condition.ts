@@ -2,6 +2,7 @@
  * Alert conditions in their JSON form: leaves `{field, op, value}` (or `{field, op: 'exists'}`) and
  * compounds `{all_of: [...]}` / `{any_of: [...]}`, evaluated against a run's JSON output.
  */
+import { isJsonObject } from '../../util/json.js';
 import { z } from 'zod';
 import { AlertConditionError } from '../../errors.js';
 
@@ -47,9 +48,7 @@ export function parseCondition(json: unknown): Condition | null {
   throw new AlertConditionError(`alert condition: ${problem}`, { problem });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = isJsonObject;
 
 function kindOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
