@@ -6,6 +6,29 @@ import { canonicalTimeZone } from './util/timezone.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const usd = (fallback: number) => z.coerce.number().finite().min(0).default(fallback);
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u));
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(fallback);
+
+const priceTable = z.record(z.string(), z.tuple([z.number().min(0), z.number().min(0)]));
+function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, { inputPerMTok: number; outputPerMTok: number }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+  const parsed = priceTable.safeParse(json);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'not a price table' });
+    return z.NEVER;
+  }
+  return Object.fromEntries(Object.entries(parsed.data).map(([model, [input, output]]) => [model, { inputPerMTok: input, outputPerMTok: output }]));
+}
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /**
@@ -25,10 +48,22 @@ const variables = {
     accepts: 'an IANA time zone such as UTC or Europe/Berlin',
   },
   LOG_LEVEL: { schema: z.enum(LOG_LEVELS).default('info'), accepts: LOG_LEVELS.join(', ') },
+  ANTHROPIC_API_KEY: { schema: z.string().optional(), accepts: 'an Anthropic API key', secret: true },
+  ANTHROPIC_MODEL: { schema: z.string().regex(/^[\w.:-]+$/).default('claude-haiku-4-5'), accepts: 'a Claude model id such as claude-haiku-4-5' },
+  ANTHROPIC_BASE_URL: { schema: httpUrl.optional(), accepts: 'an http(s) URL' },
+  LOCAL_MODEL_URL: { schema: httpUrl.optional(), accepts: 'the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1' },
+  LOCAL_MODEL: { schema: z.string().optional(), accepts: 'a model name such as llama3.1' },
+  MODEL_PRICES: { schema: z.string().transform(parsePrices).optional(), accepts: 'JSON like {"claude-haiku-4-5": [1, 5]}: USD per million input and output tokens' },
+  MODEL_MAX_TOKENS: { schema: positiveInt(1024), accepts: 'a whole number of tokens ≥ 1' },
+  ALLOW_PRIVATE_URLS: { schema: flag(false), accepts: 'true or false' },
+  FETCH_TIMEOUT_SECONDS: { schema: positiveInt(15), accepts: 'a whole number of seconds ≥ 1' },
 } as const;
 
 type Variables = typeof variables;
-export type Config = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
+export type Config = { [K in keyof Variables]: z.output<Variables[K]['schema']> } & {
+  /** MODEL_ROUTE_<capability>=claude|local: where that capability's model work goes. */
+  MODEL_ROUTES: Record<string, 'claude' | 'local'>;
+};
 
 /**
  * Reads the configuration from `env` (by default the process environment, after loading `.env`
@@ -38,15 +73,35 @@ export type Config = { [K in keyof Variables]: z.output<Variables[K]['schema']> 
  */
 export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
   const config: Record<string, unknown> = {};
-  for (const [name, { schema, accepts }] of Object.entries(variables)) {
+  for (const [name, variable] of Object.entries(variables)) {
     const raw = env[name]?.trim();
-    const parsed = schema.safeParse(raw === '' ? undefined : raw);
+    const parsed = (variable.schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
-      throw new ConfigError(name, `${name}=${JSON.stringify(raw)} is not valid: expected ${accepts}`);
+      const shown = 'secret' in variable ? 'the value given' : JSON.stringify(raw);
+      throw new ConfigError(name, `${name}=${shown} is not valid: expected ${variable.accepts}`);
     }
     config[name] = parsed.data;
   }
+  if (config.LOCAL_MODEL_URL && !config.LOCAL_MODEL) {
+    throw new ConfigError('LOCAL_MODEL', 'LOCAL_MODEL is not set: LOCAL_MODEL_URL needs the name of the model to use, such as llama3.1');
+  }
+  config.MODEL_ROUTES = readModelRoutes(env);
   return config as Config;
+}
+
+const ROUTE_PREFIX = 'MODEL_ROUTE_';
+
+function readModelRoutes(env: NodeJS.ProcessEnv): Record<string, 'claude' | 'local'> {
+  const routes: Record<string, 'claude' | 'local'> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ROUTE_PREFIX) || !value?.trim()) continue;
+    const route = value.trim().toLowerCase();
+    if (route !== 'claude' && route !== 'local') {
+      throw new ConfigError(name, `${name}=${JSON.stringify(value)} is not valid: expected claude or local`);
+    }
+    routes[name.slice(ROUTE_PREFIX.length).toLowerCase()] = route;
+  }
+  return routes;
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {

@@ -2,18 +2,18 @@ import { Dispatcher } from './automations/dispatcher.js';
 import { Scheduler } from './automations/scheduler.js';
 import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
-import { MeteredModelRouter, type ModelPrice, type ModelProvider } from './capabilities/model-router.js';
-import { CapabilityRegistry } from './capabilities/registry.js';
-import type { ModelRouter, SkillExecutor } from './capabilities/types.js';
+import type { Fetcher } from './capabilities/http/fetcher.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY } from './capabilities/http/safe-fetch.js';
+import { MeteredModelRouter, type ModelRoute } from './capabilities/model-router.js';
+import { createModelRoutes } from './capabilities/model-routes.js';
+import { builtinCapabilities, CapabilityRegistry } from './capabilities/registry.js';
+import type { SkillExecutor } from './capabilities/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import type { Logger } from './logger.js';
 import { NotificationService, type NotificationSink } from './notifications/service.js';
 import { Store } from './store.js';
-
-/** Conservative fallback price (USD per million tokens) until the model issue brings a price table. */
-export const DEFAULT_MODEL_PRICE: ModelPrice = { inputPerMTok: 3, outputPerMTok: 15 };
 
 export interface EngineOptions {
   config: Config;
@@ -22,14 +22,14 @@ export interface EngineOptions {
   clock?: Clock;
   /** An open database; by default `config.STEWARD_DB` is opened and migrated. */
   db?: Db;
+  /** How skills fetch URLs; by default the safe fetcher under the configured policy. */
+  fetcher?: Fetcher;
+  /** The capabilities; by default the built-in ones over `fetcher`. */
   registry?: CapabilityRegistry;
   /** Replaces the registry's local skills. */
   skills?: SkillExecutor;
-  /** The provider behind the claude_native path; null or absent: such runs fail with "no model configured". */
-  modelProvider?: ModelProvider | null;
-  modelPrice?: ModelPrice;
-  /** Replaces the metered router over `modelProvider`. */
-  models?: ModelRouter;
+  /** Where each capability's model work goes; by default from the configuration (Claude, a local model). */
+  modelRoute?: (capability: string) => ModelRoute | null;
 }
 
 /** Everything below the front end, wired together: storage, budget, dispatcher, scheduler, outbox delivery and the service. */
@@ -42,6 +42,7 @@ export class Engine {
   readonly service: AutomationService;
   readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly closeFetcher: () => Promise<void>;
 
   constructor(options: EngineOptions) {
     const { config, logger } = options;
@@ -49,7 +50,15 @@ export class Engine {
     this.clock = clock;
     this.logger = logger;
     this.store = new Store(options.db ?? openDatabase(config.STEWARD_DB));
-    const registry = options.registry ?? new CapabilityRegistry();
+    const safeFetcher = options.fetcher
+      ? null
+      : createSafeFetcher({
+          ...DEFAULT_FETCH_POLICY,
+          allowPrivate: config.ALLOW_PRIVATE_URLS,
+          timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
+        });
+    this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
+    const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher! }));
     this.notifications = new NotificationService({ outbox: this.store.outbox, sink: options.sink, clock, logger });
     const kick = () => this.notifications.kick();
     this.budget = new BudgetGuard({
@@ -60,14 +69,13 @@ export class Engine {
       limits: { dailyUsd: config.DAILY_BUDGET_USD, monthlyUsd: config.MONTHLY_BUDGET_USD },
       onNotice: kick,
     });
-    const models =
-      options.models ??
-      new MeteredModelRouter({
-        provider: options.modelProvider ?? null,
-        price: options.modelPrice ?? DEFAULT_MODEL_PRICE,
-        budget: this.budget,
-        clock,
-      });
+    const models = new MeteredModelRouter({
+      route: options.modelRoute ?? createModelRoutes(config, logger),
+      task: (request) => registry.get(request.capability.name)?.modelTask?.(request),
+      budget: this.budget,
+      clock,
+      maxTokens: config.MODEL_MAX_TOKENS,
+    });
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock,
@@ -120,6 +128,7 @@ export class Engine {
     if (!settled) this.logger.warn({ event: 'shutdown_runs_abandoned' }, 'runs still going at shutdown; they will be recorded as interrupted');
     await withinMs(this.notifications.idle().then(() => this.notifications.deliverDue()), 5_000);
     await this.notifications.stop();
+    await this.closeFetcher();
     this.store.close();
     this.logger.info({ event: 'engine_stopped' }, 'engine stopped');
   }

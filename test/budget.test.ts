@@ -503,7 +503,7 @@ describe('the budget under concurrent runs', () => {
 describe('without a model provider', () => {
   it('the router refuses with "no model configured"', async () => {
     const h = harness();
-    const router = new MeteredModelRouter({ provider: null, price: { inputPerMTok: 1, outputPerMTok: 10 }, budget: h.engine.budget, clock: h.clock });
+    const router = new MeteredModelRouter({ route: () => null, budget: h.engine.budget, clock: h.clock });
     const call = router.execute({
       automationId: 1,
       runId: 1,
@@ -520,9 +520,9 @@ describe('without a model provider', () => {
   });
 
   it.each([
-    ['null', { modelProvider: null }],
-    ['absent', {}],
-  ])('a claude_native run fails with exactly the "no model configured" message (provider %s)', async (_, provider) => {
+    ['no route', { modelRoute: () => null }],
+    ['no ANTHROPIC_API_KEY nor LOCAL_MODEL_URL', {}],
+  ])('a claude_native run fails with exactly the "no model configured" message (%s)', async (_, provider) => {
     const h = harness();
     const engine = new Engine({ config: h.config, logger: silentLogger, sink: h.sink, clock: h.clock, db: h.engine.store.db, ...provider });
     think(h, 'needs-a-model');

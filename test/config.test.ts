@@ -16,6 +16,16 @@ describe('configuration', () => {
       MIN_INTERVAL_SECONDS: 60,
       DEFAULT_TIMEZONE: 'UTC',
       LOG_LEVEL: 'info',
+      ANTHROPIC_API_KEY: undefined,
+      ANTHROPIC_MODEL: 'claude-haiku-4-5',
+      ANTHROPIC_BASE_URL: undefined,
+      LOCAL_MODEL_URL: undefined,
+      LOCAL_MODEL: undefined,
+      MODEL_PRICES: undefined,
+      MODEL_MAX_TOKENS: 1024,
+      ALLOW_PRIVATE_URLS: false,
+      FETCH_TIMEOUT_SECONDS: 15,
+      MODEL_ROUTES: {},
     });
   });
 
@@ -31,6 +41,10 @@ describe('configuration', () => {
     ['RUN_TIMEOUT_SECONDS', '1.5', 'RUN_TIMEOUT_SECONDS="1.5" is not valid: expected a whole number of seconds ≥ 1'],
     ['DEFAULT_TIMEZONE', 'Mars/Olympus', 'DEFAULT_TIMEZONE="Mars/Olympus" is not valid: expected an IANA time zone such as UTC or Europe/Berlin'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent'],
+    ['ALLOW_PRIVATE_URLS', 'maybe', 'ALLOW_PRIVATE_URLS="maybe" is not valid: expected true or false'],
+    ['LOCAL_MODEL_URL', 'ftp://x', 'LOCAL_MODEL_URL="ftp://x" is not valid: expected the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1'],
+    ['MODEL_PRICES', '{"m": 3}', 'MODEL_PRICES="{\\"m\\": 3}" is not valid: expected JSON like {"claude-haiku-4-5": [1, 5]}: USD per million input and output tokens'],
+    ['MODEL_ROUTE_ASK', 'gpt', 'MODEL_ROUTE_ASK="gpt" is not valid: expected claude or local'],
   ])('refuses %s=%s in one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {
@@ -41,6 +55,28 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(message);
     expect((error as ConfigError).facts).toEqual({ variable: name });
+  });
+});
+
+describe('model settings', () => {
+  it('reads model routes per capability, prices, and flags', () => {
+    const config = loadConfig({
+      MODEL_ROUTE_summarize_page: 'local',
+      MODEL_ROUTE_ASK: 'Claude',
+      LOCAL_MODEL_URL: 'http://127.0.0.1:11434/v1',
+      LOCAL_MODEL: 'llama3.1',
+      MODEL_PRICES: '{"claude-next": [2, 10]}',
+      ALLOW_PRIVATE_URLS: 'yes',
+    });
+    expect(config.MODEL_ROUTES).toEqual({ summarize_page: 'local', ask: 'claude' });
+    expect(config.MODEL_PRICES).toEqual({ 'claude-next': { inputPerMTok: 2, outputPerMTok: 10 } });
+    expect(config.ALLOW_PRIVATE_URLS).toBe(true);
+  });
+
+  it('needs LOCAL_MODEL with LOCAL_MODEL_URL', () => {
+    expect(() => loadConfig({ LOCAL_MODEL_URL: 'http://127.0.0.1:11434/v1' })).toThrow(
+      'LOCAL_MODEL is not set: LOCAL_MODEL_URL needs the name of the model to use, such as llama3.1',
+    );
   });
 });
 

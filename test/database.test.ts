@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { httpCheckInputs } from '../src/capabilities/skills/http-check.js';
+import { builtinCapabilities } from '../src/capabilities/registry.js';
 import { migrate, openDatabase, readMigrations, type Db } from '../src/db/database.js';
 import { DatabaseError } from '../src/errors.js';
 import { Store } from '../src/store.js';
@@ -79,10 +79,17 @@ describe('opening the database', () => {
     expect(() => open(underAFile)).toThrow(/^cannot open the database at .*steward\.db\/steward\.db: EEXIST|ENOTDIR/);
   });
 
-  it('seeds http_check with the JSON Schema of its zod inputs and a trusted skill', () => {
+  it('seeds every built-in capability with the JSON Schema of its zod inputs, and its skill state', () => {
     const store = new Store(open(fresh()));
-    const capability = store.capabilities.get('http_check')!;
-    expect(capability.inputSchema).toEqual(z.toJSONSchema(httpCheckInputs));
-    expect(capability.skill).toMatchObject({ name: 'http_check', state: 'trusted', stateChangedBy: 'migration' });
+    const definitions = builtinCapabilities({ fetcher: () => Promise.reject(new Error('no fetching here')) });
+    expect(store.capabilities.list().map((c) => c.name).sort()).toEqual(definitions.map((d) => d.name).sort());
+    for (const definition of definitions) {
+      const capability = store.capabilities.get(definition.name)!;
+      expect(capability.inputSchema, definition.name).toEqual(z.toJSONSchema(definition.inputs));
+      expect(capability.description).toBe(definition.description);
+      expect(capability.example).toBe(definition.example);
+    }
+    const states = Object.fromEntries(store.capabilities.list().map((c) => [c.name, c.skill?.state ?? null]));
+    expect(states).toEqual({ http_check: 'trusted', page_watch: 'trusted', feed_watch: 'trusted', ask: null, summarize_page: 'sandbox' });
   });
 });

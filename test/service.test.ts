@@ -181,7 +181,7 @@ describe('every refused create writes nothing', () => {
     ['a 65-character name', { name: 'x'.repeat(65) }, ValidationError, 'name', 'name must be at most 64 characters'],
     ['a name with a control character', { name: 'site\ncheck' }, ValidationError, 'name', 'name must not contain control characters'],
     ['an all-digit name', { name: '12345' }, ValidationError, 'name', 'name must not be only digits (numbers refer to automation ids)'],
-    ['an unknown capability', { capability: 'teleport' }, ValidationError, 'capability', 'unknown capability "teleport": choose one of echo, http_check, think'],
+    ['an unknown capability', { capability: 'teleport' }, ValidationError, 'capability', 'unknown capability "teleport": choose one of ask, echo, feed_watch, http_check, page_watch, summarize_page, think'],
     ['inputs missing the url', { inputs: { expected_status: 200 } }, ValidationError, 'inputs', /^inputs for http_check are not valid: url: /],
     ['a url that is not http', { inputs: { url: 'ftp://example.com' } }, ValidationError, 'inputs', 'inputs for http_check are not valid: url: url must start with http:// or https://'],
     ['a url without a scheme', { inputs: 'url=example.com' }, ValidationError, 'inputs', /url must start with http:\/\/ or https:\/\//],

@@ -1,16 +1,29 @@
 import { ValidationError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
-import { httpCheckCapability } from './skills/http-check.js';
+import type { Fetcher } from './http/fetcher.js';
+import { askDefinition } from './skills/ask.js';
+import { feedWatchDefinition } from './skills/feed-watch.js';
+import { httpCheckDefinition } from './skills/http-check.js';
+import { pageWatchDefinition } from './skills/page-watch.js';
+import { summarizePageDefinition } from './skills/summarize-page.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, SkillExecutor } from './types.js';
 
-/** The capabilities defined in code. Their rows in `capability`/`skill` are seeded by migrations. */
-export const BUILTIN_CAPABILITIES: readonly CapabilityDefinition[] = [httpCheckCapability];
+/** The capabilities defined in code, their skills fetching through `fetcher`. Their rows in `capability`/`skill` are seeded by migrations. */
+export function builtinCapabilities(deps: { fetcher: Fetcher }): CapabilityDefinition[] {
+  return [
+    httpCheckDefinition(deps.fetcher),
+    pageWatchDefinition(deps.fetcher),
+    feedWatchDefinition(deps.fetcher),
+    askDefinition,
+    summarizePageDefinition(deps.fetcher),
+  ];
+}
 
 /** Looks capabilities up by name and validates inputs against their schemas. */
 export class CapabilityRegistry {
   private readonly byName: Map<string, CapabilityDefinition>;
 
-  constructor(definitions: readonly CapabilityDefinition[] = BUILTIN_CAPABILITIES) {
+  constructor(definitions: readonly CapabilityDefinition[]) {
     this.byName = new Map(definitions.map((d) => [d.name, d]));
   }
 

@@ -54,11 +54,23 @@ export interface ModelRouter {
   execute(request: ExecutionRequest): Promise<ExecutionResult>;
 }
 
-/** A capability defined in code: its input schema (the source of truth), and its local skill, if any. */
+/** What the model is asked for one run of a capability on the claude_native path. */
+export interface ModelTask {
+  /** The job in words; it goes into the prompt with the capability, its description and the inputs. */
+  instructions: string;
+  /** Data gathered for the model first (a fetched page's text…). */
+  context?: JsonObject;
+  /** Checks the model's JSON object; an answer that fails it fails the run. */
+  output?: z.ZodType<JsonObject>;
+}
+
+/** A capability defined in code: its input schema (the source of truth), its local skill, and its model task. */
 export interface CapabilityDefinition {
   name: string;
   description: string;
   inputs: z.ZodType<JsonObject>;
   example: string;
   skill?: (request: ExecutionRequest) => Promise<ExecutionResult>;
+  /** How the claude_native path asks the model; without one, the generic prompt of the dispatch contract. */
+  modelTask?: (request: ExecutionRequest) => Promise<ModelTask> | ModelTask;
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ModelProvider } from '../../src/capabilities/model-router.js';
-import { BUILTIN_CAPABILITIES, CapabilityRegistry } from '../../src/capabilities/registry.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY } from '../../src/capabilities/http/safe-fetch.js';
+import { singleRoute } from '../../src/capabilities/model-routes.js';
+import { builtinCapabilities, CapabilityRegistry } from '../../src/capabilities/registry.js';
 import type { ExecutionRequest, ExecutionResult } from '../../src/capabilities/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, readMigrations, type Migration } from '../../src/db/database.js';
@@ -105,8 +107,10 @@ export function makeHarness(options: { env?: Record<string, string>; start?: str
     harness.skillCalls.push(request);
     return Promise.resolve(harness.skill(request));
   };
+  // The real safe fetcher; fixtures are served on 127.0.0.1, so private addresses are allowed here.
+  const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
   const registry = new CapabilityRegistry([
-    ...BUILTIN_CAPABILITIES,
+    ...builtinCapabilities({ fetcher }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
     { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
   ]);
@@ -119,8 +123,8 @@ export function makeHarness(options: { env?: Record<string, string>; start?: str
       clock,
       db: openDatabase(dbPath, migrations),
       registry,
-      modelProvider: provider,
-      modelPrice: { inputPerMTok: 1, outputPerMTok: 10 },
+      fetcher,
+      modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }),
     });
   Object.assign(harness, {
     engine: build(),
@@ -141,6 +145,7 @@ export function makeHarness(options: { env?: Record<string, string>; start?: str
     },
     close: () => {
       harness.engine.store.close();
+      void fetcher.close();
       cleanup();
     },
   });

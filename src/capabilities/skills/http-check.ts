@@ -1,65 +1,55 @@
 import { z } from 'zod';
+import { FetchError, type Fetcher } from '../http/fetcher.js';
+import { decodeBody, httpUrlInput } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 
 export const httpCheckInputs = z.strictObject({
-  url: z
-    .string()
-    .url('url must be a full http:// or https:// address')
-    .refine((u) => /^https?:\/\//i.test(u), 'url must start with http:// or https://'),
+  url: httpUrlInput,
   expected_status: z.number().int().min(100).max(599).optional(),
+  contains: z.string().min(1).max(500).optional(),
   timeout_seconds: z.number().int().min(1).max(60).optional(),
 });
 
-/** Bodies are read up to this many bytes (and counted that far). */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
-const DEFAULT_TIMEOUT_SECONDS = 15;
-const USER_AGENT = 'StewardBot/0.1 (+uptime check)';
+/** Failures that mean "the site is down" (an output), as opposed to a check that cannot be made (a failed run). */
+const DOWN: ReadonlySet<FetchError['kind']> = new Set(['timeout', 'network', 'too_many_redirects']);
 
 /**
- * GETs the URL and reports `{ok, status, latency_ms, bytes}` (plus `error` when it could not
- * connect). A site that is down is an output with `ok: false`, not a failed run: an uptime
- * check has to keep running (and alerting) exactly while the site is down.
+ * GETs the URL and reports `{ok, status, latency_ms, bytes, contains}` (plus `error` when it could
+ * not connect). A site that is down is an output with `ok: false`, not a failed run: an uptime
+ * check has to keep running (and alerting) exactly while the site is down. A URL the fetch policy
+ * refuses (a private address) fails the run. `contains` is null when no text was asked for.
  */
-async function httpCheck(request: ExecutionRequest): Promise<ExecutionResult> {
-  const inputs = httpCheckInputs.parse(request.inputs);
-  const timeoutSeconds = inputs.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS;
-  const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
-  const signal = AbortSignal.any([request.signal, timeout]);
-  const started = performance.now();
-  try {
-    const response = await fetch(inputs.url, { signal, redirect: 'follow', headers: { 'user-agent': USER_AGENT } });
-    let bytes = 0;
-    if (response.body) {
-      for await (const chunk of response.body) {
-        bytes += (chunk as Uint8Array).byteLength;
-        if (bytes >= MAX_BODY_BYTES) break;
-      }
+export function createHttpCheck(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
+  return async (request: ExecutionRequest): Promise<ExecutionResult> => {
+    const inputs = httpCheckInputs.parse(request.inputs);
+    const started = performance.now();
+    const options = {
+      signal: request.signal,
+      truncate: true,
+      ...(inputs.timeout_seconds ? { timeoutMs: inputs.timeout_seconds * 1000 } : {}),
+    };
+    try {
+      const response = await fetcher(inputs.url, options);
+      const contains = inputs.contains === undefined ? null : decodeBody(response.body, response.headers['content-type']).includes(inputs.contains);
+      const statusOk = inputs.expected_status !== undefined ? response.status === inputs.expected_status : response.status >= 200 && response.status < 400;
+      return {
+        output: { ok: statusOk && contains !== false, status: response.status, latency_ms: response.latencyMs, bytes: response.body.length, contains },
+        costUsd: 0,
+      };
+    } catch (error) {
+      if (!(error instanceof FetchError) || !DOWN.has(error.kind)) throw error;
+      return {
+        output: { ok: false, status: 0, latency_ms: Math.round(performance.now() - started), bytes: 0, contains: null, error: error.message },
+        costUsd: 0,
+      };
     }
-    const ok = inputs.expected_status !== undefined ? response.status === inputs.expected_status : response.ok;
-    return {
-      output: { ok, status: response.status, latency_ms: Math.round(performance.now() - started), bytes },
-      costUsd: 0,
-    };
-  } catch (error) {
-    if (request.signal.aborted) throw error; // the run's own time limit: let the dispatcher report it
-    const reason = timeout.aborted ? `GET ${inputs.url} timed out after ${timeoutSeconds} s` : describeFetchError(inputs.url, error);
-    return {
-      output: { ok: false, status: 0, latency_ms: Math.round(performance.now() - started), bytes: 0, error: reason },
-      costUsd: 0,
-    };
-  }
+  };
 }
 
-function describeFetchError(url: string, error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error).message;
-  return `GET ${url} failed: ${detail}`;
-}
-
-export const httpCheckCapability: CapabilityDefinition = {
+export const httpCheckDefinition = (fetcher: Fetcher): CapabilityDefinition => ({
   name: 'http_check',
-  description: 'Checks that a URL answers (optionally with a given status) and how fast: uptime monitoring.',
+  description: 'Checks that a URL answers (optionally with a given status or text) and how fast: uptime monitoring.',
   inputs: httpCheckInputs,
   example: '/automation create name:site-up capability:http_check schedule:*/5 * * * * inputs:url=https://example.com alert:ok == false',
-  skill: httpCheck,
-};
+  skill: createHttpCheck(fetcher),
+});

@@ -1,0 +1,281 @@
+import { lookup as dnsLookup } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { Agent, fetch, type Response } from 'undici';
+import { FetchError, type FetchOptions, type FetchPolicy, type FetchedResponse, type Fetcher } from './fetcher.js';
+
+/** The bot's version as it appears in the User-Agent. */
+const STEWARD_VERSION = '0.1.0';
+
+/** The policy defaults: 15 s, 5 MB, 5 redirects, a User-Agent naming the bot, private addresses refused. */
+export const DEFAULT_FETCH_POLICY: FetchPolicy = Object.freeze({
+  allowPrivate: false,
+  timeoutMs: 15_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: `StewardBot/${STEWARD_VERSION} (+https://github.com/steward-bot)`,
+});
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network", incl. 0.0.0.0
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, incl. cloud metadata 169.254.169.254
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // 6to4 relay (deprecated)
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, incl. broadcast 255.255.255.255
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 96], // unspecified, loopback ::1, IPv4-compatible (deprecated)
+  ['100::', 64], // discard
+  ['2001:db8::', 32], // documentation
+  ['fc00::', 7], // unique local, incl. the metadata address fd00:ec2::254
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+/**
+ * True for addresses a skill must not reach unless ALLOW_PRIVATE_URLS is set: loopback, private,
+ * link-local (cloud metadata included), unspecified, CGNAT, multicast, broadcast and reserved
+ * ranges, and IPv4-mapped IPv6 forms of those (BlockList checks `::ffff:a.b.c.d` against the IPv4
+ * rules). Anything that is not an IP address counts as blocked.
+ */
+export function isBlockedAddress(ip: string): boolean {
+  const address = ip.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, ''); // [v6] brackets, zone id
+  const family = isIP(address);
+  if (family === 0) return true;
+  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Options of createSafeFetcher. */
+export interface SafeFetcherOptions {
+  /** Replaces DNS resolution (node's dns.lookup signature); tests resolve made-up names with it. */
+  lookup?: LookupFunction;
+  /**
+   * For tests only: classifies addresses instead of isBlockedAddress, so a fixture on 127.0.0.1
+   * can count as public while another local address stays blocked.
+   */
+  isBlocked?: (ip: string) => boolean;
+}
+
+/** A Fetcher that also owns its connection pool: `close()` ends its connections. */
+export type SafeFetcher = Fetcher & { close(): Promise<void> };
+
+/** Thrown from the guarded DNS lookup, turned into a 'blocked' FetchError by the fetcher. */
+class BlockedAddressError extends Error {
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+  ) {
+    super(`${hostname} resolves to ${address}`);
+  }
+}
+
+/** Wraps a lookup so connections never go to blocked addresses, whatever DNS answers at connect time. */
+function guardLookup(lookup: LookupFunction, isBlocked: (ip: string) => boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    lookup(hostname, options, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      const all = typeof address === 'string' ? [{ address, family: family ?? isIP(address) }] : address;
+      const allowed = all.filter((a) => !isBlocked(a.address));
+      const first = allowed[0];
+      if (!first) return callback(new BlockedAddressError(hostname, all[0]?.address ?? '?'), '', 0);
+      if (options.all) callback(null, allowed);
+      else callback(null, first.address, first.family);
+    });
+  };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const PRIVATE_HINT = 'a private or local address (set ALLOW_PRIVATE_URLS=true to allow)';
+
+/**
+ * A Fetcher enforcing the policy: http(s) only, GET, one deadline for redirects and body,
+ * redirects followed (and re-checked) by hand, a byte cap counted while streaming, and, unless
+ * `allowPrivate`, no connection to a blocked address, checked both for literal IPs and for the
+ * address a name resolves to at connect time (which is what defeats DNS rebinding).
+ */
+export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptions = {}): SafeFetcher {
+  const isBlocked = options.isBlocked ?? isBlockedAddress;
+  const baseLookup = options.lookup;
+  const lookup = policy.allowPrivate ? baseLookup : guardLookup(baseLookup ?? dnsLookup, isBlocked);
+  const agent = new Agent(lookup ? { connect: { lookup } } : {});
+
+  /** Throws unless `url` may be requested at all; returns it parsed. */
+  function check(url: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new FetchError('invalid_url', url, `${JSON.stringify(url)} is not a valid URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new FetchError('invalid_url', url, `${url} is not an http(s) URL`);
+    }
+    if (parsed.username || parsed.password) {
+      parsed.username = parsed.password = '';
+      throw new FetchError('invalid_url', parsed.href, `${parsed.href} was given with a user name or password, which are not sent`);
+    }
+    if (policy.allowPrivate) return parsed;
+    const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+    if (host === 'localhost' || host.endsWith('.localhost')) {
+      throw new FetchError('blocked', url, `GET ${url} refused: ${host} is ${PRIVATE_HINT}`);
+    }
+    if (isIP(host) && isBlocked(host)) {
+      throw new FetchError('blocked', url, `GET ${url} refused: ${host} is ${PRIVATE_HINT}`);
+    }
+    return parsed;
+  }
+
+  const fetcher: Fetcher = async (url, fetchOptions: FetchOptions = {}) => {
+    const started = performance.now();
+    const limitMs = fetchOptions.timeoutMs ?? policy.timeoutMs;
+    const callerSignal = fetchOptions.signal;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timed out'));
+    }, limitMs);
+    const onAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onAbort, { once: true });
+
+    let current = url;
+    const redirects: string[] = [];
+    try {
+      for (;;) {
+        if (callerSignal?.aborted) throw aborted(url, callerSignal);
+        const target = check(current);
+        let response: Response;
+        try {
+          response = await fetch(target, {
+            method: 'GET',
+            redirect: 'manual',
+            signal: controller.signal,
+            dispatcher: agent,
+            headers: {
+              'user-agent': policy.userAgent,
+              'accept-encoding': 'gzip, deflate, br',
+              ...(fetchOptions.accept ? { accept: fetchOptions.accept } : {}),
+            },
+          });
+        } catch (error) {
+          throw failure(error, current);
+        }
+        const location = response.headers.get('location');
+        if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+          await response.body?.cancel().catch(() => undefined);
+          if (redirects.length >= policy.maxRedirects) {
+            throw new FetchError('too_many_redirects', url, `GET ${url} redirected more than ${policy.maxRedirects} times`);
+          }
+          redirects.push(current);
+          current = resolveLocation(location, current);
+          continue;
+        }
+        const { body, truncated } = await readBody(response, current, policy.maxBytes, fetchOptions.truncate === true).catch(
+          (error: unknown) => {
+            throw failure(error, current);
+          },
+        );
+        return {
+          url: current,
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          body,
+          truncated,
+          latencyMs: Math.round(performance.now() - started),
+          redirects,
+        };
+      }
+    } catch (error) {
+      if (timedOut) throw new FetchError('timeout', url, `GET ${url} timed out after ${limitMs / 1000} s`);
+      if (callerSignal?.aborted) throw aborted(url, callerSignal);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  return Object.assign(fetcher, { close: () => agent.close() });
+}
+
+function resolveLocation(location: string, base: string): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    throw new FetchError('invalid_url', base, `GET ${base} redirected to ${JSON.stringify(location)}, which is not a valid URL`);
+  }
+}
+
+function aborted(url: string, signal: AbortSignal): FetchError {
+  const error = new FetchError('aborted', url, `GET ${url} was aborted`);
+  error.cause = signal.reason;
+  return error;
+}
+
+/** Turns what fetch or the body stream threw into a FetchError naming `url` (timeouts are decided by the caller). */
+function failure(error: unknown, url: string): unknown {
+  if (error instanceof FetchError) return error;
+  let cause: unknown = error;
+  while (cause instanceof Error && !(cause instanceof BlockedAddressError) && cause.cause !== undefined) cause = cause.cause;
+  if (cause instanceof BlockedAddressError) {
+    return new FetchError('blocked', url, `GET ${url} refused: ${cause.hostname} resolves to ${cause.address}, ${PRIVATE_HINT}`);
+  }
+  const detail = errorCode(cause) ?? (cause instanceof Error ? cause.message : String(cause));
+  return new FetchError('network', url, `GET ${url} failed: ${detail}`);
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ('code' in error && typeof error.code === 'string') return error.code;
+  if (error instanceof AggregateError) return errorCode(error.errors[0]); // happy eyeballs: all attempts failed
+  return undefined;
+}
+
+/** Reads the (decompressed) body, counting bytes; refuses or cuts it past `maxBytes`. */
+async function readBody(response: Response, url: string, maxBytes: number, truncate: boolean): Promise<{ body: Buffer; truncated: boolean }> {
+  const tooLarge = () => new FetchError('too_large', url, `GET ${url} is larger than ${formatBytes(maxBytes)}`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (!truncate && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!response.body) return { body: Buffer.alloc(0), truncated: false };
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { body: Buffer.concat(chunks, size), truncated: false };
+    if (size + value.byteLength > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      if (!truncate) throw tooLarge();
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, maxBytes - size));
+      return { body: Buffer.concat(chunks, maxBytes), truncated: true };
+    }
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    size += value.byteLength;
+  }
+}
+
+/** 5242880 → "5 MB", 1000 → "1000 bytes", 1536 → "1.5 KB". */
+function formatBytes(bytes: number): string {
+  const trim = (n: number) => String(Number(n.toFixed(1)));
+  if (bytes >= 1024 * 1024) return `${trim(bytes / (1024 * 1024))} MB`;
+  if (bytes >= 1024) return `${trim(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}

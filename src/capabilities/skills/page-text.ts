@@ -1,0 +1,34 @@
+import { load } from 'cheerio';
+
+export interface PageText {
+  title: string | null;
+  description: string | null;
+  headings: string[];
+  /** The readable text: scripts, styles, navigation and forms left out, whitespace collapsed. */
+  text: string;
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** The readable parts of an HTML page, `text` cut at `maxChars`. */
+export function extractPageText(html: string, maxChars: number): PageText {
+  const $ = load(html);
+  const title = collapse($('title').first().text()) || null;
+  const description = collapse($('meta[name="description"]').attr('content') ?? $('meta[property="og:description"]').attr('content') ?? '') || null;
+  $('script, style, noscript, template, svg, nav, header, footer, form, aside, iframe').remove();
+  const root = $('main').length ? $('main').first() : $('article').length ? $('article').first() : $('body');
+  const headings = root
+    .find('h1, h2, h3')
+    .map((_, el) => collapse($(el).text()))
+    .get()
+    .filter((h) => h.length > 0);
+  root.find('p, div, li, h1, h2, h3, h4, h5, h6, br, tr, section, article').after(' ');
+  const text = collapse(root.text());
+  return { title, description, headings, text: text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text };
+}
+
+/** The first `count` sentences of a text (a sentence ends with . ! or ? followed by a space). */
+export function firstSentences(text: string, count: number): string {
+  const sentences = text.match(/[^.!?]+[.!?]+(\s|$)/g) ?? [text];
+  return collapse(sentences.slice(0, count).join(' '));
+}

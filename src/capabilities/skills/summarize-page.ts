@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Fetcher } from '../http/fetcher.js';
+import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
+import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
+import { extractPageText, firstSentences, type PageText } from './page-text.js';
+
+export const summarizePageInputs = z.strictObject({
+  url: httpUrlInput,
+  max_points: z.number().int().min(1).max(10).optional(),
+});
+
+const summarySchema = z.object({ summary: z.string().min(1), key_points: z.array(z.string()) });
+
+/** Page text sent to the model: enough for a summary, bounded so a huge page cannot run up the bill. */
+const MODEL_TEXT_CHARS = 12_000;
+
+async function fetchPageText(fetcher: Fetcher, request: ExecutionRequest): Promise<{ url: string; page: PageText; maxPoints: number }> {
+  const inputs = summarizePageInputs.parse(request.inputs);
+  const response = await fetcher(inputs.url, { signal: request.signal, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
+  requireSuccess(response, inputs.url);
+  return { url: response.url, page: extractPageText(decodeBody(response.body, response.headers['content-type']), MODEL_TEXT_CHARS), maxPoints: inputs.max_points ?? 5 };
+}
+
+/** The claude_native path: the page's text goes to the model, which answers {summary, key_points}. */
+function summarizeTask(fetcher: Fetcher) {
+  return async (request: ExecutionRequest): Promise<ModelTask> => {
+    const { url, page, maxPoints } = await fetchPageText(fetcher, request);
+    return {
+      instructions: `Summarize the web page in context. Answer {"summary": "two or three sentences", "key_points": [at most ${maxPoints} short strings]}.`,
+      context: { url, title: page.title, text: page.text },
+      output: summarySchema,
+    };
+  };
+}
+
+/**
+ * The local skill (state `sandbox` until someone promotes it): an extractive summary, the page's
+ * description or first sentences, and its headings as key points. No model, no cost.
+ */
+function summarizeLocally(fetcher: Fetcher) {
+  return async (request: ExecutionRequest): Promise<ExecutionResult> => {
+    const { page, maxPoints } = await fetchPageText(fetcher, request);
+    const summary = page.description ?? firstSentences(page.text, 2);
+    const keyPoints = (page.headings.length ? page.headings : [firstSentences(page.text, 4)]).slice(0, maxPoints);
+    return { output: { summary, key_points: keyPoints }, costUsd: 0 };
+  };
+}
+
+export const summarizePageDefinition = (fetcher: Fetcher): CapabilityDefinition => ({
+  name: 'summarize_page',
+  description: 'Reads a web page and summarizes it: {summary, key_points}.',
+  inputs: summarizePageInputs,
+  example: '/automation create name:changelog capability:summarize_page schedule:0 9 * * 1 inputs:url=https://example.com/changelog',
+  skill: summarizeLocally(fetcher),
+  modelTask: summarizeTask(fetcher),
+});

@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../src/automations/types.js';
+import type { Fetcher } from '../src/capabilities/http/fetcher.js';
+import { createPageWatch, extractPage, pageWatchDefinition, pageWatchInputs, parsePriceText } from '../src/capabilities/skills/page-watch.js';
+import type { ExecutionRequest } from '../src/capabilities/types.js';
+import { ValidationError } from '../src/errors.js';
+import { serve } from './support/http-fixture.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/pages/${name}`, import.meta.url), 'utf8');
+const PAGE = 'https://shop.example/kettle';
+
+describe('extractPage', () => {
+  it('reads schema.org Product/Offer JSON-LD before meta tags and <title>', () => {
+    expect(extractPage(fixture('product-jsonld.html'), PAGE)).toEqual({
+      title: 'Steel Kettle 1.7 L',
+      price: 1299, // "1,299.00" in the JSON-LD; the og price (999) and <title> lose
+      currency: 'USD',
+      in_stock: true,
+      text: null,
+    });
+  });
+
+  it('finds the Product in an @graph, with an AggregateOffer in an offers array', () => {
+    expect(extractPage(fixture('product-graph.html'), PAGE)).toEqual({
+      title: 'Wasserkocher Classic',
+      price: 49.9,
+      currency: 'EUR',
+      in_stock: false,
+      text: null,
+    });
+  });
+
+  it('reads microdata: content attributes, link href availability, the product name (not the page title)', () => {
+    expect(extractPage(fixture('product-microdata.html'), PAGE)).toEqual({
+      title: 'Espresso Grinder Pro',
+      price: 249.5,
+      currency: 'GBP',
+      in_stock: false, // PreOrder: not buyable from stock today
+      text: null,
+    });
+  });
+
+  it('reads OpenGraph/product meta tags when there is no structured data', () => {
+    expect(extractPage(fixture('product-og.html'), PAGE)).toEqual({
+      title: 'Studio Headphones X2',
+      price: 89.99,
+      currency: 'USD',
+      in_stock: false,
+      text: null,
+    });
+  });
+
+  it('skips a malformed JSON-LD block and uses the microdata after it', () => {
+    expect(extractPage(fixture('malformed-jsonld.html'), PAGE)).toEqual({
+      title: 'Desk Lamp LED',
+      price: 34.99,
+      currency: 'USD',
+      in_stock: true,
+      text: null,
+    });
+  });
+
+  it('falls back to <title>, and reads the price out of the selected text', () => {
+    expect(extractPage(fixture('plain-title.html'), PAGE, '.ticket')).toEqual({
+      title: 'Concert tickets — Arena',
+      price: 1234.56,
+      currency: 'EUR',
+      in_stock: null,
+      text: 'Standing €1.234,56',
+    });
+  });
+
+  it('gives the first match collapsed, keeps block boundaries, and prefers a structured price to the text', () => {
+    expect(extractPage(fixture('plain-title.html'), PAGE, 'main')).toMatchObject({ text: 'Summer Tour Standing €1.234,56 Sold out for Friday' });
+    expect(extractPage(fixture('product-jsonld.html'), PAGE, '#stock')).toMatchObject({ text: 'In stock: ships tomorrow', price: 1299 });
+    expect(extractPage('<p>$<b>99</b>.<sup>95</sup></p>', PAGE, 'p')).toMatchObject({ text: '$99.95', price: 99.95, currency: 'USD' });
+  });
+
+  it('a selector that matches nothing gives text null; the text is cut at 2000 characters', () => {
+    expect(extractPage(fixture('plain-title.html'), PAGE, '.no-such-thing')).toMatchObject({ text: null, price: null });
+    const long = extractPage(`<div id="x">${'x'.repeat(5000)}</div>`, PAGE, '#x').text;
+    expect(long).toHaveLength(2000);
+  });
+
+  it('an invalid selector is an error that says so, at run time and when inputs are checked', () => {
+    expect(() => extractPage('<p></p>', PAGE, 'div[')).toThrow(ValidationError);
+    expect(() => extractPage('<p></p>', PAGE, 'p::before')).toThrow(/selector "p::before" is not a valid CSS selector/);
+    const parsed = pageWatchInputs.safeParse({ url: PAGE, selector: 'div[' });
+    expect(parsed.error?.issues[0]?.message).toMatch(/selector "div\[" is not a valid CSS selector/);
+  });
+
+  it('among several products, picks the one whose url is this page', () => {
+    const ld = (name: string, url: string, price: number) =>
+      `<script type="application/ld+json">{"@type":"Product","name":"${name}","url":"${url}","offers":{"price":${price},"priceCurrency":"EUR"}}</script>`;
+    const html = `<html><head>${ld('Related toaster', '/toaster', 20)}${ld('Kettle', 'https://shop.example/kettle#main', 80)}</head></html>`;
+    expect(extractPage(html, PAGE)).toMatchObject({ title: 'Kettle', price: 80 });
+    expect(extractPage(html, 'https://shop.example/other')).toMatchObject({ title: 'Related toaster', price: 20 });
+  });
+});
+
+describe('parsePriceText', () => {
+  it.each([
+    ['€1.234,56', 1234.56, 'EUR'],
+    ['$99.99', 99.99, 'USD'],
+    ['99,99 €', 99.99, 'EUR'],
+    ['Price: 1,299.00 USD', 1299, 'USD'],
+    ['1.299,00', 1299, null],
+    ['£1,299', 1299, 'GBP'],
+    ['€1.299', 1299, 'EUR'],
+    ['CHF 1\'299.–', 1299, 'CHF'],
+    ['1 234,56 zł', 1234.56, 'PLN'],
+    ['2 for $10', 10, 'USD'],
+    ['Was $129.99, now $99.99', 129.99, 'USD'],
+    ['12.5', 12.5, null],
+  ])('%s → %s %s', (text, price, currency) => {
+    expect(parsePriceText(text)).toEqual({ price, currency });
+  });
+
+  it('is null when there is no number', () => {
+    expect(parsePriceText('Sold out')).toBeNull();
+  });
+});
+
+/** A Fetcher over Node's fetch: the body really crosses HTTP from the fixture server. */
+const httpFetcher: Fetcher = async (url, options) => {
+  const started = performance.now();
+  const response = await fetch(url, { signal: options?.signal, headers: options?.accept ? { accept: options.accept } : {} });
+  const body = Buffer.from(await response.arrayBuffer());
+  return { url: response.url, status: response.status, headers: Object.fromEntries(response.headers), body, truncated: false, latencyMs: performance.now() - started, redirects: [] };
+};
+
+const request = (inputs: JsonObject, state: JsonObject = {}): ExecutionRequest => ({
+  automationId: 1,
+  runId: 1,
+  userId: 'u1',
+  capability: { name: 'page_watch', description: '' },
+  inputs,
+  priorRunEnd: null,
+  state,
+  signal: new AbortController().signal,
+});
+
+describe('page_watch skill over HTTP', () => {
+  let site: Awaited<ReturnType<typeof serve>>;
+  let kettlePrice = '1,299.00';
+  let accept: string | undefined;
+  const pageWatch = createPageWatch(httpFetcher);
+
+  beforeAll(async () => {
+    site = await serve({
+      '/kettle': (req, res) => {
+        accept = req.headers.accept;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fixture('product-jsonld.html').replace('"1,299.00"', `"${kettlePrice}"`));
+      },
+      '/latin1': (_, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from('<title>Crème brûlée</title><p class="p">Prix : 12,50 EUR</p>', 'latin1'));
+      },
+    });
+  });
+  afterAll(() => site.close());
+
+  it('reports changed only when the page changed since the previous run', async () => {
+    const inputs = { url: site.url('/kettle'), selector: '#stock' };
+    const first = await pageWatch(request(inputs));
+    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', changed: false });
+    expect(first.costUsd).toBe(0);
+    expect(accept).toMatch(/^text\/html/);
+
+    const second = await pageWatch(request(inputs, first.state));
+    expect(second.output).toMatchObject({ price: 1299, changed: false });
+
+    kettlePrice = '99.00';
+    const third = await pageWatch(request(inputs, second.state));
+    expect(third.output).toMatchObject({ price: 99, changed: true });
+    expect(third.state).toEqual({ last: { title: 'Steel Kettle 1.7 L', price: 99, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow' } });
+  });
+
+  it('decodes the charset the server names', async () => {
+    const result = await pageWatch(request({ url: site.url('/latin1'), selector: '.p' }));
+    expect(result.output).toMatchObject({ title: 'Crème brûlée', price: 12.5, currency: 'EUR', text: 'Prix : 12,50 EUR' });
+  });
+
+  it('a page that answers 404 fails the run, naming the URL and the status', async () => {
+    const url = site.url('/gone');
+    await expect(pageWatch(request({ url }))).rejects.toThrow(`GET ${url} answered 404`);
+  });
+
+  it('defines page_watch with an example whose inputs parse', () => {
+    const definition = pageWatchDefinition(httpFetcher);
+    expect(definition.name).toBe('page_watch');
+    expect(definition.example).toContain('capability:page_watch');
+    expect(definition.inputs.safeParse({ url: 'https://shop.example/kettle' }).success).toBe(true);
+    expect(definition.inputs.safeParse({ url: 'ftp://shop.example/kettle' }).success).toBe(false);
+    expect(definition.inputs.safeParse({ url: PAGE, colour: 'red' }).success).toBe(false);
+  });
+});
