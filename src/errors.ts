@@ -1,3 +1,5 @@
+import { formatUsd } from './util/money.js';
+
 /**
  * Errors that carry structured facts (which automation, which field, what was expected) and a
  * message a person can act on. The front end turns `message` into a reply; the log keeps `facts`.
@@ -75,7 +77,7 @@ export class BudgetPausedError extends StewardError {
   constructor(period: BudgetPeriod, spentUsd: number, limitUsd: number, resumesAt: Date) {
     super(
       'budget_paused',
-      `${period} LLM budget reached: $${spentUsd.toFixed(2)} of $${limitUsd.toFixed(2)} spent; model work resumes ${resumesAt.toISOString()}`,
+      `${period} LLM budget reached: ${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent; model work resumes ${resumesAt.toISOString()}`,
       { period, spentUsd, limitUsd, resumesAt: resumesAt.toISOString() },
     );
     this.period = period;

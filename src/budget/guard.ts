@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { formatUsd } from '../util/money.js';
 import { BudgetPausedError, type BudgetPeriod } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutboxRepository } from '../notifications/outbox.js';
@@ -155,7 +156,7 @@ export class BudgetGuard {
       this.queue(
         'budget_warning',
         `budget-warning:monthly:${label}`,
-        `LLM spend this month is at ${percent(monthly.spentUsd, monthly.limitUsd)} of its cap: $${monthly.spentUsd.toFixed(2)} of $${monthly.limitUsd.toFixed(2)}.`,
+        `LLM spend this month is at ${percent(monthly.spentUsd, monthly.limitUsd)} of its cap: ${formatUsd(monthly.spentUsd)} of ${formatUsd(monthly.limitUsd)}.`,
         'Monthly LLM budget at 90%',
       );
     }
@@ -169,7 +170,7 @@ export class BudgetGuard {
     const queued = this.queue(
       'budget_paused',
       `budget-paused:${paused.period}:${label}`,
-      `The ${paused.period} LLM budget is reached: $${paused.spentUsd.toFixed(2)} of $${paused.limitUsd.toFixed(2)}. ` +
+      `The ${paused.period} LLM budget is reached: ${formatUsd(paused.spentUsd)} of ${formatUsd(paused.limitUsd)}. ` +
         `Model work is paused until ${paused.resumesAt.toISOString().replace('.000Z', 'Z')} (${when}, UTC); local skills keep running.`,
       `${paused.period === 'daily' ? 'Daily' : 'Monthly'} LLM budget reached`,
     );

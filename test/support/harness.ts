@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ModelProvider } from '../../src/capabilities/model-router.js';
-import { createSafeFetcher, DEFAULT_FETCH_POLICY } from '../../src/capabilities/http/safe-fetch.js';
+import type { FetchPolicy } from '../../src/capabilities/http/fetcher.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcherOptions } from '../../src/capabilities/http/safe-fetch.js';
 import { singleRoute } from '../../src/capabilities/model-routes.js';
 import { builtinCapabilities, CapabilityRegistry } from '../../src/capabilities/registry.js';
 import type { ExecutionRequest, ExecutionResult } from '../../src/capabilities/types.js';
@@ -95,7 +96,18 @@ const loose = z.record(z.string(), z.unknown());
  * scripted model provider (priced at $1 per million input and $10 per million output tokens:
  * the default answer costs $0.002).
  */
-export function makeHarness(options: { env?: Record<string, string>; start?: string; migrations?: Migration[] } = {}): Harness {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  start?: string;
+  migrations?: Migration[];
+  /** Route model work as the configuration says (ANTHROPIC_*, LOCAL_MODEL_*) instead of to the scripted provider. */
+  configuredModels?: boolean;
+  /** The fetch policy (default: private addresses allowed, as fixtures live on 127.0.0.1). */
+  fetchPolicy?: Partial<FetchPolicy>;
+  fetcherOptions?: SafeFetcherOptions;
+}
+
+export function makeHarness(options: HarnessOptions = {}): Harness {
   const { dir, cleanup } = tempDir();
   const dbPath = join(dir, 'steward.db');
   const config = loadConfig({ STEWARD_DB: dbPath, ...options.env });
@@ -108,7 +120,7 @@ export function makeHarness(options: { env?: Record<string, string>; start?: str
     return Promise.resolve(harness.skill(request));
   };
   // The real safe fetcher; fixtures are served on 127.0.0.1, so private addresses are allowed here.
-  const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
+  const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000, ...options.fetchPolicy }, options.fetcherOptions);
   const registry = new CapabilityRegistry([
     ...builtinCapabilities({ fetcher }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
@@ -124,7 +136,7 @@ export function makeHarness(options: { env?: Record<string, string>; start?: str
       db: openDatabase(dbPath, migrations),
       registry,
       fetcher,
-      modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }),
+      ...(options.configuredModels ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
   Object.assign(harness, {
     engine: build(),
