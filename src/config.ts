@@ -7,6 +7,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const usd = (fallback: number) => z.coerce.number().finite().min(0).default(fallback);
 const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u));
+const snowflake = z.string().regex(/^\d{15,22}$/);
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -57,6 +58,20 @@ const variables = {
   MODEL_MAX_TOKENS: { schema: positiveInt(1024), accepts: 'a whole number of tokens ≥ 1' },
   ALLOW_PRIVATE_URLS: { schema: flag(false), accepts: 'true or false' },
   FETCH_TIMEOUT_SECONDS: { schema: positiveInt(15), accepts: 'a whole number of seconds ≥ 1' },
+  DISCORD_TOKEN: { schema: z.string().optional(), accepts: "the bot's token from the Discord developer portal", secret: true },
+  TASKS_CHANNEL_ID: { schema: snowflake.optional(), accepts: 'a channel id (a number such as 1234567890123456789)' },
+  GUILD_ID: { schema: snowflake.optional(), accepts: 'a server (guild) id' },
+  DISCORD_API_URL: { schema: httpUrl.default('https://discord.com/api'), accepts: 'an http(s) URL such as https://discord.com/api' },
+  MANAGER_ROLE_ID: { schema: snowflake.optional(), accepts: 'a role id' },
+  OWNER_IDS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(snowflake))
+      .default([]),
+    accepts: 'user ids separated by commas',
+  },
+  SHUTDOWN_GRACE_SECONDS: { schema: positiveInt(30), accepts: 'a whole number of seconds ≥ 1' },
 } as const;
 
 type Variables = typeof variables;

@@ -3,6 +3,7 @@ import { LedgerRepository } from './budget/ledger.js';
 import { CapabilityRepository } from './capabilities/repository.js';
 import type { Db } from './db/database.js';
 import { OutboxRepository } from './notifications/outbox.js';
+import { SettingsRepository } from './settings/repository.js';
 
 /** The repositories over one connection, and a way to make several of their writes one transaction. */
 export class Store {
@@ -11,6 +12,7 @@ export class Store {
   readonly ledger: LedgerRepository;
   readonly capabilities: CapabilityRepository;
   readonly outbox: OutboxRepository;
+  readonly settings: SettingsRepository;
 
   constructor(readonly db: Db) {
     this.automations = new AutomationRepository(db);
@@ -18,6 +20,7 @@ export class Store {
     this.ledger = new LedgerRepository(db);
     this.capabilities = new CapabilityRepository(db);
     this.outbox = new OutboxRepository(db);
+    this.settings = new SettingsRepository(db);
   }
 
   /** Runs `work` in one transaction: all its writes land, or none do. */

@@ -25,6 +25,13 @@ describe('configuration', () => {
       MODEL_MAX_TOKENS: 1024,
       ALLOW_PRIVATE_URLS: false,
       FETCH_TIMEOUT_SECONDS: 15,
+      DISCORD_TOKEN: undefined,
+      TASKS_CHANNEL_ID: undefined,
+      GUILD_ID: undefined,
+      DISCORD_API_URL: 'https://discord.com/api',
+      MANAGER_ROLE_ID: undefined,
+      OWNER_IDS: [],
+      SHUTDOWN_GRACE_SECONDS: 30,
       MODEL_ROUTES: {},
     });
   });
@@ -44,6 +51,8 @@ describe('configuration', () => {
     ['ALLOW_PRIVATE_URLS', 'maybe', 'ALLOW_PRIVATE_URLS="maybe" is not valid: expected true or false'],
     ['LOCAL_MODEL_URL', 'ftp://x', 'LOCAL_MODEL_URL="ftp://x" is not valid: expected the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1'],
     ['MODEL_PRICES', '{"m": 3}', 'MODEL_PRICES="{\\"m\\": 3}" is not valid: expected JSON like {"claude-haiku-4-5": [1, 5]}: USD per million input and output tokens'],
+    ['TASKS_CHANNEL_ID', '#tasks', 'TASKS_CHANNEL_ID="#tasks" is not valid: expected a channel id (a number such as 1234567890123456789)'],
+    ['OWNER_IDS', '123456789012345678, bob', 'OWNER_IDS="123456789012345678, bob" is not valid: expected user ids separated by commas'],
     ['MODEL_ROUTE_ASK', 'gpt', 'MODEL_ROUTE_ASK="gpt" is not valid: expected claude or local'],
   ])('refuses %s=%s in one line naming the variable', (name, value, message) => {
     let error: unknown;

@@ -243,6 +243,19 @@ export class AutomationRepository {
     return { where: `WHERE ${clauses.join(' AND ')}`, params };
   }
 
+  /** Names (and ids) of automations in scope whose name contains `text` (case-insensitive), those starting with it first. */
+  searchNames(scope: { userId: string } | { guildId: string }, text: string, limit: number): { id: number; name: string; userId: string }[] {
+    const [column, value] = 'userId' in scope ? ['user_id', scope.userId] : ['guild_id', scope.guildId];
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.db
+      .prepare<[string, string, string, number], { id: number; name: string; userId: string }>(
+        `SELECT id, name, user_id AS userId FROM automation
+          WHERE ${column} = ? AND status <> 'deleted' AND name LIKE ? ESCAPE '\\'
+          ORDER BY (CASE WHEN name LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END), name COLLATE NOCASE LIMIT ?`,
+      )
+      .all(value, pattern, `${pattern.slice(1)}`, limit);
+  }
+
   /** Changes settings (and the next slot they imply); `resetAlertMemory` forgets the last alert result. */
   updateSettings(id: number, patch: Partial<AutomationSettings>, nextRunAt: Date | null, now: Date, options: { resetAlertMemory?: boolean } = {}): void {
     const keys = (Object.keys(patch) as (keyof AutomationSettings)[]).filter((k) => patch[k] !== undefined);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { BudgetGuard } from '../budget/guard.js';
+import type { BudgetGuard, PeriodSpend } from '../budget/guard.js';
 import { periodBounds } from '../budget/periods.js';
 import { SKILL_STATES, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { CapabilityRegistry } from '../capabilities/registry.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { BudgetPausedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { evaluateCondition, type Condition } from './alerts/condition.js';
@@ -91,7 +91,8 @@ export class AutomationService {
   /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
   create(actor: Actor, input: CreateInput): Automation {
     const { store, clock, logger } = this.deps;
-    const settings = this.validate(parseSettings(input));
+    const timezone = input.timezone ?? store.settings.userTimezone(actor.userId) ?? undefined;
+    const settings = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }));
     if (store.automations.findByName(actor.userId, settings.name)) {
       throw new ConflictError(`you already have an automation named "${settings.name}": pick another name or edit that one`, { name: settings.name });
     }
@@ -168,11 +169,7 @@ export class AutomationService {
 
   /** The caller's automations, or with `all` (managers only) everyone's in the guild; filtered by status, paged. */
   list(actor: Actor, options: { all?: boolean; status?: AutomationStatus; limit?: number; offset?: number } = {}): { automations: Automation[]; total: number } {
-    const everyone = options.all === true && actor.manager && actor.guildId !== null;
-    const filter = {
-      ...(everyone ? { guildId: actor.guildId! } : { userId: actor.userId }),
-      ...(options.status ? { status: options.status } : {}),
-    };
+    const filter = { ...scopeOf(actor, options.all === true), ...(options.status ? { status: options.status } : {}) };
     const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
     return {
       automations: this.deps.store.automations.list({ ...filter, limit, offset: Math.max(options.offset ?? 0, 0) }),
@@ -197,6 +194,45 @@ export class AutomationService {
         todayUsd: this.deps.store.ledger.automationSpendBetween(automation.id, day.start, day.end),
         monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
       },
+    };
+  }
+
+  /** The automation's most recent runs, newest first. */
+  recentRuns(actor: Actor, ref: AutomationRef, limit = 10): { automation: Automation; runs: Run[] } {
+    const automation = this.find(actor, ref);
+    return { automation, runs: this.deps.store.runs.recent(automation.id, Math.min(Math.max(limit, 1), 50)) };
+  }
+
+  /** Names the actor may pick (their own; a manager's guild's too), matching `text`: for autocomplete. */
+  suggestNames(actor: Actor, text: string, limit = 25): { id: number; name: string; userId: string }[] {
+    const own = this.deps.store.automations.searchNames({ userId: actor.userId }, text.trim(), limit);
+    if (!actor.manager || actor.guildId === null || own.length >= limit) return own;
+    const others = this.deps.store.automations.searchNames({ guildId: actor.guildId }, text.trim(), limit).filter((a) => a.userId !== actor.userId);
+    return [...own, ...others].slice(0, limit);
+  }
+
+  /** A person's default time zone for what they create; null when they never set one. */
+  timezoneOf(userId: string): string | null {
+    return this.deps.store.settings.userTimezone(userId);
+  }
+
+  /** Sets the actor's default time zone. Throws ScheduleError (field timezone) for an unknown zone. */
+  setTimezone(actor: Actor, timezone: string): string {
+    const canonical = validateTimezone(timezone);
+    this.deps.store.settings.setUserTimezone(actor.userId, canonical, this.deps.clock.now());
+    this.deps.logger.info({ event: 'user_timezone_set', userId: actor.userId, timezone: canonical }, 'time zone set');
+    return canonical;
+  }
+
+  /** Spend today and this month against the caps, whether model work is paused, and the automations (the actor may see) that spent most this month. */
+  budget(actor: Actor): { daily: PeriodSpend; monthly: PeriodSpend; paused: BudgetPausedError | null; top: { automationId: number; name: string; spentUsd: number }[] } {
+    const { daily, monthly } = this.deps.budget.spend();
+    const month = periodBounds('monthly', this.deps.clock.now());
+    return {
+      daily,
+      monthly,
+      paused: this.deps.budget.pausedBy(),
+      top: this.deps.store.ledger.topAutomations(month.start, month.end, scopeOf(actor, true), 5),
     };
   }
 
@@ -286,6 +322,11 @@ export class AutomationService {
 }
 
 type ParsedSettings = z.output<typeof settingsSchema>;
+
+/** Whose automations a question covers: a manager asking for all sees their guild's, everyone else their own. */
+function scopeOf(actor: Actor, all: boolean): { userId: string } | { guildId: string } {
+  return all && actor.manager && actor.guildId !== null ? { guildId: actor.guildId } : { userId: actor.userId };
+}
 
 /** The names people type for settings (the slash command options). */
 const OPTION_NAMES: Record<string, string> = {

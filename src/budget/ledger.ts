@@ -62,6 +62,21 @@ export class LedgerRepository {
       .get(automationId, from.getTime(), to.getTime())!.total;
   }
 
+  /** The automations that spent the most in [from, to), among one owner's or one guild's, most first. */
+  topAutomations(from: Date, to: Date, scope: { userId: string } | { guildId: string }, limit: number): { automationId: number; name: string; spentUsd: number }[] {
+    const [column, value] = 'userId' in scope ? ['a.user_id', scope.userId] : ['a.guild_id', scope.guildId];
+    return this.db
+      .prepare<[number, number, string, number], { automationId: number; name: string; spentUsd: number }>(
+        `SELECT a.id AS automationId, a.name AS name, SUM(l.cost_usd) AS spentUsd
+           FROM invocation_log l
+           JOIN automation_run r ON r.id = l.automation_run_id
+           JOIN automation a ON a.id = r.automation_id
+          WHERE l.at >= ? AND l.at < ? AND ${column} = ?
+          GROUP BY a.id HAVING spentUsd > 0 ORDER BY spentUsd DESC, a.id LIMIT ?`,
+      )
+      .all(from.getTime(), to.getTime(), value, limit);
+  }
+
   /** Spend of one run (all its calls). */
   runSpend(runId: number): number {
     return this.db

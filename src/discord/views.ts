@@ -1,0 +1,190 @@
+import type { AutomationDetails } from '../automations/service.js';
+import { scheduleText } from '../automations/service.js';
+import { formatCondition } from '../automations/alerts/text.js';
+import type { DispatchReport } from '../automations/dispatcher.js';
+import type { Automation, Run } from '../automations/types.js';
+import type { PeriodSpend } from '../budget/guard.js';
+import type { CapabilityRecord } from '../capabilities/types.js';
+import { choosePath } from '../capabilities/types.js';
+import type { BudgetPausedError } from '../errors.js';
+import type { RichMessage } from '../notifications/outbox.js';
+import { formatUsd } from '../util/money.js';
+import { cut, discordTime, fitEmbed, type EmbedData } from './limits.js';
+
+export const COLORS = { info: 0x5865f2, ok: 0x57f287, warn: 0xfee75c, alert: 0xed4245, muted: 0x99aab5 } as const;
+
+const STATUS_ICON: Record<string, string> = {
+  succeeded: '✅',
+  failed: '❌',
+  skipped_budget: '💸',
+  skipped_condition: '⏭️',
+  interrupted: '⚠️',
+  running: '⏳',
+};
+
+/** A JSON value shown in a code span, cut to fit. */
+export function preview(value: unknown, max = 300): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return `\`${cut(text, max).replace(/`/g, "'")}\``;
+}
+
+function alertLine(a: Automation): string {
+  if (a.alertConditionsError) return '(stored condition unreadable)';
+  const text = formatCondition(a.alertConditions);
+  if (!text) return 'none';
+  const mode = a.alertMode === 'every' ? 'every run it holds' : a.alertRepeatAfterSeconds ? `when it turns true, again every ${a.alertRepeatAfterSeconds} s` : 'when it turns true';
+  return `\`${text}\` — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
+}
+
+function runLine(r: Run): string {
+  const took = r.finishedAt ? ` in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
+  const cost = r.costUsd > 0 ? `, ${formatUsd(r.costUsd)}` : '';
+  const alert = r.alertSent ? ', 🔔 alert' : '';
+  const error = r.error ? ` — ${cut(r.error, 120)}` : '';
+  return `${STATUS_ICON[r.status] ?? ''} #${r.id} ${discordTime(r.startedAt, 'f')} ${r.trigger}${r.path ? ` via ${r.path}` : ''}${took}${cost}${alert}${error}`;
+}
+
+function statusLine(a: Automation): string {
+  if (a.status === 'paused') return a.pausedReason === 'failures' ? '⏸️ paused after repeated failures' : '⏸️ paused';
+  return a.status === 'active' ? '▶️ active' : a.status;
+}
+
+/** What `/automation create` answers: what was made, when it runs, what alerts. */
+export function createdEmbed(a: Automation, capability: CapabilityRecord | null, nextRuns: Date[]): EmbedData {
+  return fitEmbed({
+    title: `Created: ${a.name}`,
+    color: COLORS.ok,
+    description: a.description || undefined,
+    fields: [
+      { name: 'Capability', value: `${a.capability} (${capability ? pathWords(capability) : 'unknown'})`, inline: true },
+      { name: 'Schedule', value: scheduleText(a), inline: true },
+      { name: 'Next runs', value: nextRuns.length ? nextRuns.map((d) => `${discordTime(d, 'F')} (${discordTime(d, 'R')})`).join('\n') : 'only when you run it' },
+      { name: 'Alert', value: alertLine(a) },
+      { name: 'Inputs', value: preview(a.inputs, 900) },
+    ],
+    footer: { text: `#${a.id} · max cost per run ${a.maxCostPerRunUsd === null ? 'none' : formatUsd(a.maxCostPerRunUsd)} · min interval ${a.minIntervalSeconds} s` },
+  });
+}
+
+function pathWords(c: CapabilityRecord): string {
+  return choosePath(c) === 'skill' ? 'local skill' : 'model';
+}
+
+/** `/automation show`: everything about one automation. */
+export function detailsEmbed(d: AutomationDetails, capability: CapabilityRecord | null): EmbedData {
+  const a = d.automation;
+  const last = d.recentRuns[0];
+  return fitEmbed({
+    title: a.name,
+    color: a.status === 'active' ? COLORS.info : COLORS.muted,
+    description: a.description || undefined,
+    fields: [
+      { name: 'Status', value: statusLine(a), inline: true },
+      { name: 'Capability', value: `${a.capability} (${capability ? pathWords(capability) : 'unknown'})`, inline: true },
+      { name: 'Schedule', value: scheduleText(a), inline: true },
+      { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
+      { name: 'Alert', value: alertLine(a) },
+      { name: 'Last run', value: last ? `${runLine(last)}${last.output ? `\n${preview(last.output, 400)}` : ''}` : 'not run yet' },
+      { name: 'Runs', value: `${a.runCount} runs, ${a.failureCount} failures in a row`, inline: true },
+      { name: 'Spend', value: `${formatUsd(d.spend.todayUsd)} today, ${formatUsd(d.spend.monthUsd)} this month`, inline: true },
+      { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
+      { name: 'Inputs', value: preview(a.inputs, 600) },
+    ],
+    footer: { text: `#${a.id} · owner ${a.userId} · created ${a.createdAt.toISOString().slice(0, 10)}` },
+  });
+}
+
+/** `/automation list`: one line per automation. */
+export function listEmbed(automations: Automation[], page: number, pages: number, total: number, everyone: boolean): EmbedData {
+  const lines = automations.map((a) => {
+    const next = a.status === 'active' && a.nextRunAt ? `next ${discordTime(a.nextRunAt, 'R')}` : a.status === 'active' ? 'manual' : statusLine(a);
+    const failures = a.failureCount > 0 ? ` · ${a.failureCount} failures` : '';
+    const owner = everyone ? ` · <@${a.userId}>` : '';
+    return `**${a.name}** (#${a.id}) · ${a.capability} · ${scheduleText(a)} · ${next}${failures}${owner}`;
+  });
+  return fitEmbed({
+    title: everyone ? 'All automations' : 'Your automations',
+    color: COLORS.info,
+    description: lines.length ? lines.join('\n') : 'None yet. Make one with `/automation create`.',
+    footer: { text: `page ${page + 1} of ${Math.max(pages, 1)} · ${total} in all` },
+  });
+}
+
+/** `/automation runs`. */
+export function runsEmbed(a: Automation, runs: Run[]): EmbedData {
+  return fitEmbed({
+    title: `Runs of ${a.name}`,
+    color: COLORS.info,
+    description: runs.length ? runs.map(runLine).join('\n') : 'No runs yet.',
+    footer: { text: `#${a.id} · ${a.runCount} runs in all` },
+  });
+}
+
+/** `/automation run`: the outcome of a run now. */
+export function runReportEmbed(a: Automation, report: DispatchReport, run: Run | null): EmbedData {
+  const title = {
+    succeeded: `Ran ${a.name}`,
+    cost_exceeded: `${a.name}: over its cost cap`,
+    skipped_budget: `${a.name}: skipped, the LLM budget is paused`,
+    skipped_condition: `${a.name}: skipped`,
+    failed: `${a.name}: failed`,
+    error: `${a.name}: could not run`,
+  }[report.outcome];
+  const fields = [];
+  if (run) fields.push({ name: 'Run', value: runLine(run) });
+  if (run?.output) fields.push({ name: 'Output', value: preview(run.output, 1000) });
+  if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 \`${formatCondition(a.alertConditions)}\` fired` });
+  return fitEmbed({
+    title,
+    color: report.outcome === 'succeeded' ? COLORS.ok : report.outcome === 'skipped_budget' ? COLORS.warn : COLORS.alert,
+    description: report.error ?? undefined,
+    fields,
+  });
+}
+
+/** `/budget`. */
+export function budgetEmbed(b: { daily: PeriodSpend; monthly: PeriodSpend; paused: BudgetPausedError | null; top: { name: string; spentUsd: number }[] }): EmbedData {
+  const line = (p: PeriodSpend) => `${formatUsd(p.spentUsd)} of ${formatUsd(p.limitUsd)} (${p.limitUsd > 0 ? Math.floor((p.spentUsd / p.limitUsd) * 100) : 100}%)`;
+  return fitEmbed({
+    title: 'LLM budget',
+    color: b.paused ? COLORS.warn : COLORS.info,
+    fields: [
+      { name: 'Today (UTC)', value: line(b.daily), inline: true },
+      { name: 'This month (UTC)', value: line(b.monthly), inline: true },
+      {
+        name: 'Model work',
+        value: b.paused ? `paused (${b.paused.period} cap) until ${discordTime(b.paused.resumesAt, 'F')} (${discordTime(b.paused.resumesAt, 'R')}); local skills keep running` : 'running',
+      },
+      { name: 'Spent most this month', value: b.top.length ? b.top.map((t) => `**${t.name}** ${formatUsd(t.spentUsd)}`).join('\n') : 'nothing yet' },
+    ],
+  });
+}
+
+/** `/capabilities`: what can be automated. */
+export function capabilitiesEmbed(capabilities: CapabilityRecord[]): EmbedData {
+  return fitEmbed({
+    title: 'What Steward can automate',
+    color: COLORS.info,
+    fields: capabilities.map((c) => {
+      const properties = (c.inputSchema.properties ?? {}) as Record<string, unknown>;
+      const required = new Set((c.inputSchema.required ?? []) as string[]);
+      const inputs = Object.keys(properties).map((k) => (required.has(k) ? `\`${k}\`` : `\`${k}\`?`));
+      return {
+        name: `${c.name} (${pathWords(c)})`,
+        value: `${c.description}\nInputs: ${inputs.join(', ') || 'none'}${c.example ? `\n\`${c.example}\`` : ''}`,
+      };
+    }),
+  });
+}
+
+/** A notification from the outbox as a Discord embed. */
+export function notificationEmbed(type: string, message: RichMessage): EmbedData {
+  const color = type === 'alert' ? COLORS.alert : type === 'pause' ? COLORS.warn : type.startsWith('budget') ? COLORS.warn : COLORS.info;
+  return fitEmbed({
+    title: message.title,
+    description: message.description,
+    color,
+    fields: message.fields.map((f) => ({ ...f, inline: f.value.length < 40 })),
+    ...(message.runId !== null ? { footer: { text: `run #${message.runId}${message.automationId !== null ? ` · automation #${message.automationId}` : ''}` } } : {}),
+  });
+}
