@@ -1,0 +1,19 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
+
+let h: BotHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('smoke', () => {
+  it('starts, registers its commands in the guild and answers /capabilities', async () => {
+    h = await startBot();
+    expect(h.discord.commands(h.discord.guildId).map((c) => (c as { name: string }).name).sort()).toEqual(['automation', 'budget', 'capabilities', 'capability', 'settings']);
+    const trace = await h.discord.slash(ALICE, 'capabilities');
+    await trace.answered();
+    expect(trace.reply()!.flags).toBe(64);
+    expect(JSON.stringify(trace.reply()!.embeds)).toContain('http_check');
+  });
+});
