@@ -20,7 +20,7 @@ export function keyFields(condition: Condition | null, output: JsonObject): { na
   }
   for (const [name, value] of Object.entries(output)) {
     if (fields.length >= MAX_FIELDS) break;
-    if (fields.some((f) => f.name === name) || (typeof value === 'object' && value !== null)) continue;
+    if (fields.some((f) => f.name === name) || typeof value === 'object') continue; // objects, arrays and nulls say little in a field
     fields.push({ name, value: show(value) });
   }
   return fields.slice(0, MAX_FIELDS);

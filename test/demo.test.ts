@@ -1,0 +1,16 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run demo', () => {
+  it('plays its script against the emulator and shows what a person would see', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { timeout: 60_000 });
+    expect(stdout).toContain('Steward is online in "Demo Server"');
+    expect(stdout).toContain('┃ Created: site');
+    expect(stdout).toMatch(/#tasks › Steward posted:\n {2}┃ Alert: site\n {2}┃ `ok == false` is true/);
+    expect(stdout).toContain('┃ Paused: kettle');
+    expect(stdout).toContain('[Resume] [Show]');
+    expect(stdout).toContain('❌ `0 25 * * *`: hour 25 is out of range 0–23');
+    expect(stdout).toContain('Demo finished.');
+  }, 60_000);
+});
