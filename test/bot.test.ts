@@ -17,3 +17,13 @@ describe('smoke', () => {
     expect(JSON.stringify(trace.reply()!.embeds)).toContain('http_check');
   });
 });
+
+describe('where commands work', () => {
+  it('registers globally without GUILD_ID, and refuses commands in DMs with a pointer to the server', async () => {
+    h = await startBot({ env: { GUILD_ID: '' } });
+    expect(h.discord.commands('global')).toHaveLength(5);
+    const trace = await h.discord.slash(ALICE, 'budget', { inDm: true });
+    await trace.answered();
+    expect(trace.reply()).toMatchObject({ flags: 64, content: 'Steward works in its server, not in direct messages: use the commands there.' });
+  });
+});

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiscordEmulator } from './support/discord-emulator.js';
+import { tempDir } from './support/harness.js';
+
+const ALICE = '1400000000000000001';
+
+/** Runs `npm start`'s entry point as a child process with the given environment. */
+function startMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (text: string, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!stdout.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`no "${text}" in the output:\n${stdout}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, exited, until, output: () => ({ stdout, stderr }) };
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('npm start', () => {
+  it('without a token, says in one line which variables to set and points at the demo', async () => {
+    const { exited, output } = startMain({});
+    expect(await exited).toBe(2);
+    expect(output().stderr.trim()).toBe(
+      'steward: set DISCORD_TOKEN and TASKS_CHANNEL_ID (see README: Setting up the bot), or run `npm run demo` to try it against a local Discord emulator',
+    );
+  });
+
+  it('a bad value stops it with one line naming the variable', async () => {
+    const { exited, output } = startMain({ MAX_CONCURRENT_RUNS: 'lots' });
+    expect(await exited).toBe(2);
+    expect(output().stderr.trim()).toBe('steward: MAX_CONCURRENT_RUNS="lots" is not valid: expected a whole number ≥ 1');
+  });
+
+  it('connects, answers commands, and on SIGTERM stops cleanly with exit code 0', async () => {
+    const discord = new DiscordEmulator({ users: [{ id: ALICE, username: 'alice' }] });
+    await discord.start();
+    const { dir, cleanup } = tempDir();
+    cleanups.push(() => discord.stop(), cleanup);
+    const bot = startMain({
+      DISCORD_TOKEN: 'test-token',
+      TASKS_CHANNEL_ID: discord.tasksChannelId,
+      GUILD_ID: discord.guildId,
+      DISCORD_API_URL: discord.apiUrl,
+      STEWARD_DB: join(dir, 'steward.db'),
+    });
+    cleanups.push(() => void bot.child.kill('SIGKILL'));
+    await bot.until('"event":"steward_started"');
+    const trace = await discord.slash(ALICE, 'budget');
+    await trace.answered();
+
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output().stdout).toContain('"event":"engine_stopped"');
+    expect(bot.output().stdout).not.toContain('test-token');
+  });
+});
