@@ -80,5 +80,6 @@ function describeAnthropicError(error: unknown, signal: AbortSignal): Error {
   }
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new ModelCallError('Claude', 'timed out');
   if (error instanceof Anthropic.APIConnectionError) return new ModelCallError('Claude', `cannot be reached (${error.message})`);
-  return error instanceof Error ? error : new Error(String(error));
+  if (error instanceof SyntaxError) return new ModelCallError('Claude', 'answered something that is not JSON');
+  return new ModelCallError('Claude', `failed: ${error instanceof Error ? error.message : String(error)}`);
 }
