@@ -81,7 +81,7 @@ describe('load: 10,000 automations, 1,000 due in the same second', () => {
       const trace = await h.discord.slash(ALICE, 'budget');
       await trace.answered(3_000);
       commandTimes.push(Date.now() - sent);
-      const done = store.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM automation WHERE last_run_at IS NOT NULL OR next_run_at > ?").get(slot.getTime())!.n;
+      const done = store.db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM automation WHERE last_run_at IS NOT NULL OR next_run_at > ?").get(slot.getTime())!.n;
       if (done === TOTAL && running() === 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }
