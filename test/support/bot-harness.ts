@@ -3,7 +3,7 @@ import { createSteward, type Steward } from '../../src/app.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY } from '../../src/capabilities/http/safe-fetch.js';
 import { singleRoute } from '../../src/capabilities/model-routes.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import { DiscordEmulator, type EmulatorOptions } from './discord-emulator.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedProvider, tempDir } from './harness.js';
@@ -33,7 +33,9 @@ export interface BotHarness {
  * over a real SQLite file in a temp dir; the engine's clock is a FakeClock, model calls go to a
  * scripted provider, fetches may reach 127.0.0.1 fixtures.
  */
-export async function startBot(options: { env?: Record<string, string>; emulator?: EmulatorOptions; start?: string; startSteward?: boolean } = {}): Promise<BotHarness> {
+export async function startBot(
+  options: { env?: Record<string, string>; emulator?: EmulatorOptions; start?: string; startSteward?: boolean; logger?: Logger; modelRoute?: 'configured' } = {},
+): Promise<BotHarness> {
   const { dir, cleanup } = tempDir();
   const discord = new DiscordEmulator({
     roles: [{ id: MANAGER_ROLE, name: 'steward-managers' }],
@@ -58,7 +60,12 @@ export async function startBot(options: { env?: Record<string, string>; emulator
   const clock = new FakeClock(options.start ?? '2026-03-02T08:00:00Z');
   const provider = new ScriptedProvider();
   const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
-  const build = () => createSteward(config, silentLogger, { clock, fetcher, modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) });
+  const build = () =>
+    createSteward(config, options.logger ?? silentLogger, {
+      clock,
+      fetcher,
+      ...(options.modelRoute === 'configured' ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
+    });
   let steward = build();
   let running = false;
   const harness: BotHarness = {
