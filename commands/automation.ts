@@ -29,7 +29,7 @@ import {
 } from '../src/discord/context.js';
 import { cut, LIMITS } from '../src/discord/limits.js';
 import { timezoneChoices } from '../src/discord/timezones.js';
-import { createdEmbed, detailsEmbed, listEmbed, runReportEmbed, runsEmbed } from '../src/discord/views.js';
+import { createdEmbed, detailsEmbed, listEmbed, md, runReportEmbed, runsEmbed } from '../src/discord/views.js';
 
 const PAGE_SIZE = 10;
 const STATUSES: AutomationStatus[] = ['active', 'paused'];
@@ -132,6 +132,7 @@ async function create(i: ChatInputCommandInteraction, ctx: BotContext): Promise<
   const capability = ctx.service.capabilities().find((c) => c.name === input.capability);
   const needsInputs = Array.isArray(capability?.inputSchema.required) && capability.inputSchema.required.length > 0;
   if (input.inputs === undefined && needsInputs) {
+    ctx.service.checkCreate(actorOf(i, ctx.config), input); // a bad schedule or a taken name is said before the form
     for (const [key, pending] of pendingCreates) if (pending.expires < Date.now()) pendingCreates.delete(key);
     const id = randomUUID().slice(0, 8);
     pendingCreates.set(id, { input, expires: Date.now() + PENDING_MS });
@@ -209,7 +210,7 @@ async function runNow(i: ChatInputCommandInteraction | ButtonInteraction, ctx: B
 async function askDelete(i: ChatInputCommandInteraction | ButtonInteraction, ctx: BotContext, ref: number | string): Promise<void> {
   const automation = ctx.service.find(actorOf(i, ctx.config), ref);
   await i.reply({
-    content: cut(`Delete **${automation.name}**? Its runs stay on record; the name becomes free.`, LIMITS.content),
+    content: cut(`Delete **${md(automation.name)}**? Its runs stay on record; the name becomes free.`, LIMITS.content),
     components: [
       new ActionRowBuilder<ButtonBuilder>().addComponents(
         new ButtonBuilder().setCustomId(`a:delete-yes:${automation.id}`).setLabel('Delete').setStyle(ButtonStyle.Danger),
@@ -241,13 +242,13 @@ async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise
     }
     case 'pause': {
       const a = ctx.service.pause(actor, ref());
-      await i.reply({ content: cut(`⏸️ Paused **${a.name}**. \`/automation resume\` starts it again.`, LIMITS.content), ...ephemeral });
+      await i.reply({ content: cut(`⏸️ Paused **${md(a.name)}**. \`/automation resume\` starts it again.`, LIMITS.content), ...ephemeral });
       return;
     }
     case 'resume': {
       const a = ctx.service.resume(actor, ref());
       const next = a.nextRunAt ? `next run <t:${Math.floor(a.nextRunAt.getTime() / 1000)}:F> (<t:${Math.floor(a.nextRunAt.getTime() / 1000)}:R>)` : 'it runs when you run it';
-      await i.reply({ content: cut(`▶️ Resumed **${a.name}**: ${next}.`, LIMITS.content), ...ephemeral });
+      await i.reply({ content: cut(`▶️ Resumed **${md(a.name)}**: ${next}.`, LIMITS.content), ...ephemeral });
       return;
     }
     case 'run':
@@ -261,7 +262,7 @@ async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise
         return;
       }
       const a = ctx.service.edit(actor, ref(), patch);
-      await i.reply({ ...details(i, ctx, a.id), content: cut(`✏️ Changed **${a.name}**.`, LIMITS.content), flags: MessageFlags.Ephemeral });
+      await i.reply({ ...details(i, ctx, a.id), content: cut(`✏️ Changed **${md(a.name)}**.`, LIMITS.content), flags: MessageFlags.Ephemeral });
       return;
     }
     case 'delete':
@@ -315,7 +316,7 @@ async function button(i: ButtonInteraction, ctx: BotContext, args: string[]): Pr
     case 'resume': {
       const a = action === 'pause' ? ctx.service.pause(actor, id) : ctx.service.resume(actor, id);
       if (onDetails) await i.update(details(i, ctx, id));
-      else await i.reply({ content: cut(`${action === 'pause' ? '⏸️ Paused' : '▶️ Resumed'} **${a.name}**.`, LIMITS.content), ...ephemeral });
+      else await i.reply({ content: cut(`${action === 'pause' ? '⏸️ Paused' : '▶️ Resumed'} **${md(a.name)}**.`, LIMITS.content), ...ephemeral });
       return;
     }
     case 'run':
@@ -324,7 +325,7 @@ async function button(i: ButtonInteraction, ctx: BotContext, args: string[]): Pr
       return askDelete(i, ctx, id);
     case 'delete-yes': {
       const a = ctx.service.delete(actor, id);
-      await i.update({ content: cut(`🗑️ Deleted **${a.name}**.`, LIMITS.content), components: [], embeds: [] });
+      await i.update({ content: cut(`🗑️ Deleted **${md(a.name)}**.`, LIMITS.content), components: [], embeds: [] });
       return;
     }
     case 'delete-no':

@@ -209,6 +209,16 @@ export class AutomationRepository {
     return row ? toAutomation(row) : null;
   }
 
+  /** The guild's automations with this name (case-insensitive), not counting deleted ones. */
+  findByNameInGuild(guildId: string, name: string): Automation[] {
+    return this.db
+      .prepare<[string, string], AutomationRow>(
+        "SELECT * FROM automation WHERE guild_id = ? AND name = ? COLLATE NOCASE AND status <> 'deleted' ORDER BY id LIMIT 2",
+      )
+      .all(guildId, name)
+      .map(toAutomation);
+  }
+
   /** Automations matching the filter (deleted ones only when asked by status), oldest first. */
   list(filter: ListFilter): Automation[] {
     const { where, params } = this.filterClause(filter);

@@ -35,7 +35,7 @@ const nameSchema = z
   .min(1, 'name must not be empty')
   .max(NAME_MAX, `name must be at most ${NAME_MAX} characters`)
   .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'name must not contain control characters')
-  .refine((n) => !/^\d+$/.test(n), 'name must not be only digits (numbers refer to automation ids)');
+  .refine((n) => !/^#?\d+$/.test(n), 'name must not be a number like 12 or #12 (those refer to automation ids)');
 
 const settingsSchema = z.object({
   name: nameSchema,
@@ -91,11 +91,7 @@ export class AutomationService {
   /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
   create(actor: Actor, input: CreateInput): Automation {
     const { store, clock, logger } = this.deps;
-    const timezone = input.timezone ?? store.settings.userTimezone(actor.userId) ?? undefined;
-    const settings = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }));
-    if (store.automations.findByName(actor.userId, settings.name)) {
-      throw new ConflictError(`you already have an automation named "${settings.name}": pick another name or edit that one`, { name: settings.name });
-    }
+    const settings = this.prepareCreate(actor, input, true);
     const now = clock.now();
     const automation = store.automations.insert(
       { ...settings, userId: actor.userId, guildId: actor.guildId, nextRunAt: nextSlot(settings, now), createdVia: input.createdVia ?? 'service' },
@@ -104,6 +100,24 @@ export class AutomationService {
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
     this.deps.onScheduleChange?.();
     return automation;
+  }
+
+  /**
+   * Checks everything about a create except its inputs (which a person is about to type in a
+   * form), so they hear about a bad schedule or a taken name first. Throws what create throws.
+   */
+  checkCreate(actor: Actor, input: Omit<CreateInput, 'inputs'>): void {
+    this.prepareCreate(actor, input, false);
+  }
+
+  private prepareCreate(actor: Actor, input: CreateInput, checkInputs: boolean): AutomationSettings {
+    const { store } = this.deps;
+    const timezone = input.timezone ?? store.settings.userTimezone(actor.userId) ?? undefined;
+    const settings = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }), checkInputs);
+    if (store.automations.findByName(actor.userId, settings.name)) {
+      throw new ConflictError(`you already have an automation named "${settings.name}": pick another name or edit that one`, { name: settings.name });
+    }
+    return settings;
   }
 
   /** Changes any settings. The next slot is recomputed when the schedule or time zone changed. Same refusals as create. */
@@ -272,7 +286,12 @@ export class AutomationService {
   /** The automation the actor may see, by id or name; NotFoundError otherwise (no hint that someone else's exists). */
   find(actor: Actor, ref: AutomationRef): Automation {
     const { automations } = this.deps.store;
-    const found = typeof ref === 'number' ? automations.get(ref) : automations.findByName(actor.userId, ref.trim());
+    let found = typeof ref === 'number' ? automations.get(ref) : automations.findByName(actor.userId, ref.trim());
+    if (!found && typeof ref === 'string' && actor.manager && actor.guildId !== null) {
+      // A manager may name someone else's automation when the name is unambiguous in the server.
+      const matches = automations.findByNameInGuild(actor.guildId, ref.trim());
+      if (matches.length === 1) found = matches[0]!;
+    }
     const managed = actor.manager && actor.guildId !== null && found?.guildId === actor.guildId;
     if (!found || found.status === 'deleted' || (found.userId !== actor.userId && !managed)) {
       throw new NotFoundError('automation', ref);
@@ -281,13 +300,13 @@ export class AutomationService {
   }
 
   /** Checks settings against the registry, croner and the alert grammar; returns them ready to store. */
-  private validate(s: ParsedSettings): AutomationSettings {
+  private validate(s: ParsedSettings, checkInputs = true): AutomationSettings {
     const { registry, config, clock } = this.deps;
     if (!registry.get(s.capability) || !this.deps.store.capabilities.get(s.capability)) {
       const known = this.deps.store.capabilities.list().map((c) => c.name);
       throw new ValidationError('capability', `unknown capability "${s.capability}": choose one of ${known.join(', ')}`);
     }
-    const inputs = registry.parseInputs(s.capability, typeof s.inputs === 'string' ? parseInputsText(s.inputs) : s.inputs);
+    const inputs = checkInputs ? registry.parseInputs(s.capability, typeof s.inputs === 'string' ? parseInputsText(s.inputs) : s.inputs) : {};
     const timezone = validateTimezone(s.timezone ?? config.defaultTimezone);
     const minIntervalSeconds = Math.max(s.minIntervalSeconds ?? config.minIntervalSeconds, config.minIntervalSeconds);
     let schedule: string | null = null;

@@ -42,9 +42,12 @@ export class CapabilityRegistry {
     if (parsed.success) return parsed.data;
     const problems = parsed.error.issues.map((issue) => {
       const where = issue.path.length ? issue.path.join('.') : 'inputs';
+      if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${where} is required`;
+      if (issue.code === 'unrecognized_keys') return `${issue.keys.map((k) => `"${k}"`).join(', ')} is not an input of ${capability}`;
       return `${where}: ${issue.message}`;
     });
-    throw new ValidationError('inputs', `inputs for ${capability} are not valid: ${problems.join('; ')}`, { problems });
+    const example = /inputs:(\S+)/.exec(definition.example)?.[1];
+    throw new ValidationError('inputs', `inputs for ${capability} are not valid: ${problems.join('; ')}${example ? ` (for example: ${example})` : ''}`, { problems });
   }
 
   /** A skill executor over the definitions' local skills. */

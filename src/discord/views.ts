@@ -1,5 +1,6 @@
 import type { AutomationDetails } from '../automations/service.js';
 import { scheduleText } from '../automations/service.js';
+import { escapeMarkdown } from 'discord.js';
 import { formatCondition } from '../automations/alerts/text.js';
 import type { DispatchReport } from '../automations/dispatcher.js';
 import type { Automation, Run } from '../automations/types.js';
@@ -22,6 +23,11 @@ const STATUS_ICON: Record<string, string> = {
   running: '⏳',
 };
 
+/** A name people chose, safe inside Discord markdown (no accidental bold, links or code). */
+export const md = (text: string): string => escapeMarkdown(text);
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** A JSON value shown in a code span, cut to fit. */
 export function preview(value: unknown, max = 300): string {
   const text = JSON.stringify(value) ?? 'null';
@@ -32,7 +38,8 @@ function alertLine(a: Automation): string {
   if (a.alertConditionsError) return '(stored condition unreadable)';
   const text = formatCondition(a.alertConditions);
   if (!text) return 'none';
-  const mode = a.alertMode === 'every' ? 'every run it holds' : a.alertRepeatAfterSeconds ? `when it turns true, again every ${a.alertRepeatAfterSeconds} s` : 'when it turns true';
+  const repeat = a.alertRepeatAfterSeconds;
+  const mode = a.alertMode === 'every' ? 'every run it holds' : repeat ? `when it turns true, again every ${repeat % 3600 === 0 ? `${repeat / 3600} h` : `${Math.round(repeat / 60)} min`}` : 'when it turns true';
   return `\`${text}\` — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
 }
 
@@ -85,7 +92,7 @@ export function detailsEmbed(d: AutomationDetails, capability: CapabilityRecord 
       { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
       { name: 'Alert', value: alertLine(a) },
       { name: 'Last run', value: last ? `${runLine(last)}${last.output ? `\n${preview(last.output, 400)}` : ''}` : 'not run yet' },
-      { name: 'Runs', value: `${a.runCount} runs, ${a.failureCount} failures in a row`, inline: true },
+      { name: 'Runs', value: `${plural(a.runCount, 'run')}, ${plural(a.failureCount, 'failure')} in a row`, inline: true },
       { name: 'Spend', value: `${formatUsd(d.spend.todayUsd)} today, ${formatUsd(d.spend.monthUsd)} this month`, inline: true },
       { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
       { name: 'Inputs', value: preview(a.inputs, 600) },
@@ -100,7 +107,7 @@ export function listEmbed(automations: Automation[], page: number, pages: number
     const next = a.status === 'active' && a.nextRunAt ? `next ${discordTime(a.nextRunAt, 'R')}` : a.status === 'active' ? 'manual' : statusLine(a);
     const failures = a.failureCount > 0 ? ` · ${a.failureCount} failures` : '';
     const owner = everyone ? ` · <@${a.userId}>` : '';
-    return `**${a.name}** (#${a.id}) · ${a.capability} · ${scheduleText(a)} · ${next}${failures}${owner}`;
+    return `**${md(a.name)}** (#${a.id}) · ${a.capability} · ${scheduleText(a)} · ${next}${failures}${owner}`;
   });
   return fitEmbed({
     title: everyone ? 'All automations' : 'Your automations',
@@ -155,7 +162,7 @@ export function budgetEmbed(b: { daily: PeriodSpend; monthly: PeriodSpend; pause
         name: 'Model work',
         value: b.paused ? `paused (${b.paused.period} cap) until ${discordTime(b.paused.resumesAt, 'F')} (${discordTime(b.paused.resumesAt, 'R')}); local skills keep running` : 'running',
       },
-      { name: 'Spent most this month', value: b.top.length ? b.top.map((t) => `**${t.name}** ${formatUsd(t.spentUsd)}`).join('\n') : 'nothing yet' },
+      { name: 'Spent most this month', value: b.top.length ? b.top.map((t) => `**${md(t.name)}** ${formatUsd(t.spentUsd)}`).join('\n') : 'nothing yet' },
     ],
   });
 }
