@@ -23,7 +23,8 @@ export function parseInputsText(text: string): JsonObject {
     }
     return value;
   }
-  const inputs: JsonObject = {};
+  // A Map, not an object: keys such as constructor or __proto__ are ordinary input names here.
+  const pairs = new Map<string, unknown>();
   for (const part of trimmed.split(';')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
@@ -31,10 +32,10 @@ export function parseInputsText(text: string): JsonObject {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new ValidationError('inputs', `"${part.trim()}" is not a key=value pair; write key=value; key=value (or a JSON object)`);
     }
-    if (key in inputs) throw new ValidationError('inputs', `input "${key}" is given twice`);
-    inputs[key] = coerce(part.slice(eq + 1).trim());
+    if (pairs.has(key)) throw new ValidationError('inputs', `input "${key}" is given twice`);
+    pairs.set(key, coerce(part.slice(eq + 1).trim()));
   }
-  return inputs;
+  return Object.fromEntries(pairs);
 }
 
 function coerce(value: string): unknown {

@@ -35,11 +35,17 @@ const nameSchema = z
   .min(1, 'name must not be empty')
   .max(NAME_MAX, `name must be at most ${NAME_MAX} characters`)
   .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'name must not contain control characters')
+  .refine((n) => !/\p{Cs}/u.test(n), 'name must be valid text (it has a broken character)')
   .refine((n) => !/^#?\d+$/.test(n), 'name must not be a number like 12 or #12 (those refer to automation ids)');
 
 const settingsSchema = z.object({
   name: nameSchema,
-  description: z.string().trim().max(1000, 'description must be at most 1000 characters').default(''),
+  description: z
+    .string()
+    .trim()
+    .max(1000, 'description must be at most 1000 characters')
+    .refine((d) => !/\p{Cs}/u.test(d), 'description must be valid text (it has a broken character)')
+    .default(''),
   capability: z.string().trim().min(1, 'capability must not be empty'),
   inputs: z.union([z.string(), z.record(z.string(), z.unknown())]).default({}),
   schedule: z.string().trim().min(1, `schedule must not be empty: give a cron expression, a nickname such as @daily, or "${MANUAL_SCHEDULE}"`),
@@ -126,6 +132,8 @@ export class AutomationService {
     const current = this.find(actor, ref);
     const merged = parseSettings({ ...currentAsInput(current), ...definedOnly(patch) });
     const settings = this.validate(merged);
+    // The stored condition is kept as it is unless a new one is given (its text form is not re-checked).
+    if (patch.alert === undefined) settings.alertConditions = current.alertConditions;
     const clash = store.automations.findByName(current.userId, settings.name);
     if (clash && clash.id !== current.id) {
       throw new ConflictError(`there is already an automation named "${settings.name}": pick another name`, { name: settings.name });
@@ -379,7 +387,6 @@ function currentAsInput(a: Automation): z.input<typeof settingsSchema> {
     inputs: a.inputs,
     schedule: a.schedule ?? MANUAL_SCHEDULE,
     timezone: a.timezone,
-    alert: formatCondition(a.alertConditions),
     alertMode: a.alertMode,
     repeatAfterSeconds: a.alertRepeatAfterSeconds,
     maxCostUsd: a.maxCostPerRunUsd,
