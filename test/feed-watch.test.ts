@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/automations/types.js';
-import type { Fetcher } from '../src/capabilities/http/fetcher.js';
 import { createFeedWatch, feedWatchDefinition, parseFeedItems, SEEN_LIMIT } from '../src/capabilities/skills/feed-watch.js';
-import type { ExecutionRequest } from '../src/capabilities/types.js';
 import { serve, type Route } from './support/http-fixture.js';
+import { fixtureFetcher, skillRequest } from './support/skills.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/feeds/${name}`, import.meta.url), 'utf8');
 const FEED = 'https://news.example/feeds/main.xml';
@@ -63,24 +62,9 @@ describe('parseFeedItems', () => {
   });
 });
 
-/** A Fetcher over Node's fetch: the body really crosses HTTP from the fixture server. */
-const httpFetcher: Fetcher = async (url, options) => {
-  const started = performance.now();
-  const response = await fetch(url, { signal: options?.signal, headers: options?.accept ? { accept: options.accept } : {} });
-  const body = Buffer.from(await response.arrayBuffer());
-  return { url: response.url, status: response.status, headers: Object.fromEntries(response.headers), body, truncated: false, latencyMs: performance.now() - started, redirects: [] };
-};
-
-const request = (inputs: JsonObject, state: JsonObject = {}): ExecutionRequest => ({
-  automationId: 1,
-  runId: 1,
-  userId: 'u1',
-  capability: { name: 'feed_watch', description: '' },
-  inputs,
-  priorRunEnd: null,
-  state,
-  signal: new AbortController().signal,
-});
+const httpFetcher = fixtureFetcher();
+afterAll(() => httpFetcher.close());
+const request = (inputs: JsonObject, state: JsonObject = {}) => skillRequest('feed_watch', inputs, state);
 
 type Entry = { guid: string; title: string; date: string };
 const rss = (entries: Entry[]) =>

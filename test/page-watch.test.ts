@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/automations/types.js';
-import type { Fetcher } from '../src/capabilities/http/fetcher.js';
 import { createPageWatch, extractPage, pageWatchDefinition, pageWatchInputs, parsePriceText } from '../src/capabilities/skills/page-watch.js';
-import type { ExecutionRequest } from '../src/capabilities/types.js';
 import { ValidationError } from '../src/errors.js';
 import { serve } from './support/http-fixture.js';
+import { fixtureFetcher, skillRequest } from './support/skills.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/pages/${name}`, import.meta.url), 'utf8');
 const PAGE = 'https://shop.example/kettle';
@@ -122,24 +121,9 @@ describe('parsePriceText', () => {
   });
 });
 
-/** A Fetcher over Node's fetch: the body really crosses HTTP from the fixture server. */
-const httpFetcher: Fetcher = async (url, options) => {
-  const started = performance.now();
-  const response = await fetch(url, { signal: options?.signal, headers: options?.accept ? { accept: options.accept } : {} });
-  const body = Buffer.from(await response.arrayBuffer());
-  return { url: response.url, status: response.status, headers: Object.fromEntries(response.headers), body, truncated: false, latencyMs: performance.now() - started, redirects: [] };
-};
-
-const request = (inputs: JsonObject, state: JsonObject = {}): ExecutionRequest => ({
-  automationId: 1,
-  runId: 1,
-  userId: 'u1',
-  capability: { name: 'page_watch', description: '' },
-  inputs,
-  priorRunEnd: null,
-  state,
-  signal: new AbortController().signal,
-});
+const httpFetcher = fixtureFetcher();
+afterAll(() => httpFetcher.close());
+const request = (inputs: JsonObject, state: JsonObject = {}) => skillRequest('page_watch', inputs, state);
 
 describe('page_watch skill over HTTP', () => {
   let site: Awaited<ReturnType<typeof serve>>;

@@ -1,0 +1,22 @@
+import type { JsonObject } from '../../src/automations/types.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcher } from '../../src/capabilities/http/safe-fetch.js';
+import type { ExecutionRequest } from '../../src/capabilities/types.js';
+
+/** The real safe fetcher, allowed to reach fixtures on 127.0.0.1. Close it after the tests. */
+export function fixtureFetcher(): SafeFetcher {
+  return createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
+}
+
+/** What the dispatcher hands a skill for one run of `capability`. */
+export function skillRequest(capability: string, inputs: JsonObject, state: JsonObject = {}): ExecutionRequest {
+  return {
+    automationId: 1,
+    runId: 1,
+    userId: 'u1',
+    capability: { name: capability, description: '' },
+    inputs,
+    priorRunEnd: null,
+    state,
+    signal: new AbortController().signal,
+  };
+}
