@@ -21,3 +21,41 @@ export const systemClock: Clock = {
     clearTimeout(handle.id as NodeJS.Timeout);
   },
 };
+
+/**
+ * One timer that fires at an instant, re-armed by each `armAt`. Instants further away than Node's
+ * longest delay fire early (at that delay); the owner then simply arms again.
+ */
+export class InstantTimer {
+  private handle: TimerHandle | null = null;
+  private at: Date | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onFire: () => void,
+  ) {}
+
+  /** When the timer is armed for, or null. */
+  get armedFor(): Date | null {
+    return this.at;
+  }
+
+  /** Arms the timer for `at` (replacing any earlier arming); null just clears it. */
+  armAt(at: Date | null): void {
+    this.clear();
+    if (!at) return;
+    const delay = Math.min(Math.max(0, at.getTime() - this.clock.now().getTime()), MAX_TIMER_DELAY_MS);
+    this.at = at;
+    this.handle = this.clock.setTimer(() => {
+      this.handle = null;
+      this.at = null;
+      this.onFire();
+    }, delay);
+  }
+
+  clear(): void {
+    if (this.handle) this.clock.clearTimer(this.handle);
+    this.handle = null;
+    this.at = null;
+  }
+}

@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY_MS, type Clock, type TimerHandle } from '../clock.js';
+import { InstantTimer, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import type { Dispatcher, DispatchReport } from './dispatcher.js';
@@ -22,11 +22,13 @@ export interface SchedulerDeps {
  * (or none, with catch-up policy `skip`); the dispatcher then moves on to the next slot after now.
  */
 export class Scheduler {
-  private timer: TimerHandle | null = null;
+  private readonly timer: InstantTimer;
   private readonly inFlight = new Map<number, Promise<unknown>>();
   private startedAt: Date | null = null;
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.timer = new InstantTimer(deps.clock, () => this.wake());
+  }
 
   /** Starts scheduling: what is due now starts at once, then the timer takes over. */
   start(): void {
@@ -38,7 +40,7 @@ export class Scheduler {
   /** Stops starting runs; resolves when the runs in progress have finished. */
   async stop(): Promise<void> {
     this.startedAt = null;
-    this.clearTimer();
+    this.timer.clear();
     await this.idle();
   }
 
@@ -48,7 +50,9 @@ export class Scheduler {
   }
 
   /** When the timer is armed for (null: nothing scheduled or all run slots busy). */
-  armedFor: Date | null = null;
+  get armedFor(): Date | null {
+    return this.timer.armedFor;
+  }
 
   /**
    * Starts what is due and re-arms the timer. The service calls it after a create, edit, pause,
@@ -98,28 +102,16 @@ export class Scheduler {
   }
 
   private arm(): void {
-    this.clearTimer();
-    if (!this.startedAt || this.inFlight.size >= this.deps.maxConcurrentRuns) return;
-    let next: Date | null;
+    if (!this.startedAt || this.inFlight.size >= this.deps.maxConcurrentRuns) {
+      this.timer.clear();
+      return;
+    }
     try {
-      next = this.deps.store.automations.earliestNextRun(this.busyIds());
+      this.timer.armAt(this.deps.store.automations.earliestNextRun(this.busyIds()));
     } catch (error) {
       // The database is failing: look again in a minute rather than never.
       this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');
-      next = new Date(this.deps.clock.now().getTime() + 60_000);
+      this.timer.armAt(new Date(this.deps.clock.now().getTime() + 60_000));
     }
-    if (!next) return;
-    const delay = Math.min(Math.max(0, next.getTime() - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
-    this.armedFor = next;
-    this.timer = this.deps.clock.setTimer(() => {
-      this.timer = null;
-      this.wake();
-    }, delay);
-  }
-
-  private clearTimer(): void {
-    if (this.timer) this.deps.clock.clearTimer(this.timer);
-    this.timer = null;
-    this.armedFor = null;
   }
 }

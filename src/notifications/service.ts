@@ -1,5 +1,4 @@
-import type { Clock, TimerHandle } from '../clock.js';
-import { MAX_TIMER_DELAY_MS } from '../clock.js';
+import { InstantTimer, type Clock, type TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Notification, OutboxRepository } from './outbox.js';
 
@@ -39,13 +38,15 @@ export interface NotificationServiceDeps {
  * retried until delivered; only an error the sink calls permanent gives up on one.
  */
 export class NotificationService {
-  private timer: TimerHandle | null = null;
+  private readonly timer: InstantTimer;
   private pass: Promise<void> | null = null;
   private again = false;
   private stopped = true;
   private lastPass: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: NotificationServiceDeps) {}
+  constructor(private readonly deps: NotificationServiceDeps) {
+    this.timer = new InstantTimer(deps.clock, () => this.kick());
+  }
 
   /** Starts delivering: at once, then whenever kicked or a retry comes due. */
   start(): void {
@@ -56,7 +57,7 @@ export class NotificationService {
   /** Stops arming timers; resolves when a pass in progress has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.clearTimer();
+    this.timer.clear();
     await this.pass;
   }
 
@@ -143,26 +144,16 @@ export class NotificationService {
   }
 
   private arm(): void {
-    this.clearTimer();
-    if (this.stopped) return;
-    let next: number;
+    if (this.stopped) {
+      this.timer.clear();
+      return;
+    }
     try {
       const heads = this.deps.outbox.channelHeads();
-      if (heads.length === 0) return;
-      next = Math.min(...heads.map((n) => n.nextAttemptAt.getTime()));
+      this.timer.armAt(heads.length ? new Date(Math.min(...heads.map((n) => n.nextAttemptAt.getTime()))) : null);
     } catch (error) {
       this.deps.logger.error({ event: 'notification_pass_failed', err: error }, 'cannot read the outbox; trying again in a minute');
-      next = this.deps.clock.now().getTime() + 60_000;
+      this.timer.armAt(new Date(this.deps.clock.now().getTime() + 60_000));
     }
-    const delay = Math.min(Math.max(0, next - this.deps.clock.now().getTime()), MAX_TIMER_DELAY_MS);
-    this.timer = this.deps.clock.setTimer(() => {
-      this.timer = null;
-      this.kick();
-    }, delay);
-  }
-
-  private clearTimer(): void {
-    if (this.timer) this.deps.clock.clearTimer(this.timer);
-    this.timer = null;
   }
 }
