@@ -1,0 +1,369 @@
+/**
+ * `npm run bench`: every scenario at 1k, 10k and 100k automations, each (scenario, size) in a
+ * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
+ * and writes everything, per-run figures included, to bench/results/latest.json.
+ *
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans] [--sizes 1000,10000] [--quick]
+ *
+ * `--quick` runs each scenario once (for checking the scripts, not for quoting).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import Database from 'better-sqlite3';
+import type { CommandName, CommandsResult } from './commands.js';
+import type { LatenessResult, Mode, System } from './lateness.js';
+import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
+import type { PlansResult } from './plans.js';
+import type { StartupResult } from './startup.js';
+import { arg, log, mb, parseResult, SIZES, type Distribution } from './support.js';
+import type { ThroughputResult } from './throughput.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans').split(','));
+const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
+const runsOf = (n: number) => (quick ? 1 : n);
+
+/** Runs one scenario script in a fresh node process (tsx, GC exposed) and returns its result. */
+function child<T>(script: string, args: (string | number)[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, script), ...args.map(String)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${script} ${args.join(' ')} exited with ${code}\n${stdout.slice(-2000)}`));
+      try {
+        resolve(parseResult(stdout) as T);
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  });
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const db = new Database(':memory:');
+  const sqlite = db.prepare<[], { v: string }>('SELECT sqlite_version() AS v').get()!.v;
+  db.close();
+  const betterSqlite = (JSON.parse(readFileSync(join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
+  const croner = (JSON.parse(readFileSync(join(ROOT, 'node_modules/croner/package.json'), 'utf8')) as { version: string }).version;
+  return {
+    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    sqlite,
+    betterSqlite,
+    croner,
+    heapLimitMB: mb(getHeapStatistics().heap_size_limit),
+  };
+}
+
+// ----- formatting -----
+
+const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+function ms(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '–';
+  if (v >= 1000) return `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} s`;
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+/** Microseconds, shown as µs or ms. */
+const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} ms` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} µs`);
+const int = (v: number) => Math.round(v).toLocaleString('en-US');
+const triple = (d: Distribution | undefined) => (d ? `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}` : '–');
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** log-log slope of a figure from the smallest to the largest size (1 = linear). */
+function slope(a: number, b: number, sizeA: number, sizeB: number): number {
+  return Math.log(b / a) / Math.log(sizeB / sizeA);
+}
+function complexity(s: number): string {
+  if (s < 0.15) return 'flat (O(1) / O(log n))';
+  if (s < 0.8) return 'sublinear';
+  if (s < 1.2) return 'linear, O(n)';
+  return 'worse than linear';
+}
+
+// ----- main -----
+
+const began = performance.now();
+const info = machine();
+log(`Steward benchmarks on ${info.cpu}, ${info.cores} cores, Node ${info.node}; sizes ${sizes.map(k).join(', ')}${quick ? ' (quick)' : ''}`);
+
+const lateness: LatenessResult[] = [];
+const throughput: ThroughputResult[] = [];
+const startup: StartupResult[] = [];
+const commands: CommandsResult[] = [];
+const plans: PlansResult[] = [];
+const skipped: { scenario: string; size: number; reason: string }[] = [];
+const timings: Record<string, number> = {};
+
+async function timedPhase(name: string, work: () => Promise<void>): Promise<void> {
+  const start = performance.now();
+  await work();
+  timings[name] = Math.round((performance.now() - start) / 100) / 10;
+  log(`${name}: ${timings[name]} s`);
+}
+
+if (only.has('lateness')) {
+  await timedPhase('lateness', async () => {
+    const plan: [System, Mode, number, number][] = [];
+    for (const size of sizes) {
+      plan.push(['steward', 'spread', size, runsOf(5)], ['steward', 'burst', size, runsOf(3)]);
+      if (size <= 10_000) plan.push(['croner', 'spread', size, runsOf(3)], ['croner', 'burst', size, runsOf(size > 1000 ? 2 : 3)]);
+      plan.push(['polling', 'spread', size, runsOf(3)], ['polling', 'burst', size, runsOf(size > 1000 ? 1 : 3)]);
+    }
+    for (const [system, mode, size, runs] of plan) {
+      log(`lateness: ${system} ${mode} at ${k(size)} (${runs} runs)`);
+      lateness.push(await child<LatenessResult>('lateness.ts', ['--system', system, '--mode', mode, '--size', size, '--runs', runs]));
+    }
+  });
+}
+if (only.has('throughput')) {
+  await timedPhase('throughput', async () => {
+    for (const size of sizes) {
+      log(`throughput at ${k(size)}`);
+      throughput.push(await child<ThroughputResult>('throughput.ts', ['--size', size, '--runs', runsOf(5), '--dispatches', 3000]));
+    }
+  });
+}
+if (only.has('startup')) {
+  await timedPhase('startup', async () => {
+    for (const size of sizes) {
+      log(`start-up at ${k(size)}`);
+      startup.push(await child<StartupResult>('startup.ts', ['--size', size, '--runs', runsOf(5)]));
+    }
+  });
+}
+if (only.has('commands')) {
+  await timedPhase('commands', async () => {
+    for (const size of sizes) {
+      log(`command latency at ${k(size)}`);
+      commands.push(await child<CommandsResult>('commands.ts', ['--size', size, '--runs', runsOf(3), '--per-run', quick ? 30 : 100]));
+    }
+  });
+}
+if (only.has('plans')) {
+  await timedPhase('plans', async () => {
+    for (const size of sizes) {
+      log(`query plans at ${k(size)}`);
+      plans.push(await child<PlansResult>('plans.ts', ['--size', size]));
+    }
+  });
+}
+
+// croner at 100k is not run: one job holds ~90 KB of heap, measured at 10k.
+const cronerJobs = lateness.find((r) => r.system === 'croner' && r.size === Math.max(...lateness.filter((x) => x.system === 'croner').map((x) => x.size)))?.jobs;
+if (only.has('lateness') && sizes.includes(100_000)) {
+  const projected = cronerJobs ? (cronerJobs.bytesPerJob * 100_000) / 1024 / 1024 : NaN;
+  skipped.push({
+    scenario: 'lateness croner',
+    size: 100_000,
+    reason: `not feasible: one croner job holds ${cronerJobs ? `${Math.round(cronerJobs.bytesPerJob / 1024)} KB` : '~90 KB'} of heap (measured at ${k(cronerJobs?.count ?? 10_000)} jobs), so 100k jobs need ~${Math.round(projected / 1024 * 10) / 10} GB, over Node's ${Math.round(info.heapLimitMB / 1024 * 10) / 10} GB heap limit here`,
+  });
+}
+
+const totalSeconds = Math.round((performance.now() - began) / 1000);
+
+// ----- report -----
+
+const out: string[] = [];
+out.push(`## Steward benchmarks`);
+out.push('');
+out.push(
+  `Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GB RAM; Node ${info.node}, SQLite ${info.sqlite} (better-sqlite3 ${info.betterSqlite}, WAL, synchronous=NORMAL), croner ${info.croner}. ` +
+    `${new Date().toISOString().slice(0, 10)}${quick ? ', QUICK run (1 run each): not for quoting' : ''}.`,
+);
+
+const sizeHead = (label: string) => [label, ...sizes.map((s) => `${k(s)}`)];
+if (lateness.length) {
+  const find = (system: System, mode: Mode, size: number) => lateness.find((r) => r.system === system && r.mode === mode && r.size === size);
+  const cell = (system: System, mode: Mode, size: number) => {
+    const r = find(system, mode, size);
+    if (!r) return system === 'croner' && size >= 100_000 ? 'not feasible¹' : '–';
+    return triple(r.lateness) + (r.missing ? ` (${r.missing} missed)` : '');
+  };
+  out.push('');
+  out.push(`### 1. Scheduling lateness: slot → start of dispatch, ms, p50 / p99 / max (median over runs)`);
+  out.push('');
+  const rows: string[][] = [];
+  const names: Record<System, string> = { steward: 'Steward (one timer, 4 runs at a time)', croner: 'croner, one job per automation', polling: '15 s polling loop²' };
+  for (const mode of ['spread', 'burst'] as Mode[]) {
+    for (const system of ['steward', 'croner', 'polling'] as System[]) rows.push([names[system], mode, ...sizes.map((s) => cell(system, mode, s))]);
+  }
+  rows.push(['Steward: runs started per second in the burst', 'burst', ...sizes.map((s) => (find('steward', 'burst', s)?.drainPerSecond ? int(find('steward', 'burst', s)!.drainPerSecond!) : '–'))]);
+  out.push(table(['design', 'slots', ...sizes.map((s) => `${k(s)} automations`)], rows));
+  out.push('');
+  out.push(
+    `Spread: ${SPREAD_COUNT.toLocaleString('en-US')} of the table's automations due ${SPREAD_GAP_MS} ms apart (the rest due later that day). ` +
+      `Burst: all of them (at most ${BURST_CAP.toLocaleString('en-US')}) due at the same instant: lateness is queueing behind a no-op dispatch. ` +
+      `Real wall clock and timers; dispatch start taken where the scheduler calls the dispatcher.`,
+  );
+  if (cronerJobs) out.push(`croner memory: ${cronerJobs.count.toLocaleString('en-US')} jobs held ${cronerJobs.heapMB} MB of heap (${Math.round(cronerJobs.bytesPerJob / 1024)} KB per job), RSS ${cronerJobs.rssMB} MB; creating them took ${int(cronerJobs.createMs)} ms.`);
+  for (const s of skipped) out.push(`¹ croner at ${k(s.size)}: ${s.reason}.`);
+  out.push(`² Polling: the wait for the next ${POLL_INTERVAL_MS / 1000} s tick is computed from each slot's phase over 200 evenly spread tick phases; the work inside the tick (select what is due, dispatch 4 at a time) is measured on the same table.`);
+}
+if (throughput.length) {
+  out.push('');
+  out.push(`### 2. Dispatch throughput: no-op skill through the full dispatcher, 4 at a time (median of runs)`);
+  out.push('');
+  out.push(
+    table(
+      ['automations', 'Steward runs/s', 'µs per run', 'SQLite ceiling tx/s³', 'ceiling ÷ Steward'],
+      throughput.map((r) => [k(r.size), int(r.runsPerSecond), int(r.usPerDispatch), int(r.ceilingPerSecond), `${r.ratio.toFixed(1)}×`]),
+    ),
+  );
+  out.push('');
+  out.push(`³ Same file, same process, measured alternately with the dispatcher: one transaction of an INSERT into automation_run and two UPDATEs (run, automation). Every run evaluates an alert condition; ${Math.round((throughput[0]!.alertShare ?? 0) * 100)}% of them fire and queue a notification in the outbox (written in the finishing transaction; delivery not running).`);
+}
+if (startup.length) {
+  out.push('');
+  out.push(`### 3. Start-up and memory: new process (node + tsx) → Engine started, scheduler armed (median of runs)`);
+  out.push('');
+  out.push(
+    table(
+      ['automations', 'database', 'process start → armed', 'node + tsx boot', 'module loading', 'open DB', 'Engine + start()', 'RSS', 'heap used'],
+      startup.map((r) => [
+        k(r.size),
+        `${r.dbMB} MB`,
+        `${int(r.armedMs)} ms`,
+        `${int(r.phases.boot)} ms`,
+        `${int(r.phases.imports)} ms`,
+        `${ms(r.phases.openDb)} ms`,
+        `${ms(r.phases.construct + r.phases.start)} ms`,
+        `${Math.round(r.rssMB)} MB`,
+        `${Math.round(r.heapUsedMB)} MB`,
+      ]),
+    ),
+  );
+}
+if (commands.length) {
+  out.push('');
+  out.push(`### 4. Command latency through the Discord emulator: interaction → first response, ms, p50 / p99 (median of runs)`);
+  out.push('');
+  const label: Record<CommandName, string> = { list: '/automation list', show: '/automation show', autocomplete: 'name autocomplete' };
+  out.push(
+    table(
+      ['command', ...commands.map((r) => `${k(r.size)} automations, one owner`)],
+      (['list', 'show', 'autocomplete'] as CommandName[]).map((c) => [label[c], ...commands.map((r) => `${ms(r.latency[c].p50)} / ${ms(r.latency[c].p99)}`)]),
+    ),
+  );
+  out.push('');
+  out.push(
+    `The real bot (discord.js, router, commands, engine) and the emulator in one process; one interaction at a time, ${commands[0]!.perRun} of each per run, interleaved. ` +
+      `Each automation has two past runs; one in five has model spend. \`show\` names a random automation; the autocomplete text runs through what a person types ('', 'w', 'wat', 'watch-00', '123'…).`,
+  );
+}
+
+// 5. Growth
+const growthRows: { figure: string; values: (number | undefined)[]; lowerIsBetter: boolean }[] = [];
+const bySize = <T extends { size: number }>(results: T[], f: (r: T) => number) => sizes.map((s) => results.find((r) => r.size === s)).map((r) => (r ? f(r) : undefined));
+if (lateness.length) {
+  growthRows.push({ figure: 'lateness p99, Steward spread (ms)', values: bySize(lateness.filter((r) => r.system === 'steward' && r.mode === 'spread'), (r) => r.lateness.p99), lowerIsBetter: true });
+  growthRows.push({ figure: 'µs per run started, Steward burst', values: bySize(lateness.filter((r) => r.system === 'steward' && r.mode === 'burst'), (r) => 1e6 / (r.drainPerSecond ?? NaN)), lowerIsBetter: true });
+}
+if (throughput.length) growthRows.push({ figure: 'µs per dispatch', values: bySize(throughput, (r) => r.usPerDispatch), lowerIsBetter: true });
+if (startup.length) {
+  growthRows.push({ figure: 'start-up to armed (ms)', values: bySize(startup, (r) => r.armedMs), lowerIsBetter: true });
+  growthRows.push({ figure: 'Engine construct + start() (ms)', values: bySize(startup, (r) => r.phases.construct + r.phases.start), lowerIsBetter: true });
+  growthRows.push({ figure: 'RSS at armed (MB)', values: bySize(startup, (r) => r.rssMB), lowerIsBetter: true });
+}
+if (commands.length) {
+  for (const c of ['list', 'show', 'autocomplete'] as CommandName[]) growthRows.push({ figure: `${c} p50 (ms)`, values: bySize(commands, (r) => r.latency[c].p50), lowerIsBetter: true });
+}
+if (plans.length) {
+  const keys = [...new Set(plans.flatMap((p) => p.queries.map((q) => `${q.use}\u0000${q.method}`)))];
+  for (const key of keys) {
+    const [use, method] = key.split('\u0000') as [string, string];
+    growthRows.push({ figure: `query µs: ${use.split(':')[0]} → ${method}`, values: bySize(plans, (p) => p.queries.find((q) => q.use === use && q.method === method)?.us ?? NaN), lowerIsBetter: true });
+  }
+}
+const growth = growthRows.map((row) => {
+  const first = row.values[0];
+  const last = row.values[row.values.length - 1];
+  const s = first !== undefined && last !== undefined && sizes.length > 1 ? slope(first, last, sizes[0]!, sizes[sizes.length - 1]!) : NaN;
+  return { ...row, slope: s, complexity: Number.isNaN(s) ? '–' : complexity(s) };
+});
+if (growth.length && sizes.length > 1) {
+  out.push('');
+  out.push(`### 5. Growth from ${k(sizes[0]!)} to ${k(sizes[sizes.length - 1]!)} automations`);
+  out.push('');
+  out.push(
+    table(
+      ['figure', ...sizes.map(k), `× from ${k(sizes[0]!)} to ${k(sizes[sizes.length - 1]!)}`, 'log-log slope', 'observed'],
+      growth.map((g) => [
+        g.figure,
+        ...g.values.map((v) => (v === undefined || Number.isNaN(v) ? '–' : v >= 100 ? int(v) : v.toFixed(1))),
+        g.values[0] && g.values[g.values.length - 1] ? `${(g.values[g.values.length - 1]! / g.values[0]!).toFixed(1)}×` : '–',
+        Number.isNaN(g.slope) ? '–' : g.slope.toFixed(2),
+        g.complexity,
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(`Slope of log(figure) against log(automations): 0 = does not grow, 1 = grows in proportion. Sub-10 ms figures are noisy; read them with the plans below.`);
+  const worse = growth.filter((g) => g.slope >= 1.2);
+  out.push(`Worse than linear: ${worse.length ? worse.map((g) => `${g.figure} (slope ${g.slope.toFixed(2)})`).join(', ') : 'none'}.`);
+}
+if (plans.length) {
+  const largest = plans[plans.length - 1]!;
+  out.push('');
+  out.push(`Query plans at ${k(largest.size)} automations (one owner holds all of them; EXPLAIN QUERY PLAN, median µs of 200 executions):`);
+  out.push('');
+  out.push(table(['asked by', 'query', 'time', 'plan'], largest.queries.map((q) => [q.use.split(':')[0]!, q.method, us(q.us), q.plan.join('; ')])));
+}
+
+// Targets
+const targets: { target: string; measured: string; met: boolean | null }[] = [];
+const at = <T extends { size: number }>(results: T[], size: number) => results.find((r) => r.size === size);
+if (lateness.length) {
+  const r = lateness.find((x) => x.system === 'steward' && x.mode === 'spread' && x.size === 10_000);
+  if (r) targets.push({ target: 'scheduling lateness p99 < 100 ms at 10k (Steward, spread)', measured: `${ms(r.lateness.p99)} ms`, met: r.lateness.p99 < 100 });
+}
+if (throughput.length) {
+  const r = at(throughput, 10_000) ?? throughput[0]!;
+  targets.push({ target: `dispatch ≥ 2,000 runs/s (${k(r.size)})`, measured: `${int(r.runsPerSecond)} runs/s`, met: r.runsPerSecond >= 2000 });
+  targets.push({ target: `dispatch within 10× of the SQLite ceiling (${k(r.size)})`, measured: `${r.ratio.toFixed(1)}× (${int(r.ceilingPerSecond)} tx/s)`, met: r.ratio <= 10 });
+}
+if (startup.length) {
+  const r = at(startup, 100_000) ?? startup[startup.length - 1]!;
+  targets.push({ target: `start-up < 2 s with ${k(r.size)}`, measured: `${int(r.armedMs)} ms`, met: r.armedMs < 2000 });
+  targets.push({ target: `RSS < 300 MB with ${k(r.size)}`, measured: `${Math.round(r.rssMB)} MB`, met: r.rssMB < 300 });
+}
+if (commands.length) {
+  const r = at(commands, 10_000) ?? commands[0]!;
+  for (const c of ['list', 'show', 'autocomplete'] as CommandName[]) {
+    targets.push({ target: `${c} p99 < 200 ms at ${k(r.size)}`, measured: `${ms(r.latency[c].p99)} ms`, met: r.latency[c].p99 < 200 });
+  }
+}
+if (targets.length) {
+  out.push('');
+  out.push(`### Targets`);
+  out.push('');
+  out.push(table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : '**no**'])));
+}
+out.push('');
+out.push(`Full run: ${totalSeconds} s (${Object.entries(timings).map(([name, s]) => `${name} ${s} s`).join(', ')}).`);
+
+const report = out.join('\n');
+console.log(report);
+
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+const file = join(import.meta.dirname, 'results', 'latest.json');
+writeFileSync(
+  file,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, skipped, report }, null, 2)}\n`,
+);
+log(`written ${file}`);
