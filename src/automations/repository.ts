@@ -152,8 +152,8 @@ export interface RunOutcomeUpdate {
   nextRunAt: Date | null;
   runCount: number;
   failureCount: number;
-  status: AutomationStatus;
-  pausedReason: PausedReason | null;
+  /** Set when the run pauses the automation (failures reached the threshold); otherwise status is left alone. */
+  pausedForFailures: boolean;
   state: JsonObject;
   alertLastResult: boolean | null;
   alertLastFiredAt: Date | null;
@@ -296,18 +296,18 @@ export class AutomationRepository {
 
   /** Writes what a finished run changed. */
   recordRunOutcome(id: number, u: RunOutcomeUpdate, now: Date): void {
+    // status is in three indexes: it is written only when it changes (a pause), not on every run.
+    const pause = u.pausedForFailures ? "status = 'paused', paused_reason = 'failures'," : '';
     this.db
       .prepare(
-        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, status = ?,
-           paused_reason = ?, state = ?, alert_last_result = ?, alert_last_fired_at = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause}
+           state = ?, alert_last_result = ?, alert_last_fired_at = ?, updated_at = ? WHERE id = ?`,
       )
       .run(
         ms(u.lastRunAt),
         ms(u.nextRunAt),
         u.runCount,
         u.failureCount,
-        u.status,
-        u.pausedReason,
         JSON.stringify(u.state),
         u.alertLastResult === null ? null : u.alertLastResult ? 1 : 0,
         ms(u.alertLastFiredAt),
