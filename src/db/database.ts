@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -48,7 +48,7 @@ export function openDatabase(path: string, migrations: Migration[] = readMigrati
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
   } catch (error) {
-    throw new DatabaseError(`cannot open the database at ${path}: ${(error as Error).message}`, { path });
+    throw new DatabaseError(`cannot open the database at ${path}: ${explain(path, error)}`, { path });
   }
   cacheStatements(db);
   try {
@@ -56,7 +56,7 @@ export function openDatabase(path: string, migrations: Migration[] = readMigrati
   } catch (error) {
     db.close();
     if (error instanceof DatabaseError) throw error;
-    throw new DatabaseError(`cannot prepare the database at ${path}: ${(error as Error).message}`, { path });
+    throw new DatabaseError(`cannot prepare the database at ${path}: ${explain(path, error)}`, { path });
   }
   return db;
 }
@@ -77,6 +77,35 @@ function cacheStatements(db: Db): void {
     }
     return statement;
   }) as Db['prepare'];
+}
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SQLite's error, with what it most likely means for the person running Steward. */
+function explain(path: string, error: unknown): string {
+  const message = (error as Error).message;
+  const code = String((error as { code?: unknown }).code ?? '');
+  let freeBytes: number | null = null;
+  try {
+    const fs = statfsSync(dirname(resolve(path)));
+    freeBytes = fs.bavail * fs.bsize;
+  } catch {
+    // the folder may not exist at all
+  }
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && freeBytes !== null && freeBytes < 1024 * 1024)) {
+    return `${message}: the disk is full (${Math.floor((freeBytes ?? 0) / 1024)} KB free); make room and start again`;
+  }
+  if (code.startsWith('SQLITE_READONLY') || /read-?only/i.test(message) || (code.startsWith('SQLITE_CANTOPEN') && !writable(dirname(resolve(path))))) {
+    return `${message}: the file or its folder is read-only`;
+  }
+  return message;
 }
 
 /** Applies the migrations the database has not seen, in order. Returns the versions applied. */
