@@ -18,7 +18,7 @@ const engine = new Engine({
   },
 });
 const actor = { userId: 'alice', guildId: 'g1', manager: false };
-const quick = engine.service.create(actor, { name: 'quick', capability: 'http_check', schedule: '*/15 * * * *', inputs: { url: okUrl }, alert: 'ok == true' });
+const quick = engine.service.create(actor, { name: 'quick', capability: 'http_check', schedule: 'manual', inputs: { url: okUrl }, alert: 'ok == true' });
 const slow = [1, 2, 3].map((i) =>
   engine.service.create(actor, { name: `slow-${i}`, capability: 'http_check', schedule: '*/15 * * * *', inputs: { url: hangUrl, timeout_seconds: 60 } }),
 );
