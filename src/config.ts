@@ -52,7 +52,7 @@ const variables = {
   ANTHROPIC_API_KEY: { schema: z.string().optional(), accepts: 'an Anthropic API key', secret: true },
   ANTHROPIC_MODEL: { schema: z.string().regex(/^[\w.:-]+$/).default('claude-haiku-4-5'), accepts: 'a Claude model id such as claude-haiku-4-5' },
   ANTHROPIC_BASE_URL: { schema: httpUrl.optional(), accepts: 'an http(s) URL' },
-  LOCAL_MODEL_URL: { schema: httpUrl.optional(), accepts: 'the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1' },
+  LOCAL_MODEL_URL: { schema: httpUrl.refine((u) => !new URL(u).username && !new URL(u).password).optional(), accepts: 'the http(s) base URL of an OpenAI-compatible API (no user:password in it), e.g. http://127.0.0.1:11434/v1' },
   LOCAL_MODEL: { schema: z.string().optional(), accepts: 'a model name such as llama3.1' },
   MODEL_PRICES: { schema: z.string().transform(parsePrices).optional(), accepts: 'JSON like {"claude-haiku-4-5": [1, 5]}: USD per million input and output tokens' },
   MODEL_MAX_TOKENS: { schema: positiveInt(1024), accepts: 'a whole number of tokens ≥ 1' },

@@ -287,10 +287,21 @@ describe('alerts', () => {
     expect(await prices(a, [90, 90, 120, 90])).toEqual([true, true, false, true]);
   });
 
-  it('goes to the owner by DM when the automation says so', async () => {
+  it('goes to the owner by DM when the automation says so, without buttons (they do not work in DMs)', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100', alertTo: 'dm' });
     await prices(a, [90]);
     expect(h.engine.store.outbox.all()[0]!.channel).toBe('dm:alice');
+    expect(h.engine.store.outbox.all()[0]!.embed!.actions).toEqual([]);
+  });
+
+  it('new inputs start without the state the old ones left', async () => {
+    const a = create({ name: 'stateful', inputs: { url: 'a' } });
+    h.skill = () => ({ output: {}, costUsd: 0, state: { last: 'page a' } });
+    await h.engine.dispatcher.dispatch(a.id, 'manual');
+    h.engine.service.edit(h.alice, a.id, { description: 'same work' });
+    expect(reload(a.id).state).toEqual({ last: 'page a' });
+    h.engine.service.edit(h.alice, a.id, { inputs: { url: 'b' } });
+    expect(reload(a.id).state).toEqual({});
   });
 
   it('never fires on a failed run or without a condition', async () => {
@@ -431,6 +442,20 @@ describe('errors outside the run', () => {
 });
 
 describe('crash recovery', () => {
+  it('a run closed as interrupted while it was still going is not counted again when it finishes', async () => {
+    const a = create({ name: 'late', alert: 'exists price' });
+    let release!: (r: { output: object; costUsd: number }) => void;
+    h.skill = () => new Promise((resolve) => (release = resolve));
+    const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
+    await new Promise((r) => setImmediate(r));
+    h.engine.dispatcher.recoverInterrupted();
+    release({ output: { price: 1 }, costUsd: 0 });
+    await pending;
+    expect(runsOf(a.id)).toMatchObject([{ status: 'interrupted' }]);
+    expect(reload(a.id)).toMatchObject({ runCount: 1, failureCount: 1 });
+    expect(h.engine.store.outbox.all()).toHaveLength(0);
+  });
+
   it('closes runs left running as interrupted and moves their automation past the interrupted slot', async () => {
     const a = create({ name: 'crashy', schedule: '*/15 * * * *' });
     h.clock.jump('2026-03-02T08:15:00Z');

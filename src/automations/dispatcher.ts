@@ -243,7 +243,7 @@ export class Dispatcher {
 
       const pauseNow = failed && current.status === 'active' && failureCount >= this.deps.failurePauseThreshold;
       const status = pauseNow ? 'paused' : current.status;
-      store.runs.finish(run.id, {
+      const finished = store.runs.finish(run.id, {
         status: ending.status,
         finishedAt: now,
         output: ending.output,
@@ -254,6 +254,8 @@ export class Dispatcher {
         ledgerId: ending.ledgerId,
         skillRunId: ending.skillRunId,
       });
+      // Closed already (as interrupted by start-up recovery): count nothing twice, send nothing.
+      if (!finished) return { alert: false, paused: false, failureCount, notices: 0 };
       store.automations.recordRunOutcome(
         automationId,
         {

@@ -38,7 +38,8 @@ export function alertNotification(automation: Automation, runId: number, output:
       title: `Alert: ${automation.name}`,
       description: `\`${condition}\` is true`,
       fields: keyFields(automation.alertConditions, output),
-      actions: ['show'],
+      // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
+      actions: automation.alertTo === 'dm' ? [] : ['show'],
       automationId: automation.id,
       runId,
     },

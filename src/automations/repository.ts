@@ -267,10 +267,17 @@ export class AutomationRepository {
   }
 
   /** Changes settings (and the next slot they imply); `resetAlertMemory` forgets the last alert result. */
-  updateSettings(id: number, patch: Partial<AutomationSettings>, nextRunAt: Date | null, now: Date, options: { resetAlertMemory?: boolean } = {}): void {
+  updateSettings(
+    id: number,
+    patch: Partial<AutomationSettings>,
+    nextRunAt: Date | null,
+    now: Date,
+    options: { resetAlertMemory?: boolean; resetState?: boolean } = {},
+  ): void {
     const keys = (Object.keys(patch) as (keyof AutomationSettings)[]).filter((k) => patch[k] !== undefined);
     const sets = [...keys.map((k) => `${SETTING_COLUMNS[k]} = ?`), 'next_run_at = ?', 'updated_at = ?'];
     if (options.resetAlertMemory) sets.push('alert_last_result = NULL', 'alert_last_fired_at = NULL');
+    if (options.resetState) sets.push("state = '{}'");
     const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
     this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }

@@ -144,7 +144,9 @@ export class AutomationService {
     // A new condition or mode starts without memory: its first true result is news.
     const alertChanged =
       JSON.stringify(settings.alertConditions) !== JSON.stringify(current.alertConditions) || settings.alertMode !== current.alertMode;
-    store.automations.updateSettings(current.id, settings, nextRunAt, now, { resetAlertMemory: alertChanged });
+    // New inputs or a new capability: what the last run remembered (a page, the feed items seen) no longer applies.
+    const workChanged = settings.capability !== current.capability || JSON.stringify(settings.inputs) !== JSON.stringify(current.inputs);
+    store.automations.updateSettings(current.id, settings, nextRunAt, now, { resetAlertMemory: alertChanged, resetState: workChanged });
     logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
     this.deps.onScheduleChange?.();
     return store.automations.get(current.id)!;

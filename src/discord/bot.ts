@@ -54,14 +54,16 @@ export class StewardBot {
    */
   async start(): Promise<void> {
     const { client, config, logger, engine } = this.options;
-    client.on(Events.InteractionCreate, (interaction) => void this.router.handle(interaction));
     client.on(Events.Error, (error) => logger.error({ event: 'discord_error', err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, () => logger.warn({ event: 'discord_disconnected' }, 'gateway disconnected; reconnecting'));
     client.on(Events.ShardResume, () => logger.info({ event: 'discord_resumed' }, 'gateway resumed'));
     await this.login();
     await this.checkTasksChannel();
     await this.registerCommands(false);
+    // Interactions only after the engine started: its start-up recovery closes runs a crash left
+    // open, and must not close a "run now" that a person started meanwhile.
     engine.start();
+    client.on(Events.InteractionCreate, (interaction) => void this.router.handle(interaction));
   }
 
   /** Connects to Discord and waits until the client is ready. Throws StartupError when Discord refuses. */
