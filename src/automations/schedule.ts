@@ -2,8 +2,8 @@
  * Cron schedules in a time zone: validation with messages a person can act on, next runs, the
  * shortest gap between runs, and a description in words.
  *
- * Every call builds a transient croner `Cron` without a callback (so it never arms a timer) and
- * drops it: a live `Cron` holds ~90 KB, so the scheduler keeps next-run instants, not Cron objects.
+ * Compiled `Cron`s have no callback (they never arm a timer) and only the 128 most recently used
+ * are kept: each holds ~90 KB, so the scheduler keeps next-run instants, not a Cron per automation.
  */
 import { canonicalTimeZone } from '../util/timezone.js';
 import { Cron } from 'croner';

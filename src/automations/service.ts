@@ -13,7 +13,7 @@ import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { parseInputsText } from './inputs-text.js';
 import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
-import { describeCron, nextRunAfter, nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
+import { describeCron, nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
 import type { Automation, AutomationStatus, Run } from './types.js';
 
 /** Who is asking. Managers (and bot owners) see and change every automation of their guild; others only their own. */

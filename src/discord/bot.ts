@@ -53,7 +53,7 @@ export class StewardBot {
    * engine. Throws StartupError (nothing started) when Discord refuses or the channel is unusable.
    */
   async start(): Promise<void> {
-    const { client, config, logger, engine } = this.options;
+    const { client, logger, engine } = this.options;
     client.on(Events.Error, (error) => logger.error({ event: 'discord_error', err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, () => logger.warn({ event: 'discord_disconnected' }, 'gateway disconnected; reconnecting'));
     client.on(Events.ShardResume, () => logger.info({ event: 'discord_resumed' }, 'gateway resumed'));

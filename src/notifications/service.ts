@@ -101,7 +101,7 @@ export class NotificationService {
   }
 
   private async deliverOnce(): Promise<{ delivered: number; failed: number }> {
-    const { outbox, clock, logger, sink } = this.deps;
+    const { outbox, clock, logger } = this.deps;
     let delivered = 0;
     let failed = 0;
     const blocked = new Set<string>();

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
-import { FetchError, type FetchOptions, type FetchPolicy, type FetchedResponse, type Fetcher } from './fetcher.js';
+import { FetchError, type FetchOptions, type FetchPolicy, type Fetcher } from './fetcher.js';
 
 /** The bot's version as it appears in the User-Agent. */
 const STEWARD_VERSION = '0.1.0';

@@ -1,6 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio';
 import { z } from 'zod';
-import { StewardError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
