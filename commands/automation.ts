@@ -27,7 +27,8 @@ import {
   type RepliableInteraction,
   type SlashCommand,
 } from '../src/discord/context.js';
-import { cut, LIMITS } from '../src/discord/limits.js';
+import { cut, discordTime, LIMITS } from '../src/discord/limits.js';
+import { exampleInputs } from '../src/capabilities/types.js';
 import { timezoneChoices } from '../src/discord/timezones.js';
 import { createdEmbed, detailsEmbed, listEmbed, md, runReportEmbed, runsEmbed } from '../src/discord/views.js';
 
@@ -136,7 +137,7 @@ async function create(i: ChatInputCommandInteraction, ctx: BotContext): Promise<
     for (const [key, pending] of pendingCreates) if (pending.expires < Date.now()) pendingCreates.delete(key);
     const id = randomUUID().slice(0, 8);
     pendingCreates.set(id, { input, expires: Date.now() + PENDING_MS });
-    const example = capability?.example.match(/inputs:(\S+)/)?.[1] ?? '{"url": "https://example.com"}';
+    const example = (capability && exampleInputs(capability.example)) ?? '{"url": "https://example.com"}';
     await i.showModal(
       new ModalBuilder()
         .setCustomId(`create:${id}`)
@@ -247,7 +248,7 @@ async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise
     }
     case 'resume': {
       const a = ctx.service.resume(actor, ref());
-      const next = a.nextRunAt ? `next run <t:${Math.floor(a.nextRunAt.getTime() / 1000)}:F> (<t:${Math.floor(a.nextRunAt.getTime() / 1000)}:R>)` : 'it runs when you run it';
+      const next = a.nextRunAt ? `next run ${discordTime(a.nextRunAt, 'F')} (${discordTime(a.nextRunAt, 'R')})` : 'it runs when you run it';
       await i.reply({ content: cut(`▶️ Resumed **${md(a.name)}**: ${next}.`, LIMITS.content), ...ephemeral });
       return;
     }
@@ -269,7 +270,7 @@ async function execute(i: ChatInputCommandInteraction, ctx: BotContext): Promise
       return askDelete(i, ctx, ref());
     case 'test-alert': {
       const result = ctx.service.testAlert(actor, ref(), i.options.getString('alert', true));
-      const which = result.matched.map((r) => `#${r.id} <t:${Math.floor(r.startedAt.getTime() / 1000)}:f>`).join(', ');
+      const which = result.matched.map((r) => `#${r.id} ${discordTime(r.startedAt, 'f')}`).join(', ');
       const text =
         result.tried === 0
           ? 'No succeeded runs to try it on yet: run the automation first (`/automation run`).'

@@ -6,7 +6,7 @@ import { feedWatchDefinition } from './skills/feed-watch.js';
 import { httpCheckDefinition } from './skills/http-check.js';
 import { pageWatchDefinition } from './skills/page-watch.js';
 import { summarizePageDefinition } from './skills/summarize-page.js';
-import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, SkillExecutor } from './types.js';
+import { exampleInputs, type CapabilityDefinition, type ExecutionRequest, type ExecutionResult, type SkillExecutor } from './types.js';
 
 /** The capabilities defined in code, their skills fetching through `fetcher`. Their rows in `capability`/`skill` are seeded by migrations. */
 export function builtinCapabilities(deps: { fetcher: Fetcher }): CapabilityDefinition[] {
@@ -46,7 +46,7 @@ export class CapabilityRegistry {
       if (issue.code === 'unrecognized_keys') return `${issue.keys.map((k) => `"${k}"`).join(', ')} is not an input of ${capability}`;
       return `${where}: ${issue.message}`;
     });
-    const example = /inputs:(\S+)/.exec(definition.example)?.[1];
+    const example = exampleInputs(definition.example);
     throw new ValidationError('inputs', `inputs for ${capability} are not valid: ${problems.join('; ')}${example ? ` (for example: ${example})` : ''}`, { problems });
   }
 

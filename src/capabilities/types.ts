@@ -13,6 +13,11 @@ export interface CapabilityRecord {
   skill: { name: string; state: SkillState; stateChangedAt: Date; stateChangedBy: string } | null;
 }
 
+/** The inputs part of a capability's example `create` line (`url=https://example.com`), or null. */
+export function exampleInputs(example: string): string | null {
+  return /inputs:(\S+)/.exec(example)?.[1] ?? null;
+}
+
 /** Step 2 of the dispatch contract: a `shadow_primary` or `trusted` skill runs locally; anything else is claude_native. */
 export function choosePath(capability: CapabilityRecord): ExecutionPath {
   const state = capability.skill?.state;

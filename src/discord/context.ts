@@ -75,13 +75,25 @@ export async function replyError(interaction: RepliableInteraction, message: str
   }
 }
 
+const AUTOMATION_BUTTONS = {
+  show: ['Show', ButtonStyle.Secondary],
+  pause: ['Pause', ButtonStyle.Secondary],
+  resume: ['Resume', ButtonStyle.Success],
+  run: ['Run now', ButtonStyle.Primary],
+  delete: ['Delete', ButtonStyle.Danger],
+} as const;
+
+/** A button acting on one automation; its custom id (`a:<action>:<id>`) is what commands/automation.ts handles. */
+export function automationButton(action: keyof typeof AUTOMATION_BUTTONS, id: number): ButtonBuilder {
+  const [label, style] = AUTOMATION_BUTTONS[action];
+  return new ButtonBuilder().setCustomId(`a:${action}:${id}`).setLabel(label).setStyle(style);
+}
+
 /** The buttons under an automation's details. */
 export function automationButtons(id: number, status: string): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    status === 'paused'
-      ? new ButtonBuilder().setCustomId(`a:resume:${id}`).setLabel('Resume').setStyle(ButtonStyle.Success)
-      : new ButtonBuilder().setCustomId(`a:pause:${id}`).setLabel('Pause').setStyle(ButtonStyle.Secondary),
-    new ButtonBuilder().setCustomId(`a:run:${id}`).setLabel('Run now').setStyle(ButtonStyle.Primary),
-    new ButtonBuilder().setCustomId(`a:delete:${id}`).setLabel('Delete').setStyle(ButtonStyle.Danger),
+    automationButton(status === 'paused' ? 'resume' : 'pause', id),
+    automationButton('run', id),
+    automationButton('delete', id),
   );
 }

@@ -1,7 +1,6 @@
 import {
   ActionRowBuilder,
   ButtonBuilder,
-  ButtonStyle,
   DiscordAPIError,
   HTTPError,
   RateLimitError,
@@ -11,7 +10,7 @@ import {
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError, type NotificationSink } from '../notifications/service.js';
-import { NO_MENTIONS } from './context.js';
+import { automationButton, NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
 
@@ -24,15 +23,7 @@ const PERMANENT_CODES = new Set([
 
 /** The Discord message for a notification: its embed with buttons, mentions locked down, and a nonce that Discord dedupes on. */
 export function notificationMessage(n: Notification): MessageCreateOptions {
-  const buttons = (n.embed?.actions ?? []).flatMap((action) =>
-    n.automationId === null
-      ? []
-      : [
-          action === 'resume'
-            ? new ButtonBuilder().setCustomId(`a:resume:${n.automationId}`).setLabel('Resume').setStyle(ButtonStyle.Success)
-            : new ButtonBuilder().setCustomId(`a:show:${n.automationId}`).setLabel('Show').setStyle(ButtonStyle.Secondary),
-        ],
-  );
+  const buttons = n.automationId === null ? [] : (n.embed?.actions ?? []).map((action) => automationButton(action, n.automationId!));
   return {
     ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed)] } : { content: cut(n.content, LIMITS.content) }),
     components: buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons)] : [],
