@@ -51,7 +51,7 @@ async function timed(discord: DiscordEmulator, command: CommandName, k: number, 
 export async function measureCommands(size: number, runs: number, perRun: number): Promise<CommandsResult> {
   const harness = await startBot({ startSteward: false });
   const { discord, steward } = harness;
-  const db = steward.engine.store.db;
+  const db = harness.store.db;
   const now = harness.clock.now().getTime();
   const ids = fillAutomations(db, {
     count: size,

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import type { Db } from '../src/db/database.js';
 import type { Engine } from '../src/engine.js';
+import { Store } from '../src/store.js';
 import {
   arg,
   distribution,
@@ -176,8 +177,9 @@ async function stewardRuns(size: number, mode: Mode, runs: number): Promise<Late
 }
 
 async function cronerRuns(size: number, mode: Mode, runs: number): Promise<LatenessResult> {
-  const { engine, ids, window, cleanup } = setUp(size, mode);
-  const { dispatcher, store } = engine;
+  const { db, engine, ids, window, cleanup } = setUp(size, mode);
+  const { dispatcher } = engine;
+  const store = new Store(db);
   const starts = new Map<number, number>();
   const inWindow = new Set(window);
   global.gc?.();

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { Db } from '../src/db/database.js';
 import { arg, emitResult, fillAutomations, fillRunHistory, makeEngine, median, openBenchDb, tempDir } from './support.js';
+import { Store } from '../src/store.js';
 
 export interface QueryPlan {
   /** Which use asked it, and the repository method that ran it. */
@@ -67,7 +68,8 @@ export async function measurePlans(size: number): Promise<PlansResult> {
   const ids = fillAutomations(db, { count: size, userId: () => 'owner', nextRunAt: (i) => now + 600_000 + ((i * 7919) % 86_400) * 1000 });
   fillRunHistory(db, ids, 2, now);
   const engine = makeEngine(path, { db });
-  const { store, service } = engine;
+  const { service } = engine;
+  const store = new Store(db);
   const actor = { userId: 'owner', guildId: 'guild-1', manager: false };
   const probe = ids[Math.floor(ids.length / 2)]!;
   const { setUse, captured, restore } = capture(db);

@@ -1,11 +1,10 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { NO_MENTIONS, type BotContext, type SlashCommand } from '../src/discord/context.js';
+import { EPHEMERAL, guildCommand, type SlashCommand } from '../src/discord/context.js';
 import { capabilitiesEmbed } from '../src/discord/views.js';
 
-const listDefinition = new SlashCommandBuilder().setName('capabilities').setDescription('What Steward can automate, with the inputs each takes').setDMPermission(false);
-
-async function list(i: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  await i.reply({ embeds: [capabilitiesEmbed(ctx.service.capabilities())], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-}
-
-export const capabilitiesCommand: SlashCommand = { definition: listDefinition.toJSON(), execute: list };
+/** `/capabilities`: what can be automated, with the inputs each takes. */
+export const capabilitiesCommand: SlashCommand = {
+  definition: guildCommand('capabilities', 'What Steward can automate, with the inputs each takes').toJSON(),
+  async execute(i, ctx) {
+    await i.reply({ embeds: [capabilitiesEmbed(ctx.service.capabilities())], ...EPHEMERAL });
+  },
+};

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     console.log('\nDemo finished.');
   } finally {
     await bot.stop().catch(() => undefined);
-    engine.store.close();
+    await engine.close();
     await discord.stop();
     await site.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
-import { COMMANDS, EXTRA_COMPONENTS } from '../commands/index.js';
+import { COMMANDS } from '../commands/index.js';
 import type { Config } from './config.js';
 import { StewardBot, createDiscordClient } from './discord/bot.js';
+import { COMPONENT_HANDLERS } from './discord/interactions/index.js';
 import { DiscordSink } from './discord/sink.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { Logger } from './logger.js';
@@ -18,6 +19,6 @@ export interface Steward {
 export function createSteward(config: Config, logger: Logger, engineOptions: Partial<Omit<EngineOptions, 'config' | 'logger' | 'sink'>> = {}): Steward {
   const client = createDiscordClient(config);
   const engine = new Engine({ ...engineOptions, config, logger, sink: new DiscordSink(client, config.TASKS_CHANNEL_ID!) });
-  const bot = new StewardBot({ config, logger, client, engine, commands: COMMANDS, extraComponents: EXTRA_COMPONENTS });
+  const bot = new StewardBot({ config, logger, client, engine, commands: COMMANDS, components: COMPONENT_HANDLERS });
   return { bot, engine };
 }

@@ -17,7 +17,7 @@ async function deploy(): Promise<void> {
     console.log(`steward: slash commands registered ${config.GUILD_ID ? `in server ${config.GUILD_ID}` : 'globally (they can take up to an hour to appear)'}`);
   } finally {
     await bot.disconnect();
-    engine.store.close();
+    await engine.close();
   }
 }
 

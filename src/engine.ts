@@ -34,7 +34,7 @@ export interface EngineOptions {
 
 /** Everything below the front end, wired together: storage, budget, dispatcher, scheduler, outbox delivery and the service. */
 export class Engine {
-  readonly store: Store;
+  private readonly store: Store;
   readonly budget: BudgetGuard;
   readonly dispatcher: Dispatcher;
   readonly scheduler: Scheduler;
@@ -43,6 +43,7 @@ export class Engine {
   readonly clock: Clock;
   private readonly logger: Logger;
   private readonly closeFetcher: () => Promise<void>;
+  private closed = false;
 
   constructor(options: EngineOptions) {
     const { config, logger } = options;
@@ -106,6 +107,14 @@ export class Engine {
     });
   }
 
+  /** Closes the database and the fetcher (once; later calls do nothing). `stop` does it too. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.closeFetcher();
+    this.store.close();
+  }
+
   /** Closes runs a crash left open, then starts outbox delivery and the scheduler. */
   start(): void {
     const interrupted = this.dispatcher.recoverInterrupted();
@@ -128,8 +137,7 @@ export class Engine {
     if (!settled) this.logger.warn({ event: 'shutdown_runs_abandoned' }, 'runs still going at shutdown; they will be recorded as interrupted');
     await withinMs(this.notifications.idle().then(() => this.notifications.deliverDue()), 5_000);
     await this.notifications.stop();
-    await this.closeFetcher();
-    this.store.close();
+    await this.close();
     this.logger.info({ event: 'engine_stopped' }, 'engine stopped');
   }
 }

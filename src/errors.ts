@@ -100,3 +100,24 @@ export class DatabaseError extends StewardError {
     super('database', message, facts);
   }
 }
+
+/** The actor may not do this (a manager-only command); the message says so, naming the action. */
+export class ForbiddenError extends StewardError {
+  constructor(action: string) {
+    super('forbidden', `only managers can ${action}`, { action });
+  }
+}
+
+/** A form (or its button) outlived its time or is not the person's own: start again with the command. */
+export class FormExpiredError extends StewardError {
+  constructor(minutes: number, command: string) {
+    super('form_expired', `This form expired (${minutes} minutes): run \`/${command}\` again.`, { minutes, command });
+  }
+}
+
+/** A button or form whose id this version does not know (made by an older Steward, or forged). */
+export class StaleComponentError extends StewardError {
+  constructor(customId: string) {
+    super('stale_component', 'That button is from an older version of Steward; run the command again.', { customId });
+  }
+}

@@ -1,3 +1,4 @@
+import { PendingFormRepository } from './automations/pending-forms.js';
 import { AutomationRepository, RunRepository } from './automations/repository.js';
 import { LedgerRepository } from './budget/ledger.js';
 import { CapabilityRepository } from './capabilities/repository.js';
@@ -13,6 +14,7 @@ export class Store {
   readonly capabilities: CapabilityRepository;
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
+  readonly forms: PendingFormRepository;
 
   constructor(readonly db: Db) {
     this.automations = new AutomationRepository(db);
@@ -21,6 +23,7 @@ export class Store {
     this.capabilities = new CapabilityRepository(db);
     this.outbox = new OutboxRepository(db);
     this.settings = new SettingsRepository(db);
+    this.forms = new PendingFormRepository(db);
   }
 
   /** Runs `work` in one transaction: all its writes land, or none do. */

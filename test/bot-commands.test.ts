@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
 import { ALICE, BOB, MIA, startBot, type BotHarness } from './support/bot-harness.js';
+import { customId } from '../src/discord/interactions/custom-id.js';
 import type { EmulatedMessage, InteractionTrace, ReplyView } from './support/discord-emulator.js';
 import { serve } from './support/http-fixture.js';
 
@@ -127,8 +128,8 @@ function useBot(env: Record<string, string> = {}): World {
           { userId: user, guildId: h.discord.guildId, manager: false },
           { capability: 'http_check', schedule: '*/5 * * * *', inputs: { url: site.url('/ok') }, ...input },
         ),
-      stored: (user: string, name: string) => h.steward.engine.store.automations.findByName(user, name),
-      count: () => h.steward.engine.store.automations.count({}),
+      stored: (user: string, name: string) => h.store.automations.findByName(user, name),
+      count: () => h.store.automations.count({}),
     });
   });
   afterAll(async () => {
@@ -182,7 +183,7 @@ describe('/automation create', () => {
     });
     expect(stored.nextRunAt?.toISOString()).toBe('2026-03-02T08:05:00.000Z');
     expect(embed.footer?.text).toMatch(new RegExp(`^#${stored.id} `));
-    expect(buttonLabels(view)).toEqual([`Pause=a:pause:${stored.id}`, `Run now=a:run:${stored.id}`, `Delete=a:delete:${stored.id}`]);
+    expect(buttonLabels(view)).toEqual([`Pause=${customId.automation('pause', stored.id)}`, `Run now=${customId.automation('run', stored.id)}`, `Delete=${customId.automation('delete', stored.id)}`]);
     expect(w.count()).toBe(before + 1);
   });
 
@@ -432,7 +433,7 @@ describe('/automation show and its buttons', () => {
     expect(field(embed, 'Recent runs')).toBe('none');
     expect(field(embed, 'Inputs')).toContain(w.okUrl);
     expect(embed.footer?.text).toBe(`#${id} · owner ${ALICE} · created 2026-03-02`);
-    expect(buttonLabels(view)).toEqual([`Pause=a:pause:${id}`, `Run now=a:run:${id}`, `Delete=a:delete:${id}`]);
+    expect(buttonLabels(view)).toEqual([`Pause=${customId.automation('pause', id)}`, `Run now=${customId.automation('run', id)}`, `Delete=${customId.automation('delete', id)}`]);
     // By #id (what autocomplete fills in) it is the same automation.
     expect(embedOf(await replyOf(await w.automation(ALICE, 'show', { name: `#${id}` }))).footer?.text).toBe(embed.footer?.text);
   });
@@ -441,20 +442,20 @@ describe('/automation show and its buttons', () => {
     const show = await w.automation(ALICE, 'show', { name: 'site' });
     await replyOf(show);
 
-    const pause = await w.h.discord.click(ALICE, show, `a:pause:${id}`);
+    const pause = await w.h.discord.click(ALICE, show, customId.automation('pause', id));
     expect((await pause.answered()).type).toBe(UPDATE_MESSAGE);
     const paused = await replyOf(pause);
     expect(field(embedOf(paused), 'Status')).toBe('⏸️ paused');
     expect(field(embedOf(paused), 'Next runs')).toBe('none while paused');
-    expect(buttonLabels(paused)).toEqual([`Resume=a:resume:${id}`, `Run now=a:run:${id}`, `Delete=a:delete:${id}`]);
+    expect(buttonLabels(paused)).toEqual([`Resume=${customId.automation('resume', id)}`, `Run now=${customId.automation('run', id)}`, `Delete=${customId.automation('delete', id)}`]);
     expect(w.stored(ALICE, 'site')).toMatchObject({ status: 'paused', pausedReason: 'user', nextRunAt: null });
 
-    const resume = await w.h.discord.click(ALICE, show, `a:resume:${id}`);
+    const resume = await w.h.discord.click(ALICE, show, customId.automation('resume', id));
     expect((await resume.answered()).type).toBe(UPDATE_MESSAGE);
     const resumed = await replyOf(resume);
     expect(field(embedOf(resumed), 'Status')).toBe('▶️ active');
     expect(field(embedOf(resumed), 'Next runs').split('\n')[0]).toBe(`<t:${NEXT_THREE[0]}:F> (<t:${NEXT_THREE[0]}:R>)`);
-    expect(buttonLabels(resumed)[0]).toBe(`Pause=a:pause:${id}`);
+    expect(buttonLabels(resumed)[0]).toBe(`Pause=${customId.automation('pause', id)}`);
     expect(w.stored(ALICE, 'site')).toMatchObject({ status: 'active', pausedReason: null });
     expect(w.stored(ALICE, 'site')!.nextRunAt?.toISOString()).toBe('2026-03-02T08:05:00.000Z');
   });
@@ -462,14 +463,14 @@ describe('/automation show and its buttons', () => {
   it('Run now defers, then shows the outcome', async () => {
     const show = await w.automation(ALICE, 'show', { name: 'site' });
     await replyOf(show);
-    const run = await deferredReplyOf(await w.h.discord.click(ALICE, show, `a:run:${id}`));
+    const run = await deferredReplyOf(await w.h.discord.click(ALICE, show, customId.automation('run', id)));
     expect(run.flags! & EPHEMERAL).toBe(EPHEMERAL);
     const embed = embedOf(run);
     expect(embed.title).toBe('Ran site');
     expect(field(embed, 'Run')).toMatch(/^✅ #\d+ <t:\d+:f> manual via skill/);
     expect(field(embed, 'Output')).toContain('"ok":true');
     expect(w.stored(ALICE, 'site')).toMatchObject({ runCount: 1, failureCount: 0 });
-    expect(w.h.steward.engine.store.runs.recent(id, 10).map((r) => [r.trigger, r.status])).toEqual([['manual', 'succeeded']]);
+    expect(w.h.store.runs.recent(id, 10).map((r) => [r.trigger, r.status])).toEqual([['manual', 'succeeded']]);
 
     // A fresh show has the run in it.
     const again = embedOf(await replyOf(await w.automation(ALICE, 'show', { name: 'site' })));
@@ -482,14 +483,14 @@ describe('/automation show and its buttons', () => {
     const show = await w.automation(ALICE, 'show', { name: 'site' });
     await replyOf(show);
 
-    const ask = await w.h.discord.click(ALICE, show, `a:delete:${id}`);
+    const ask = await w.h.discord.click(ALICE, show, customId.automation('delete', id));
     expect((await ask.answered()).type).toBe(REPLY);
     const question = await replyOf(ask);
     expect(question.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(question.content).toMatch(/^Delete \*\*site\*\*\?/);
-    expect(buttonLabels(question)).toEqual([`Delete=a:delete-yes:${id}`, `Keep it=a:delete-no:${id}`]);
+    expect(buttonLabels(question)).toEqual([`Delete=${customId.automation('delete-yes', id)}`, `Keep it=${customId.automation('delete-no', id)}`]);
 
-    const keep = await w.h.discord.click(ALICE, ask, `a:delete-no:${id}`);
+    const keep = await w.h.discord.click(ALICE, ask, customId.automation('delete-no', id));
     expect((await keep.answered()).type).toBe(UPDATE_MESSAGE);
     const kept = await replyOf(keep);
     expect(kept.content).toBe('Kept it.');
@@ -497,18 +498,18 @@ describe('/automation show and its buttons', () => {
     expect(w.stored(ALICE, 'site')?.status).toBe('active');
 
     const before = w.count();
-    const ask2 = await w.h.discord.click(ALICE, show, `a:delete:${id}`);
+    const ask2 = await w.h.discord.click(ALICE, show, customId.automation('delete', id));
     await replyOf(ask2);
-    const yes = await w.h.discord.click(ALICE, ask2, `a:delete-yes:${id}`);
+    const yes = await w.h.discord.click(ALICE, ask2, customId.automation('delete-yes', id));
     const deleted = await replyOf(yes);
     expect(deleted.content).toBe('🗑️ Deleted **site**.');
     expect(deleted.components).toEqual([]);
     expect(w.stored(ALICE, 'site')).toBeNull();
-    expect(w.h.steward.engine.store.automations.get(id)?.status).toBe('deleted');
+    expect(w.h.store.automations.get(id)?.status).toBe('deleted');
     expect(w.count()).toBe(before - 1);
 
     // The old message's buttons now find nothing.
-    expect(await refusalOf(await w.h.discord.click(ALICE, show, `a:pause:${id}`))).toBe(`❌ automation #${id} not found`);
+    expect(await refusalOf(await w.h.discord.click(ALICE, show, customId.automation('pause', id)))).toBe(`❌ automation #${id} not found`);
   });
 });
 
@@ -537,12 +538,12 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
       () => w.h.discord.channelMessages(w.h.discord.tasksChannelId).find((m) => JSON.stringify(m.embeds).includes('Alert: pinger')),
       'the alert in the tasks channel',
     );
-    expect(buttonLabels(alert)).toEqual([`Show=a:show:${id}`]);
-    const shown = await replyOf(await w.h.discord.click(ALICE, alert, `a:show:${id}`));
+    expect(buttonLabels(alert)).toEqual([`Show=${customId.automation('show', id)}`]);
+    const shown = await replyOf(await w.h.discord.click(ALICE, alert, customId.automation('show', id)));
     expect(shown.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedOf(shown).title).toBe('pinger');
     expect(field(embedOf(shown), 'Last run')).toContain('🔔 alert');
-    expect(await refusalOf(await w.h.discord.click(BOB, alert, `a:show:${id}`))).toBe(`❌ automation #${id} not found`);
+    expect(await refusalOf(await w.h.discord.click(BOB, alert, customId.automation('show', id)))).toBe(`❌ automation #${id} not found`);
 
     // Second run: the condition stays true, so (mode "change") no second alert.
     const second = embedOf(await deferredReplyOf(await w.automation(ALICE, 'run', { name: 'pinger' })));
@@ -567,7 +568,7 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
   });
 
   it('test-alert tries a condition on the recent outputs', async () => {
-    const runIds = w.h.steward.engine.store.runs.recent(id, 10).map((r) => r.id);
+    const runIds = w.h.store.runs.recent(id, 10).map((r) => r.id);
     const hit = await replyOf(await w.automation(ALICE, 'test-alert', { name: 'pinger', alert: 'ok == true and status == 200' }));
     expect(hit.content).toMatch(/^It would have fired on \*\*2 of the last 2\*\* runs: /);
     for (const runId of runIds) expect(hit.content).toMatch(new RegExp(`#${runId} <t:\\d+:f>`));
@@ -607,7 +608,7 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
     // 09:00 in Berlin is 08:00Z, which is now: the next one is tomorrow's.
     const tomorrow = unix('2026-03-03T08:00:00Z');
     expect(field(embed, 'Next runs').split('\n')[0]).toBe(`<t:${tomorrow}:F> (<t:${tomorrow}:R>)`);
-    expect(buttonLabels(view)).toEqual([`Pause=a:pause:${id}`, `Run now=a:run:${id}`, `Delete=a:delete:${id}`]);
+    expect(buttonLabels(view)).toEqual([`Pause=${customId.automation('pause', id)}`, `Run now=${customId.automation('run', id)}`, `Delete=${customId.automation('delete', id)}`]);
     const edited = w.stored(ALICE, 'pinger')!;
     expect(edited.schedule).toBe('0 9 * * *');
     expect(edited.nextRunAt?.toISOString()).toBe('2026-03-03T08:00:00.000Z');
@@ -632,10 +633,10 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
     expect(question.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(question.content).toMatch(/^Delete \*\*uptime\*\*\?/);
     expect(w.stored(ALICE, 'uptime')?.status, 'nothing happens before the click').toBe('active');
-    const done = await replyOf(await w.h.discord.click(ALICE, ask, `a:delete-yes:${id}`));
+    const done = await replyOf(await w.h.discord.click(ALICE, ask, customId.automation('delete-yes', id)));
     expect(done.content).toBe('🗑️ Deleted **uptime**.');
     expect(w.stored(ALICE, 'uptime')).toBeNull();
-    expect(w.h.steward.engine.store.runs.recent(id, 10), 'its runs stay on record').toHaveLength(2);
+    expect(w.h.store.runs.recent(id, 10), 'its runs stay on record').toHaveLength(2);
     expect(await refusalOf(await w.automation(ALICE, 'show', { name: 'uptime' }))).toBe('❌ automation "uptime" not found');
     await replyOf(await w.automation(ALICE, 'create', { name: 'uptime', capability: 'http_check', schedule: '@hourly', inputs: `url=${w.okUrl}` }));
     expect(w.stored(ALICE, 'uptime')?.id).not.toBe(id);
@@ -647,8 +648,8 @@ describe('who may do what', () => {
   let id = 0;
   let bobsId = 0;
   const state = () => ({
-    automation: JSON.stringify(w.h.steward.engine.store.automations.get(id)),
-    runs: w.h.steward.engine.store.runs.recent(id, 100).length,
+    automation: JSON.stringify(w.h.store.automations.get(id)),
+    runs: w.h.store.runs.recent(id, 100).length,
     count: w.count(),
   });
   beforeAll(async () => {
@@ -686,8 +687,8 @@ describe('who may do what', () => {
     // BOB cannot see ALICE's ephemeral message; this is a forged or replayed click on its buttons.
     const message = show.replyMessage()!;
     const before = state();
-    for (const customId of [`a:pause:${id}`, `a:run:${id}`, `a:delete:${id}`]) {
-      const trace = await w.h.discord.click(BOB, message, customId);
+    for (const clicked of [customId.automation('pause', id), customId.automation('run', id), customId.automation('delete', id)]) {
+      const trace = await w.h.discord.click(BOB, message, clicked);
       expect(await refusalOf(trace)).toBe(`❌ automation #${id} not found`);
     }
     expect(state()).toEqual(before);
@@ -706,16 +707,16 @@ describe('who may do what', () => {
     }
     expect(w.stored(ALICE, 'flaky')).toMatchObject({ status: 'paused', pausedReason: 'failures' });
     const notice = await eventually(
-      () => w.h.discord.channelMessages(w.h.discord.tasksChannelId).find((m) => buttons(m).some((b) => b.custom_id === `a:resume:${flaky.id}`)),
+      () => w.h.discord.channelMessages(w.h.discord.tasksChannelId).find((m) => buttons(m).some((b) => b.custom_id === customId.automation('resume', flaky.id))),
       'the pause notice',
     );
     expect(JSON.stringify(notice.embeds)).toContain('Paused: flaky');
 
-    expect(await refusalOf(await w.h.discord.click(BOB, notice, `a:resume:${flaky.id}`))).toBe(`❌ automation #${flaky.id} not found`);
+    expect(await refusalOf(await w.h.discord.click(BOB, notice, customId.automation('resume', flaky.id)))).toBe(`❌ automation #${flaky.id} not found`);
     expect(w.stored(ALICE, 'flaky')?.status).toBe('paused');
-    expect(await refusalOf(await w.h.discord.click(BOB, notice, `a:show:${flaky.id}`))).toBe(`❌ automation #${flaky.id} not found`);
+    expect(await refusalOf(await w.h.discord.click(BOB, notice, customId.automation('show', flaky.id)))).toBe(`❌ automation #${flaky.id} not found`);
 
-    const resumed = await replyOf(await w.h.discord.click(MIA, notice, `a:resume:${flaky.id}`));
+    const resumed = await replyOf(await w.h.discord.click(MIA, notice, customId.automation('resume', flaky.id)));
     expect(resumed.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(resumed.content).toBe('▶️ Resumed **flaky**.');
     expect(w.stored(ALICE, 'flaky')).toMatchObject({ status: 'active', failureCount: 0 });
@@ -744,7 +745,7 @@ describe('who may do what', () => {
     expect(embedOf(await replyOf(show)).footer?.text).toBe(`#${id} · owner ${ALICE} · created 2026-03-02`);
 
     // Her own show message's buttons work for her.
-    const pausedView = await replyOf(await w.h.discord.click(MIA, show, `a:pause:${id}`));
+    const pausedView = await replyOf(await w.h.discord.click(MIA, show, customId.automation('pause', id)));
     expect(field(embedOf(pausedView), 'Status')).toBe('⏸️ paused');
     expect(w.stored(ALICE, 'site')?.status).toBe('paused');
     expect((await replyOf(await w.automation(MIA, 'resume', { name: ref }))).content).toMatch(/^▶️ Resumed \*\*site\*\*: next run <t:\d+:F>/);
@@ -765,7 +766,7 @@ describe('who may do what', () => {
 
     const ask = await w.automation(MIA, 'delete', { name: ref });
     await replyOf(ask);
-    expect((await replyOf(await w.h.discord.click(MIA, ask, `a:delete-yes:${id}`))).content).toBe('🗑️ Deleted **site**.');
+    expect((await replyOf(await w.h.discord.click(MIA, ask, customId.automation('delete-yes', id)))).content).toBe('🗑️ Deleted **site**.');
     expect(w.stored(ALICE, 'site')).toBeNull();
   });
 });
@@ -777,7 +778,7 @@ describe('autocomplete of capability and timezone', () => {
 
   it('capability: filters by what was typed', async () => {
     const all = await complete('capability', '');
-    expect(all.map((c) => c.value).sort()).toEqual(w.h.steward.engine.store.capabilities.list().map((c) => c.name).sort());
+    expect(all.map((c) => c.value).sort()).toEqual(w.h.store.capabilities.list().map((c) => c.name).sort());
     expect((await complete('capability', 'watch')).map((c) => c.value).sort()).toEqual(['feed_watch', 'page_watch']);
     const http = await complete('capability', 'HTTP');
     expect(http.map((c) => c.value)).toEqual(['http_check']);
@@ -830,7 +831,7 @@ describe('/budget, /capabilities, /capability', () => {
     const view = await replyOf(await w.h.discord.slash(BOB, 'capabilities'));
     expect(view.flags! & EPHEMERAL).toBe(EPHEMERAL);
     const embed = embedOf(view);
-    const capabilities = w.h.steward.engine.store.capabilities.list();
+    const capabilities = w.h.store.capabilities.list();
     expect(embed.fields).toHaveLength(capabilities.length);
     for (const c of capabilities) {
       const f = embed.fields!.find((x) => x.name.startsWith(`${c.name} (`));
@@ -843,17 +844,17 @@ describe('/budget, /capabilities, /capability', () => {
     expect(embed.fields!.map((f) => f.name)).toContain('summarize_page (model)');
   });
 
-  it('/capability promote: refused ("not found") for BOB, done for MIA', async () => {
-    const skillState = () => w.h.steward.engine.store.capabilities.get('summarize_page')!.skill!.state;
+  it('/capability promote: refused ("only managers") for BOB, done for MIA', async () => {
+    const skillState = () => w.h.store.capabilities.get('summarize_page')!.skill!.state;
     expect(skillState()).toBe('sandbox');
     const refused = await refusalOf(await w.h.discord.slash(BOB, 'capability', { subcommand: 'promote', options: { name: 'summarize_page' } }));
-    expect(refused).toBe('❌ capability "summarize_page" not found');
+    expect(refused).toBe('❌ only managers can promote or demote a capability');
     expect(skillState()).toBe('sandbox');
 
     const done = await replyOf(await w.h.discord.slash(MIA, 'capability', { subcommand: 'promote', options: { name: 'summarize_page' } }));
     expect(done.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(done.content).toBe("**summarize_page**'s skill is now `trusted`: from its next run it goes through the local skill.");
-    expect(w.h.steward.engine.store.capabilities.get('summarize_page')!.skill).toMatchObject({ state: 'trusted', stateChangedBy: MIA });
+    expect(w.h.store.capabilities.get('summarize_page')!.skill).toMatchObject({ state: 'trusted', stateChangedBy: MIA });
     expect(field(embedOf(await replyOf(await w.h.discord.slash(BOB, 'capabilities'))), 'summarize_page (local skill)')).toBeDefined();
 
     const demoted = await replyOf(await w.h.discord.slash(MIA, 'capability', { subcommand: 'demote', options: { name: 'summarize_page' } }));

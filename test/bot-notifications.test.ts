@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../src/automations/service.js';
+import type { Actor } from '../src/automations/access.js';
 import { openDatabase } from '../src/db/database.js';
 import { Store } from '../src/store.js';
 import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
+import { customId } from '../src/discord/interactions/custom-id.js';
 import { serve } from './support/http-fixture.js';
 
 let site: Awaited<ReturnType<typeof serve>>;
@@ -78,17 +79,17 @@ describe('alerts and pause notices in the tasks channel', () => {
     expect(embed.title).toBe('Alert: @everyone look');
     expect(embed.description).toBe('`ok == false` is true');
     expect(embed.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'ok', value: 'false' }), expect.objectContaining({ name: 'status', value: '503' })]));
-    const run = h.steward.engine.store.runs.recent(a.id, 1)[0]!;
+    const run = h.store.runs.recent(a.id, 1)[0]!;
     expect(embed.footer?.text).toBe(`run #${run.id} · automation #${a.id}`);
     expect(message!.allowed_mentions).toEqual({ parse: [] });
     expect(message!.nonce).toMatch(/^steward-\d+$/);
-    expect(JSON.stringify(message!.components)).toContain(`"custom_id":"a:show:${a.id}"`);
+    expect(JSON.stringify(message!.components)).toContain(`"custom_id":"${customId.automation('show', a.id)}"`);
 
-    const shown = await h.discord.click(ALICE, message!, `a:show:${a.id}`);
+    const shown = await h.discord.click(ALICE, message!, customId.automation('show', a.id));
     await shown.answered();
     expect(shown.reply()).toMatchObject({ flags: 64 });
     expect(shown.reply()!.embeds![0]).toMatchObject({ title: '@everyone look' });
-    const stranger = await h.discord.click(BOB, message!, `a:show:${a.id}`);
+    const stranger = await h.discord.click(BOB, message!, customId.automation('show', a.id));
     await stranger.answered();
     expect(stranger.reply()!.content).toBe(`❌ automation #${a.id} not found`);
   });
@@ -112,12 +113,12 @@ describe('alerts and pause notices in the tasks channel', () => {
     const [notice] = tasks(h);
     expect(notice!.embeds[0]).toMatchObject({ title: 'Paused: shop' });
     expect(notice!.embeds[0]!.description).toBe(`Paused after 2 failed runs in a row. Last error: GET ${site.url('/gone')} answered 404`);
-    expect(h.steward.engine.store.automations.get(a.id)).toMatchObject({ status: 'paused', pausedReason: 'failures' });
+    expect(h.store.automations.get(a.id)).toMatchObject({ status: 'paused', pausedReason: 'failures' });
 
-    const resume = await h.discord.click(ALICE, notice!, `a:resume:${a.id}`);
+    const resume = await h.discord.click(ALICE, notice!, customId.automation('resume', a.id));
     await resume.answered();
     expect(resume.reply()!.content).toBe('▶️ Resumed **shop**.');
-    expect(h.steward.engine.store.automations.get(a.id)).toMatchObject({ status: 'active', failureCount: 0, nextRunAt: new Date('2026-03-02T09:00:00Z') });
+    expect(h.store.automations.get(a.id)).toMatchObject({ status: 'active', failureCount: 0, nextRunAt: new Date('2026-03-02T09:00:00Z') });
   });
 });
 
@@ -129,7 +130,7 @@ describe('delivery when Discord misbehaves', () => {
     const a = createDownCheck(h);
     const report = await h.steward.engine.service.runNow(alice(h), a.id);
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
-    const queued = () => h!.steward.engine.store.outbox.all()[0]!;
+    const queued = () => h!.store.outbox.all()[0]!;
     await until(() => queued().attempts === 1, 'the failed attempt');
     expect(queued()).toMatchObject({ deliveredAt: null, lastError: 'Discord answered 500' });
     expect(tasks(h)).toHaveLength(0);
@@ -146,7 +147,7 @@ describe('delivery when Discord misbehaves', () => {
     h = await startBot();
     h.discord.failNext({ method: 'POST', path: new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`) }, { status: 500, afterHandling: true }, 1);
     await h.steward.engine.service.runNow(alice(h), createDownCheck(h).id);
-    await until(() => h!.steward.engine.store.outbox.all()[0]!.deliveredAt !== null, 'delivery');
+    await until(() => h!.store.outbox.all()[0]!.deliveredAt !== null, 'delivery');
     expect(tasks(h)).toHaveLength(1);
   });
 
@@ -154,7 +155,7 @@ describe('delivery when Discord misbehaves', () => {
     h = await startBot();
     h.discord.failNext({ method: 'POST', path: new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`) }, { status: 429, retryAfterSeconds: 0.2 }, 1);
     await h.steward.engine.service.runNow(alice(h), createDownCheck(h).id);
-    const queued = () => h!.steward.engine.store.outbox.all()[0]!;
+    const queued = () => h!.store.outbox.all()[0]!;
     await until(() => queued().attempts === 1, 'the rate-limited attempt');
     expect(queued().lastError).toMatch(/^rate limited by Discord for \d+ ms$/);
     expect(queued().nextAttemptAt.getTime() - h.clock.now().getTime()).toBe(5_000);
@@ -168,12 +169,12 @@ describe('delivery when Discord misbehaves', () => {
     h = await startBot();
     h.discord.refuseRest(true);
     await h.steward.engine.service.runNow(alice(h), createDownCheck(h).id);
-    await until(() => h!.steward.engine.store.outbox.all()[0]!.attempts >= 1, 'the failed attempt');
+    await until(() => h!.store.outbox.all()[0]!.attempts >= 1, 'the failed attempt');
     await h.stopSteward();
     h.discord.refuseRest(false);
     await h.restart();
     await h.clock.advance(5_000); // the retry's backoff
     await until(() => tasks(h!).length === 1, 'delivery after the restart');
-    expect(h.steward.engine.store.outbox.all()).toMatchObject([{ type: 'alert', attempts: 2 }]);
+    expect(h.store.outbox.all()).toMatchObject([{ type: 'alert', attempts: 2 }]);
   });
 });

@@ -5,6 +5,7 @@ import { Engine } from '../src/engine.js';
 import { BudgetPausedError } from '../src/errors.js';
 import { silentLogger } from '../src/logger.js';
 import type { Automation } from '../src/automations/types.js';
+import type { AutomationView } from '../src/automations/view-models.js';
 import type { Notification } from '../src/notifications/outbox.js';
 import { flush } from './support/fake-clock.js';
 import { makeHarness, type Harness, type ModelAnswer } from './support/harness.js';
@@ -45,10 +46,10 @@ afterEach(async () => {
 
 /** Every model call the ledger holds, oldest first (read-only). */
 function ledgerRows(h: Harness): LedgerRow[] {
-  return h.engine.store.db.prepare<[], LedgerRow>('SELECT * FROM invocation_log ORDER BY id').all();
+  return h.store.db.prepare<[], LedgerRow>('SELECT * FROM invocation_log ORDER BY id').all();
 }
 
-function think(h: Harness, name: string): Automation {
+function think(h: Harness, name: string): AutomationView {
   return h.engine.service.create(h.alice, { name, capability: 'think', schedule: 'manual' });
 }
 
@@ -66,7 +67,7 @@ async function callCosting(h: Harness, name: string, usd: number) {
 }
 
 function budgetNotices(h: Harness, type: 'budget_paused' | 'budget_warning' = 'budget_paused'): Notification[] {
-  return h.engine.store.outbox.all().filter((n) => n.type === type);
+  return h.store.outbox.all().filter((n) => n.type === type);
 }
 
 function pausedError(fn: () => void): BudgetPausedError {
@@ -114,7 +115,7 @@ describe('spend per UTC day and month', () => {
     expect(spend.daily.spentUsd).toBeCloseTo(0.003, 9);
     expect(spend.monthly.spentUsd).toBeCloseTo(0.002 + 0.004 + 0.003, 9);
 
-    const { ledger } = h.engine.store;
+    const { ledger } = h.store;
     expect(ledger.spendBetween(new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'))).toBeCloseTo(0.009, 9);
     expect(ledger.spendBetween(new Date('2026-04-01T00:00:00Z'), new Date('2026-05-01T00:00:00Z'))).toBeCloseTo(0.005, 9);
   });
@@ -216,7 +217,7 @@ describe('the invocation ledger', () => {
     expect(rows[1]).toMatchObject({ input_tokens: 2500, output_tokens: 300, ok: 1, automation_run_id: second.runId });
     expect(rows[1]!.cost_usd).toBeCloseTo(0.0055, 12);
 
-    const run = h.engine.store.runs.get(second.runId!)!;
+    const run = h.store.runs.get(second.runId!)!;
     expect(run.status).toBe('succeeded');
     expect(run.path).toBe('claude_native');
     expect(run.ledgerId).toBe(rows[1]!.id);
@@ -246,7 +247,7 @@ describe('the invocation ledger', () => {
       user_id: 'alice',
       automation_run_id: report.runId,
     });
-    const run = h.engine.store.runs.get(report.runId!)!;
+    const run = h.store.runs.get(report.runId!)!;
     expect(run.status).toBe('failed');
     expect(run.error).toBe('upstream overloaded (529)');
   });
@@ -264,7 +265,7 @@ describe('the invocation ledger', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ ok: 0, error: report.error, input_tokens: 1000, output_tokens: 100, automation_run_id: report.runId });
     expect(rows[0]!.cost_usd).toBeCloseTo(0.002, 12);
-    const run = h.engine.store.runs.get(report.runId!)!;
+    const run = h.store.runs.get(report.runId!)!;
     expect(run.status).toBe('failed');
     expect(run.error).toBe(report.error);
     expect(run.costUsd).toBeCloseTo(0.002, 12);
@@ -307,8 +308,8 @@ describe('the budget notice', () => {
       expect(report.outcome).toBe('skipped_budget');
       expect(report.runId).toBeNull();
       expect(report.error).toContain('daily');
-      expect(h.engine.store.runs.recent(automation.id, 10)).toEqual([]);
-      const after = h.engine.store.automations.get(automation.id)!;
+      expect(h.store.runs.recent(automation.id, 10)).toEqual([]);
+      const after = h.store.automations.get(automation.id)!;
       expect(after.runCount).toBe(0);
       expect(after.failureCount).toBe(0);
       expect(after.status).toBe('active');
@@ -405,7 +406,7 @@ describe('a budget pause raised during a run', () => {
     h.provider.answer = () => new Error('model overloaded');
     await h.engine.service.runNow(h.alice, 'b');
     await h.engine.service.runNow(h.alice, 'b');
-    expect(h.engine.store.automations.get(b.id)).toMatchObject({ runCount: 2, failureCount: 2 });
+    expect(h.store.automations.get(b.id)).toMatchObject({ runCount: 2, failureCount: 2 });
 
     let releaseA!: (answer: ModelAnswer) => void;
     h.provider.answer = () => new Promise<ModelAnswer>((resolve) => (releaseA = resolve));
@@ -416,7 +417,7 @@ describe('a budget pause raised during a run', () => {
     await flush();
     // b waits for the budget while a's call is in flight.
     expect(h.provider.prompts).toHaveLength(3);
-    expect(h.engine.store.runs.recent(b.id, 1)[0]!.status).toBe('running');
+    expect(h.store.runs.recent(b.id, 1)[0]!.status).toBe('running');
 
     releaseA({ text: '{"done": true}', inputTokens: 1000, outputTokens: 1000 });
     const [reportA, reportB] = await Promise.all([runA, runB]);
@@ -425,14 +426,14 @@ describe('a budget pause raised during a run', () => {
     expect(reportB.outcome).toBe('skipped_budget');
     expect(reportB.runId).not.toBeNull();
     expect(reportB.error).toContain('daily');
-    const run = h.engine.store.runs.get(reportB.runId!)!;
+    const run = h.store.runs.get(reportB.runId!)!;
     expect(run.status).toBe('skipped_budget');
     expect(run.finishedAt).not.toBeNull();
     expect(run.costUsd).toBe(0);
     expect(h.provider.prompts).toHaveLength(3);
     expect(ledgerRows(h).filter((r) => r.automation_run_id === reportB.runId)).toEqual([]);
-    expect(h.engine.store.automations.get(b.id)).toMatchObject({ runCount: 2, failureCount: 2, status: 'active' });
-    expect(h.engine.store.automations.get(a.id)).toMatchObject({ runCount: 1, failureCount: 0 });
+    expect(h.store.automations.get(b.id)).toMatchObject({ runCount: 2, failureCount: 2, status: 'active' });
+    expect(h.store.automations.get(a.id)).toMatchObject({ runCount: 1, failureCount: 0 });
     expect(budgetNotices(h)).toHaveLength(1);
   });
 });
@@ -471,11 +472,11 @@ describe('the budget under concurrent runs', () => {
     expect(h.provider.prompts.length).toBe(rows.length);
     expect(maxInFlight).toBeGreaterThan(1);
     for (const report of reports) {
-      const automation = h.engine.store.automations.get(report.automationId)!;
+      const automation = h.store.automations.get(report.automationId)!;
       expect(automation.failureCount).toBe(0);
       expect(automation.runCount).toBe(report.outcome === 'succeeded' ? 1 : 0);
       if (report.runId !== null) {
-        expect(h.engine.store.runs.get(report.runId)!.status).toBe(report.outcome);
+        expect(h.store.runs.get(report.runId)!.status).toBe(report.outcome);
       }
     }
     expect(budgetNotices(h)).toHaveLength(1);
@@ -524,12 +525,12 @@ describe('without a model provider', () => {
     ['no ANTHROPIC_API_KEY nor LOCAL_MODEL_URL', {}],
   ])('a claude_native run fails with exactly the "no model configured" message (%s)', async (_, provider) => {
     const h = harness();
-    const engine = new Engine({ config: h.config, logger: silentLogger, sink: h.sink, clock: h.clock, db: h.engine.store.db, ...provider });
+    const engine = new Engine({ config: h.config, logger: silentLogger, sink: h.sink, clock: h.clock, db: h.store.db, ...provider });
     think(h, 'needs-a-model');
     const report = await engine.service.runNow(h.alice, 'needs-a-model');
     expect(report.outcome).toBe('failed');
     expect(report.error).toBe(NO_MODEL);
-    const run = engine.store.runs.get(report.runId!)!;
+    const run = h.store.runs.get(report.runId!)!;
     expect(run.status).toBe('failed');
     expect(run.error).toBe(NO_MODEL);
     expect(run.costUsd).toBe(0);

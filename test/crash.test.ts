@@ -47,27 +47,27 @@ describe('a crash (SIGKILL) in the middle of runs', () => {
       // Restart on the same file, a minute later.
       const h = makeHarness({ env: { STEWARD_DB: dbPath }, start: new Date(Date.now() + 60_000).toISOString() });
       const engine = h.engine;
-      const slotsBefore = ids.slow.map((id) => engine.store.automations.get(id)!.nextRunAt);
+      const slotsBefore = ids.slow.map((id) => h.store.automations.get(id)!.nextRunAt);
       engine.start();
       await engine.notifications.idle();
       await h.clock.advance(0);
 
       for (const id of ids.slow) {
-        const runs = engine.store.runs.recent(id, 10);
+        const runs = h.store.runs.recent(id, 10);
         expect(runs).toHaveLength(1);
         expect(runs[0]).toMatchObject({ status: 'interrupted', error: INTERRUPTED_ERROR, trigger: 'schedule' });
-        const automation = engine.store.automations.get(id)!;
+        const automation = h.store.automations.get(id)!;
         expect(automation).toMatchObject({ runCount: 1, failureCount: 1, status: 'active' });
         // Moved past the interrupted slot, to the next one after the restart.
         expect(automation.nextRunAt!.getTime()).toBeGreaterThan(h.clock.now().getTime());
         expect(automation.nextRunAt!.getTime()).toBeGreaterThanOrEqual(slotsBefore[ids.slow.indexOf(id)]!.getTime());
       }
-      expect(engine.store.runs.running()).toEqual([]);
-      expect(engine.store.runs.recent(ids.quick, 10)).toMatchObject([{ status: 'succeeded', alertSent: true }]);
+      expect(h.store.runs.running()).toEqual([]);
+      expect(h.store.runs.recent(ids.quick, 10)).toMatchObject([{ status: 'succeeded', alertSent: true }]);
 
       // The alert queued while Discord was down, before the crash, is delivered once.
       expect(h.sink.delivered.map((n) => n.type)).toEqual(['alert']);
-      expect(engine.store.outbox.all()).toMatchObject([{ type: 'alert', deliveredAt: expect.any(Date) }]);
+      expect(h.store.outbox.all()).toMatchObject([{ type: 'alert', deliveredAt: expect.any(Date) }]);
       await engine.scheduler.stop();
       h.close();
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../src/automations/service.js';
+import type { Actor } from '../src/automations/access.js';
 import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
 import { serve } from './support/http-fixture.js';
 
@@ -50,9 +50,9 @@ describe('Discord down while automations fire', () => {
     h.discord.failNext({ method: 'POST', path: tasksPath }, { status: 429, retryAfterSeconds: 0.05 }, 5);
     h.discord.failNext({ method: 'POST', path: tasksPath }, { status: 500, afterHandling: true }, 2);
 
-    const queued = h.steward.engine.store.outbox.all();
+    const queued = h.store.outbox.all();
     expect(queued).toHaveLength(NOTICES);
-    const delivered = () => h.steward.engine.store.outbox.all().filter((n) => n.deliveredAt !== null).length;
+    const delivered = () => h.store.outbox.all().filter((n) => n.deliveredAt !== null).length;
     for (let round = 0; round < 40 && delivered() < NOTICES; round++) {
       await new Promise((r) => setTimeout(r, 60)); // discord.js's own rate-limit bucket resets in real time
       await h.clock.advance(10 * 60_000); // the outbox's longest backoff
@@ -63,7 +63,7 @@ describe('Discord down while automations fire', () => {
     expect(posted).toHaveLength(NOTICES); // none lost, none twice
     expect(posted.map((m) => m.nonce)).toEqual(queued.map((n) => `steward-${n.id}`)); // in creation order
     expect(posted.filter((m) => m.embeds[0]?.title === 'Paused: broken')).toHaveLength(1);
-    const attempts = h.steward.engine.store.outbox.all().reduce((sum, n) => sum + n.attempts, 0);
+    const attempts = h.store.outbox.all().reduce((sum, n) => sum + n.attempts, 0);
     const faults = h.discord.requests.filter((r) => r.path.endsWith(`/channels/${h.discord.tasksChannelId}/messages`) && r.status !== 200).length;
     console.log(`discord faults: ${NOTICES} notices, ${attempts} delivery attempts, ${faults} failed channel requests seen by the emulator, ${posted.length} delivered, 0 lost, 0 twice`);
 

@@ -67,10 +67,10 @@ describe.skipIf(!canMount())('the database file at start-up', () => {
     cleanups.push(cleanup);
     const disk = join(dir, 'disk');
     mkdirSync(disk);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
     mounts.push(disk);
     const filler = join(disk, 'filler');
-    writeFileSync(filler, Buffer.alloc(248 * 1024));
+    writeFileSync(filler, Buffer.alloc(1016 * 1024));
     const dbPath = join(disk, 'steward.db');
 
     const { code, stderr } = await start(dbPath);

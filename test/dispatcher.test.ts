@@ -3,6 +3,7 @@ import { INTERRUPTED_ERROR } from '../src/automations/dispatcher.js';
 import type { Condition } from '../src/automations/alerts/condition.js';
 import type { CreateInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
+import type { AutomationView } from '../src/automations/view-models.js';
 import { makeHarness, type Harness } from './support/harness.js';
 
 function deferred<T>() {
@@ -21,11 +22,11 @@ beforeEach(() => {
 });
 afterEach(() => h.close());
 
-function create(input: Partial<CreateInput> & { name: string }): Automation {
+function create(input: Partial<CreateInput> & { name: string }): AutomationView {
   return h.engine.service.create(h.alice, { capability: 'echo', schedule: '0 9 * * *', timezone: 'UTC', ...input });
 }
-const reload = (id: number) => h.engine.store.automations.get(id)!;
-const runsOf = (id: number) => h.engine.store.runs.recent(id, 100).reverse();
+const reload = (id: number) => h.store.automations.get(id)!;
+const runsOf = (id: number) => h.store.runs.recent(id, 100).reverse();
 const dispatchScheduled = (id: number) => h.engine.dispatcher.dispatch(id, 'schedule', { enforceMinInterval: true });
 
 describe('a succeeded run', () => {
@@ -116,11 +117,11 @@ describe('failures', () => {
     };
     for (let i = 0; i < 4; i++) await h.engine.dispatcher.dispatch(a.id, 'manual');
     expect(reload(a.id).status).toBe('active');
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
 
     await h.engine.dispatcher.dispatch(a.id, 'manual');
     expect(reload(a.id)).toMatchObject({ status: 'paused', pausedReason: 'failures', failureCount: 5, nextRunAt: null });
-    const notices = h.engine.store.outbox.all();
+    const notices = h.store.outbox.all();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ type: 'pause', channel: 'tasks', priority: 4, automationId: a.id });
     expect(notices[0]!.content).toBe('Paused: broken. Paused after 5 failed runs in a row. Last error: connection refused');
@@ -129,7 +130,7 @@ describe('failures', () => {
     // A person's run now on the paused automation fails again: no second notice.
     await h.engine.dispatcher.dispatch(a.id, 'manual');
     expect(reload(a.id)).toMatchObject({ status: 'paused', failureCount: 6 });
-    expect(h.engine.store.outbox.all()).toHaveLength(1);
+    expect(h.store.outbox.all()).toHaveLength(1);
   });
 
   it('a run over its time limit fails with "timeout" and its work is told to stop', async () => {
@@ -176,7 +177,7 @@ describe('the claude_native path and cost', () => {
     expect(run).toMatchObject({ path: 'claude_native', status: 'succeeded', output: { summary: 'fine' } });
     expect(run.costUsd).toBeCloseTo(0.005, 10); // 2000 × $1/M + 300 × $10/M
     expect(run.ledgerId).toEqual(expect.any(Number));
-    expect(h.engine.store.ledger.runSpend(run.id)).toBeCloseTo(0.005, 10);
+    expect(h.store.ledger.runSpend(run.id)).toBeCloseTo(0.005, 10);
     const prompt = JSON.parse(h.provider.prompts[0]!.user);
     expect(prompt).toEqual({ capability: 'think', description: 'Asks the model', inputs: { topic: 'sqlite' }, prior_run_end: null });
   });
@@ -202,7 +203,7 @@ describe('the claude_native path and cost', () => {
     expect(runsOf(a.id).map((r) => r.path)).toEqual(['claude_native', 'skill', 'claude_native']);
     expect(h.provider.prompts).toHaveLength(2);
     expect(h.skillCalls).toHaveLength(1);
-    expect(h.engine.store.capabilities.get('think')!.skill).toMatchObject({ state: 'shadow', stateChangedBy: 'mia' });
+    expect(h.store.capabilities.get('think')!.skill).toMatchObject({ state: 'shadow', stateChangedBy: 'mia' });
   });
 });
 
@@ -252,7 +253,7 @@ describe('budget', () => {
 });
 
 describe('alerts', () => {
-  const prices = async (a: Automation, values: number[]) => {
+  const prices = async (a: AutomationView, values: number[]) => {
     const sent: boolean[] = [];
     for (const price of values) {
       h.skill = () => ({ output: { price, title: 'Kettle' }, costUsd: 0 });
@@ -265,7 +266,7 @@ describe('alerts', () => {
   it('mode change: fires when the condition turns true, not while it stays true', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100' });
     expect(await prices(a, [120, 90, 80, 150, 70])).toEqual([false, true, false, false, true]);
-    const alerts = h.engine.store.outbox.all();
+    const alerts = h.store.outbox.all();
     expect(alerts.map((n) => n.type)).toEqual(['alert', 'alert']);
     expect(alerts[0]).toMatchObject({ channel: 'tasks', priority: 3, automationId: a.id, content: 'Alert: kettle: price < 100' });
     expect(alerts[0]!.embed!.fields).toEqual([
@@ -290,8 +291,8 @@ describe('alerts', () => {
   it('goes to the owner by DM when the automation says so, without buttons (they do not work in DMs)', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100', alertTo: 'dm' });
     await prices(a, [90]);
-    expect(h.engine.store.outbox.all()[0]!.channel).toBe('dm:alice');
-    expect(h.engine.store.outbox.all()[0]!.embed!.actions).toEqual([]);
+    expect(h.store.outbox.all()[0]!.channel).toBe('dm:alice');
+    expect(h.store.outbox.all()[0]!.embed!.actions).toEqual([]);
   });
 
   it('new inputs start without the state the old ones left', async () => {
@@ -312,7 +313,7 @@ describe('alerts', () => {
       throw new Error('nope');
     };
     await h.engine.dispatcher.dispatch(b.id, 'manual');
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 
   it('remembers the last result across a restart, so `change` does not fire again', async () => {
@@ -321,7 +322,7 @@ describe('alerts', () => {
     const restarted = h.restart();
     h.skill = () => ({ output: { price: 80 }, costUsd: 0 });
     expect((await restarted.dispatcher.dispatch(a.id, 'manual')).alertSent).toBe(false);
-    expect(restarted.store.automations.get(a.id)!.alertLastResult).toBe(true);
+    expect(h.store.automations.get(a.id)!.alertLastResult).toBe(true);
   });
 
   it('editing the condition forgets the old one\'s result: the new condition fires on its first true run', async () => {
@@ -337,11 +338,11 @@ describe('alerts', () => {
   it('an unreadable stored condition means no alert, never a failed run', async () => {
     const a = create({ name: 'future', alert: 'price < 100' });
     const fromNewerVersion = { field: 'price', op: 'matches', value: '^1' } as unknown as Condition;
-    h.engine.store.automations.updateSettings(a.id, { alertConditions: fromNewerVersion }, a.nextRunAt, h.clock.now());
+    h.store.automations.updateSettings(a.id, { alertConditions: fromNewerVersion }, a.nextRunAt, h.clock.now());
     expect(reload(a.id).alertConditionsError).toMatch(/cannot be read/);
     const report = await h.engine.dispatcher.dispatch(a.id, 'manual');
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: false });
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 });
 
@@ -372,7 +373,7 @@ describe('a person acting while a run is going', () => {
     gate.reject(new Error('bad'));
     await pending;
     expect(reload(a.id)).toMatchObject({ status: 'paused', pausedReason: 'user', failureCount: 5 });
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 
   it('a deleted automation stays deleted and sends no alert', async () => {
@@ -385,7 +386,7 @@ describe('a person acting while a run is going', () => {
     gate.resolve({ output: { price: 10 }, costUsd: 0 });
     expect((await pending).alertSent).toBe(false);
     expect(reload(a.id)).toMatchObject({ status: 'deleted', nextRunAt: null });
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 
   it('the same automation is never dispatched twice at once', async () => {
@@ -428,7 +429,7 @@ describe('errors outside the run', () => {
 
   it('finishing is one transaction: when a write fails, nothing of it lands and the run is closed as failed', async () => {
     const a = create({ name: 'atomic', alert: 'exists price' });
-    h.engine.store.db.exec(
+    h.store.db.exec(
       "CREATE TRIGGER fail_outbox BEFORE INSERT ON notification BEGIN SELECT RAISE(ABORT, 'disk trouble'); END",
     );
     h.skill = () => ({ output: { price: 1 }, costUsd: 0, state: { cursor: 7 } });
@@ -453,7 +454,7 @@ describe('crash recovery', () => {
     await pending;
     expect(runsOf(a.id)).toMatchObject([{ status: 'interrupted' }]);
     expect(reload(a.id)).toMatchObject({ runCount: 1, failureCount: 1 });
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 
   it('closes runs left running as interrupted and moves their automation past the interrupted slot', async () => {
@@ -467,10 +468,10 @@ describe('crash recovery', () => {
     const restarted = h.restart();
     restarted.start();
     await restarted.scheduler.stop();
-    const runs = restarted.store.runs.recent(a.id, 10);
+    const runs = h.store.runs.recent(a.id, 10);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'interrupted', error: INTERRUPTED_ERROR, finishedAt: new Date('2026-03-02T08:40:00Z') });
-    expect(restarted.store.automations.get(a.id)).toMatchObject({
+    expect(h.store.automations.get(a.id)).toMatchObject({
       runCount: 1,
       failureCount: 1,
       nextRunAt: new Date('2026-03-02T08:45:00Z'),

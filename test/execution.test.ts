@@ -58,10 +58,10 @@ const claudeEnv = (extra: Record<string, string> = {}) => ({ ANTHROPIC_API_KEY: 
 const withClaude = (extra: Record<string, string> = {}) => harness({ env: claudeEnv(extra), configuredModels: true });
 
 async function run(h: Harness, input: Partial<CreateInput> & { name: string; capability: string }) {
-  const existing = h.engine.store.automations.findByName('alice', input.name);
+  const existing = h.store.automations.findByName('alice', input.name);
   const a = existing ?? h.engine.service.create(h.alice, { schedule: 'manual', ...input });
   const report = await h.engine.service.runNow(h.alice, a.id);
-  return { report, run: report.runId ? h.engine.store.runs.get(report.runId)! : null, automation: h.engine.store.automations.get(a.id)! };
+  return { report, run: report.runId ? h.store.runs.get(report.runId)! : null, automation: h.store.automations.get(a.id)! };
 }
 
 describe('page_watch through the dispatcher', () => {
@@ -83,7 +83,7 @@ describe('page_watch through the dispatcher', () => {
     expect(first.automation.state).toMatchObject({ last: { price: 1299 } });
     const second = await run(h, { name: 'kettle', capability: 'page_watch' });
     expect(second.run!.output).toMatchObject({ changed: false });
-    expect(h.engine.store.outbox.all().map((n) => n.content)).toEqual(['Alert: kettle: price <= 1500 and in_stock == true']);
+    expect(h.store.outbox.all().map((n) => n.content)).toEqual(['Alert: kettle: price <= 1500 and in_stock == true']);
   });
 });
 
@@ -163,7 +163,7 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     expect(prompt).toMatchObject({ capability: 'ask', inputs: { prompt: 'Three headlines about Rust' }, prior_run_end: null });
     expect(prompt.instructions).toContain('exactly these fields: headlines');
 
-    const ledger = h.engine.store.db.prepare('SELECT provider, model, input_tokens, output_tokens, cost_usd, ok, automation_run_id FROM invocation_log').all();
+    const ledger = h.store.db.prepare('SELECT provider, model, input_tokens, output_tokens, cost_usd, ok, automation_run_id FROM invocation_log').all();
     expect(ledger).toEqual([{ provider: 'anthropic', model: 'claude-haiku-4-5', input_tokens: 1000, output_tokens: 100, cost_usd: 0.0015, ok: 1, automation_run_id: r!.id }]);
     expect(r!.ledgerId).toEqual(expect.any(Number));
   });
@@ -184,7 +184,7 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     const third = await run(h, { name: 'c', capability: 'ask', inputs: { prompt: 'x' } });
     expect(third.report).toMatchObject({ outcome: 'skipped_budget', runId: null });
     expect(anthropic.requests).toHaveLength(2);
-    const notices = h.engine.store.outbox.all().filter((n) => n.type === 'budget_paused');
+    const notices = h.store.outbox.all().filter((n) => n.type === 'budget_paused');
     expect(notices).toHaveLength(1);
     expect(notices[0]!.content).toMatch(/^The daily LLM budget is reached: \$0\.0030 of \$0\.0020\. Model work is paused until 2026-03-03T00:00:00Z/);
   });
@@ -195,7 +195,7 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     const { report } = await run(h, { name: 'chatty', capability: 'ask', inputs: { prompt: 'headlines' } });
     expect(report.outcome).toBe('failed');
     expect(report.error).toBe('the model did not answer with a JSON object; it began: "Sure! Here are your headlines: 1. Rust 2. is 3. great"');
-    const ledger = h.engine.store.db.prepare('SELECT ok, input_tokens, error FROM invocation_log').all();
+    const ledger = h.store.db.prepare('SELECT ok, input_tokens, error FROM invocation_log').all();
     expect(ledger).toEqual([{ ok: 0, input_tokens: 500, error: report.error }]);
   });
 
@@ -221,7 +221,7 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     const { report, run: r } = await run(h, { name: 'bad', capability: 'ask', inputs: { prompt: 'p' } });
     expect(report.error).toBe('Claude: answered 400 invalid_request_error: max_tokens: too large');
     expect(JSON.stringify(r)).not.toContain('sk-ant-test-secret');
-    expect(JSON.stringify(h.engine.store.db.prepare('SELECT * FROM invocation_log').all())).not.toContain('sk-ant-test-secret');
+    expect(JSON.stringify(h.store.db.prepare('SELECT * FROM invocation_log').all())).not.toContain('sk-ant-test-secret');
   });
 
   it('a model that never answers is cut off by the run time limit', async () => {
@@ -284,7 +284,7 @@ describe('a local model (OpenAI-compatible endpoint on 127.0.0.1)', () => {
       expect(r).toMatchObject({ status: 'succeeded', output: { verdict: 'fine' }, costUsd: 0 });
       expect(bodies[0]).toMatchObject({ model: 'llama3.1', messages: [{ role: 'system' }, { role: 'user' }] });
       expect(anthropic.requests).toHaveLength(0);
-      expect(h.engine.store.db.prepare('SELECT provider, model, input_tokens, cost_usd FROM invocation_log').all()).toEqual([
+      expect(h.store.db.prepare('SELECT provider, model, input_tokens, cost_usd FROM invocation_log').all()).toEqual([
         { provider: 'local', model: 'llama3.1', input_tokens: 321, cost_usd: 0 },
       ]);
     } finally {

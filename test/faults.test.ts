@@ -24,8 +24,8 @@ describe('the database', () => {
     await worker.terminate();
     expect(report.outcome).toBe('succeeded');
     expect(waited).toBeGreaterThan(1_000);
-    expect(h.engine.store.runs.recent(a.id, 5)).toMatchObject([{ status: 'succeeded' }]);
-    expect(h.engine.store.automations.get(a.id)).toMatchObject({ runCount: 1, failureCount: 0 });
+    expect(h.store.runs.recent(a.id, 5)).toMatchObject([{ status: 'succeeded' }]);
+    expect(h.store.automations.get(a.id)).toMatchObject({ runCount: 1, failureCount: 0 });
   });
 });
 
@@ -54,8 +54,8 @@ describe('model provider faults (the real SDK against a fake Messages API)', () 
       expect(report.outcome).toBe('failed');
       expect(report.error).toMatch(message);
     }
-    expect(h.engine.store.automations.get(a.id)).toMatchObject({ status: 'paused', failureCount: 2 });
-    expect(h.engine.store.outbox.all().filter((n) => n.type === 'pause')).toHaveLength(1);
+    expect(h.store.automations.get(a.id)).toMatchObject({ status: 'paused', failureCount: 2 });
+    expect(h.store.outbox.all().filter((n) => n.type === 'pause')).toHaveLength(1);
   }, 20_000);
 
   it('a response that never ends (a timeout on every try) ends at the run time limit', async () => {
@@ -67,6 +67,6 @@ describe('model provider faults (the real SDK against a fake Messages API)', () 
     await new Promise((r) => setTimeout(r, 50));
     await h.clock.advance(30_000);
     expect(await pending).toMatchObject({ outcome: 'failed', error: 'timeout' });
-    expect(h.engine.store.automations.get(a.id)!.failureCount).toBe(1);
+    expect(h.store.automations.get(a.id)!.failureCount).toBe(1);
   });
 });

@@ -32,18 +32,18 @@ describe('http_check, end to end through the dispatcher', () => {
     const a = check('site', { url: site.url('/ok') });
     const report = await h.engine.service.runNow(h.alice, a.id);
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: false });
-    const run = h.engine.store.runs.recent(a.id, 1)[0]!;
+    const run = h.store.runs.recent(a.id, 1)[0]!;
     expect(run.path).toBe('skill');
     expect(run.output).toMatchObject({ ok: true, status: 200, bytes: 11 });
     expect(run.output!.latency_ms).toEqual(expect.any(Number));
-    expect(h.engine.store.outbox.all()).toHaveLength(0);
+    expect(h.store.outbox.all()).toHaveLength(0);
   });
 
   it('a site that answers 503 fires the alert, which lands in the outbox and reaches the sink', async () => {
     const a = check('api', { url: site.url('/down') });
     const report = await h.engine.service.runNow(h.alice, a.id);
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
-    const [alert] = h.engine.store.outbox.all();
+    const [alert] = h.store.outbox.all();
     expect(alert).toMatchObject({ type: 'alert', channel: 'tasks', content: 'Alert: api: ok == false', deliveredAt: null });
     expect(alert!.embed!.fields).toContainEqual({ name: 'status', value: '503' });
 
@@ -56,11 +56,11 @@ describe('http_check, end to end through the dispatcher', () => {
   it('follows redirects, checks an expected status, and names itself', async () => {
     const moved = check('moved', { url: site.url('/moved') });
     await h.engine.service.runNow(h.alice, moved.id);
-    expect(h.engine.store.runs.recent(moved.id, 1)[0]!.output).toMatchObject({ ok: true, status: 200 });
+    expect(h.store.runs.recent(moved.id, 1)[0]!.output).toMatchObject({ ok: true, status: 200 });
 
     const teapot = check('expect', { url: site.url('/ok'), expected_status: 204 });
     await h.engine.service.runNow(h.alice, teapot.id);
-    expect(h.engine.store.runs.recent(teapot.id, 1)[0]!.output).toMatchObject({ ok: false, status: 200 });
+    expect(h.store.runs.recent(teapot.id, 1)[0]!.output).toMatchObject({ ok: false, status: 200 });
 
     const agent = check('agent', { url: site.url('/agent') });
     await h.engine.service.runNow(h.alice, agent.id);
@@ -71,12 +71,12 @@ describe('http_check, end to end through the dispatcher', () => {
     const a = check('hang', { url: site.url('/hang'), timeout_seconds: 1 });
     const report = await h.engine.service.runNow(h.alice, a.id);
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
-    expect(h.engine.store.runs.recent(a.id, 1)[0]!.output).toMatchObject({
+    expect(h.store.runs.recent(a.id, 1)[0]!.output).toMatchObject({
       ok: false,
       status: 0,
       error: `GET ${site.url('/hang')} timed out after 1 s`,
     });
-    expect(h.engine.store.automations.get(a.id)!.failureCount).toBe(0);
+    expect(h.store.automations.get(a.id)!.failureCount).toBe(0);
   });
 
   it('a refused connection is reported down', async () => {
@@ -85,6 +85,6 @@ describe('http_check, end to end through the dispatcher', () => {
     await closed.close();
     const a = check('refused', { url });
     await h.engine.service.runNow(h.alice, a.id);
-    expect(h.engine.store.runs.recent(a.id, 1)[0]!.output).toMatchObject({ ok: false, status: 0, error: `GET ${url} failed: ECONNREFUSED` });
+    expect(h.store.runs.recent(a.id, 1)[0]!.output).toMatchObject({ ok: false, status: 0, error: `GET ${url} failed: ECONNREFUSED` });
   });
 });

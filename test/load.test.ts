@@ -19,7 +19,7 @@ const DUE = 1_000;
 
 describe('load: 10,000 automations, 1,000 due in the same second', () => {
   it('runs every due one once, at most MAX_CONCURRENT_RUNS at a time, answers commands meanwhile, and holds the daily cap', async () => {
-    const { store } = h.steward.engine;
+    const { store } = h;
     const slot = new Date('2026-03-02T09:00:00Z');
     const tomorrow = new Date('2026-03-03T09:00:00Z');
     const base = {

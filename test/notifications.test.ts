@@ -3,6 +3,7 @@ import { openDatabase, readMigrations } from '../src/db/database.js';
 import { Engine } from '../src/engine.js';
 import { silentLogger } from '../src/logger.js';
 import type { Automation } from '../src/automations/types.js';
+import type { AutomationView } from '../src/automations/view-models.js';
 import type { Notification } from '../src/notifications/outbox.js';
 import { backoffMs, DeliveryError, NotificationService, type NotificationSink } from '../src/notifications/service.js';
 import { flush } from './support/fake-clock.js';
@@ -30,18 +31,18 @@ afterEach(async () => {
 });
 
 /** An automation whose local skill answers {ok: true}, with an alert that fires on its first run. */
-function alerting(h: Harness, name: string, alertTo: 'tasks' | 'dm' = 'tasks'): Automation {
+function alerting(h: Harness, name: string, alertTo: 'tasks' | 'dm' = 'tasks'): AutomationView {
   return h.engine.service.create(h.alice, { name, capability: 'echo', schedule: 'manual', alert: 'ok == true', alertTo });
 }
 
 function outboxRow(h: Harness, id: number): Notification {
-  const row = h.engine.store.outbox.get(id);
+  const row = h.store.outbox.get(id);
   if (!row) throw new Error(`notification ${id} is not in the outbox`);
   return row;
 }
 
 function onlyAlert(h: Harness): Notification {
-  const alerts = h.engine.store.outbox.all().filter((n) => n.type === 'alert');
+  const alerts = h.store.outbox.all().filter((n) => n.type === 'alert');
   expect(alerts).toHaveLength(1);
   return alerts[0]!;
 }
@@ -63,7 +64,7 @@ class ChannelSink implements NotificationSink {
 }
 
 function serviceWith(h: Harness, sink: NotificationSink): NotificationService {
-  const service = new NotificationService({ outbox: h.engine.store.outbox, sink, clock: h.clock, logger: silentLogger });
+  const service = new NotificationService({ outbox: h.store.outbox, sink, clock: h.clock, logger: silentLogger });
   cleanups.push(() => service.stop());
   return service;
 }
@@ -116,10 +117,10 @@ describe('while the sink is down', () => {
     // A failing sink never fails the run.
     expect(report.outcome).toBe('succeeded');
     expect(report.alertSent).toBe(true);
-    const run = h.engine.store.runs.get(report.runId!)!;
+    const run = h.store.runs.get(report.runId!)!;
     expect(run.status).toBe('succeeded');
     expect(run.alertSent).toBe(true);
-    expect(h.engine.store.automations.get(report.automationId)).toMatchObject({ failureCount: 0, status: 'active' });
+    expect(h.store.automations.get(report.automationId)).toMatchObject({ failureCount: 0, status: 'active' });
 
     const id = onlyAlert(h).id;
     expect(h.sink.attempts).toBe(1);
@@ -177,7 +178,7 @@ describe('while the sink is down', () => {
     });
     cleanups.push(async () => {
       await engine.notifications.stop();
-      engine.store.close();
+      await engine.close();
     });
     engine.notifications.start();
     await engine.notifications.idle();
@@ -225,7 +226,7 @@ describe('order per channel', () => {
       alerting(h, name, to);
       await h.engine.service.runNow(h.alice, name);
     }
-    const ids = Object.fromEntries(h.engine.store.outbox.all().map((n) => [n.content.split(':')[1]!.trim(), n.id]));
+    const ids = Object.fromEntries(h.store.outbox.all().map((n) => [n.content.split(':')[1]!.trim(), n.id]));
     expect(Object.keys(ids)).toEqual(['t1', 't2', 'd1', 't3']);
 
     sink.down.set('tasks', new Error('tasks channel unavailable'));
@@ -248,7 +249,7 @@ describe('order per channel', () => {
     await h.clock.advance(60 * 60_000);
     expect(sink.delivered).toHaveLength(4);
     expect(new Set(sink.delivered.map((n) => n.id)).size).toBe(4);
-    for (const n of h.engine.store.outbox.all()) expect(n.deliveredAt).not.toBeNull();
+    for (const n of h.store.outbox.all()) expect(n.deliveredAt).not.toBeNull();
   });
 
   it('a delivery that hangs counts as failed after 30 s, so it cannot block the other channels', async () => {
@@ -269,7 +270,7 @@ describe('order per channel', () => {
 
     await h.clock.advance(30_000);
     expect(sink.delivered.map((n) => n.channel)).toEqual(['dm:alice']);
-    const stuck = h.engine.store.outbox.all().find((n) => n.channel === 'tasks')!;
+    const stuck = h.store.outbox.all().find((n) => n.channel === 'tasks')!;
     expect(stuck).toMatchObject({ deliveredAt: null, attempts: 1, lastError: 'delivery timed out after 30 s' });
 
     hang = false;
@@ -285,7 +286,7 @@ describe('order per channel', () => {
       alerting(h, name);
       await h.engine.service.runNow(h.alice, name);
     }
-    const [first, second] = h.engine.store.outbox.all();
+    const [first, second] = h.store.outbox.all();
     sink.failFor.set(first!.id, new DeliveryError('Unknown Channel', { permanent: true }));
 
     service.start();
@@ -321,7 +322,7 @@ describe('exactly once', () => {
 describe('dedupe keys', () => {
   it('keeps one row per dedupe key', () => {
     const h = harness();
-    const { outbox } = h.engine.store;
+    const { outbox } = h.store;
     const now = h.clock.now();
     const first = outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'first', embed: null, dedupeKey: 'budget-warning:monthly:2026-03' }, now);
     const again = outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'again', embed: null, dedupeKey: 'budget-warning:monthly:2026-03' }, now);
@@ -339,7 +340,7 @@ describe('dedupe keys', () => {
 
   it('keeps a delivered key used: the same notice is not queued again after delivery', async () => {
     const h = harness();
-    const { outbox } = h.engine.store;
+    const { outbox } = h.store;
     const notice = { type: 'budget_paused' as const, channel: 'tasks' as const, content: 'paused', embed: null, dedupeKey: 'budget-paused:daily:2026-03-02' };
     expect(outbox.enqueue(notice, h.clock.now())).not.toBeNull();
     await h.engine.notifications.deliverDue();

@@ -15,8 +15,10 @@ import { decideAlert, type AlertMode } from '../src/automations/alerts/mode.js';
 import { formatCondition, parseAlertText } from '../src/automations/alerts/text.js';
 import { parseInputsText } from '../src/automations/inputs-text.js';
 import { nextRunAfter, nextRuns, validateCron, validateTimezone } from '../src/automations/schedule.js';
-import type { Actor, CreateInput, EditInput } from '../src/automations/service.js';
+import type { Actor } from '../src/automations/access.js';
+import type { CreateInput, EditInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
+import { automationView, type AutomationView } from '../src/automations/view-models.js';
 import { AlertSyntaxError, ConflictError, ScheduleError, StewardError, ValidationError } from '../src/errors.js';
 import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
 import type { InteractionTrace, ReplyView } from './support/discord-emulator.js';
@@ -873,7 +875,7 @@ describe('service', () => {
   afterAll(() => h.close());
 
   const actorOf = (who: 'alice' | 'bob'): Actor => (who === 'alice' ? h.alice : h.bob);
-  const rows = () => h.engine.store.automations.count({}) + h.engine.store.automations.count({ status: 'deleted' });
+  const rows = () => h.store.automations.count({}) + h.store.automations.count({ status: 'deleted' });
 
   function nameFor(who: 'alice' | 'bob', kind: NameKind, suffix: string): unknown {
     const n = ++seq;
@@ -916,6 +918,9 @@ describe('service', () => {
     return input;
   }
 
+  /** The view the service gives of a stored row (with the next slots it computed). */
+  const viewOf = (row: Automation, nextRuns: Date[]) => automationView(row, h.store.capabilities.get(row.capability), nextRuns);
+
   /** What a successful create must have stored, given what was asked. */
   function expectStoredAsAsked(a: Automation, input: Record<string, unknown>): void {
     const context = JSON.stringify(input);
@@ -956,7 +961,7 @@ describe('service', () => {
         t.tried++;
         const input = createInputOf(c);
         const before = rows();
-        let automation: Automation;
+        let automation: AutomationView;
         try {
           automation = service().create(actorOf(c.actor), input as CreateInput);
         } catch (error) {
@@ -966,12 +971,13 @@ describe('service', () => {
         }
         t.accepted++;
         expect(rows()).toBe(before + 1);
-        expect(h.engine.store.automations.get(automation.id)).toEqual(automation);
-        expectStoredAsAsked(automation, input);
+        const stored = h.store.automations.get(automation.id)!;
+        expect(viewOf(stored, automation.nextRuns)).toEqual(automation);
+        expectStoredAsAsked(stored, input);
         // Unique per owner, case-insensitively as SQLite's NOCASE folds case: ASCII letters only
         // ("Übersicht" and "übersicht" are two names; see the report).
         const folded = (name: string) => name.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
-        const sameName = h.engine.store.automations.list({ userId: actorOf(c.actor).userId, limit: 100_000, offset: 0 }).filter((a) => folded(a.name) === folded(automation.name));
+        const sameName = h.store.automations.list({ userId: actorOf(c.actor).userId, limit: 100_000, offset: 0 }).filter((a) => folded(a.name) === folded(automation.name));
         expect(sameName.map((a) => a.id), 'names are unique per owner').toEqual([automation.id]);
         created[c.actor].push(automation.name);
       }),
@@ -997,7 +1003,7 @@ describe('service', () => {
       inputs: base.capability === 'http_check' ? { url: 'https://example.com' } : { a: 1 },
     };
     try {
-      return h.engine.service.create(h.alice, input);
+      return h.store.automations.get(h.engine.service.create(h.alice, input).id)!;
     } catch (error) {
       return refusal(tally('service edit'), error, [ValidationError], `create(${JSON.stringify(input)})`, false);
     }
@@ -1023,21 +1029,22 @@ describe('service', () => {
         const current = createBase(base);
         if (current instanceof StewardError) return; // the base itself was refused (e.g. its schedule is too frequent)
         const before = rows();
-        let edited: Automation;
+        let edited: AutomationView;
         try {
           edited = h.engine.service.edit(h.alice, current.id, patch as EditInput);
         } catch (error) {
           refusal(t, error, [ValidationError, ConflictError], `edit(${JSON.stringify(patch)})`);
-          expect(h.engine.store.automations.get(current.id), `a refused edit changed the row: ${JSON.stringify(patch)}`).toEqual(current);
+          expect(h.store.automations.get(current.id), `a refused edit changed the row: ${JSON.stringify(patch)}`).toEqual(current);
           expect(rows()).toBe(before);
           return;
         }
         t.accepted++;
         expect(rows()).toBe(before);
-        expect(h.engine.store.automations.get(current.id)).toEqual(edited);
+        const stored = h.store.automations.get(current.id)!;
+        expect(viewOf(stored, edited.nextRuns)).toEqual(edited);
         if (typeof patch.name === 'string') expect(edited.name).toBe(patch.name.trim());
         if (typeof patch.description === 'string') expect(edited.description).toBe(patch.description.trim());
-        if (typeof patch.alert === 'string') expect(edited.alertConditions).toEqual(asStored(parseAlertText(patch.alert)));
+        if (typeof patch.alert === 'string') expect(stored.alertConditions).toEqual(asStored(parseAlertText(patch.alert)));
         if (typeof patch.capability === 'string') expect(edited.capability).toBe(patch.capability.trim());
         if (patch.maxCostUsd !== undefined) expect(edited.maxCostPerRunUsd === patch.maxCostUsd).toBe(true);
       }),
@@ -1053,7 +1060,7 @@ describe('service', () => {
         const current = createBase(base);
         if (current instanceof StewardError) return;
         const settings = (a: Automation) => ({ ...a, updatedAt: null, description: null });
-        let edited: Automation;
+        let edited: AutomationView;
         try {
           h.engine.service.edit(h.alice, current.id, {});
           edited = h.engine.service.edit(h.alice, current.id, { description: 'changed' });
@@ -1065,7 +1072,7 @@ describe('service', () => {
         }
         t.accepted++;
         expect(edited.description).toBe('changed');
-        expect(settings(edited)).toEqual(settings(current));
+        expect(settings(h.store.automations.get(edited.id)!)).toEqual(settings(current));
       }),
       {
         seed: SEED,
@@ -1085,7 +1092,7 @@ describe('service', () => {
       fc.property(anyTextArb, anyTextArb, (name, description) => {
         t.tried++;
         const input: CreateInput = { name: `t${++seq} ${name}`, description, capability: 'echo', schedule: 'manual' };
-        let automation: Automation;
+        let automation: AutomationView;
         try {
           automation = h.engine.service.create(h.alice, input);
         } catch (error) {
@@ -1200,7 +1207,7 @@ describe('/automation create through Discord', () => {
     }
   }
 
-  const rows = () => bot.steward.engine.store.automations.count({}) + bot.steward.engine.store.automations.count({ status: 'deleted' });
+  const rows = () => bot.store.automations.count({}) + bot.store.automations.count({ status: 'deleted' });
 
   /** The reply once answered; checks Discord accepted everything the bot sent. */
   async function answeredView(trace: InteractionTrace, t: Tally): Promise<{ type: number | undefined; view: ReplyView | null }> {

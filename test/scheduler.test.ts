@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
+import type { AutomationView } from '../src/automations/view-models.js';
 import type { ExecutionResult } from '../src/capabilities/types.js';
 import { makeHarness, type Harness } from './support/harness.js';
 
@@ -10,11 +11,11 @@ afterEach(async () => {
   h.close();
 });
 
-function create(input: Partial<CreateInput> & { name: string }): Automation {
+function create(input: Partial<CreateInput> & { name: string }): AutomationView {
   return h.engine.service.create(h.alice, { capability: 'echo', schedule: '0 9 * * *', timezone: 'UTC', ...input });
 }
-const runsOf = (id: number) => h.engine.store.runs.recent(id, 100).reverse();
-const reload = (id: number) => h.engine.store.automations.get(id)!;
+const runsOf = (id: number) => h.store.runs.recent(id, 100).reverse();
+const reload = (id: number) => h.store.automations.get(id)!;
 
 describe('one timer on the earliest next run', () => {
   it('arms for the earliest slot, fires exactly then, and re-arms for the next', async () => {
@@ -194,7 +195,7 @@ describe('robustness', () => {
     h = makeHarness({ start: '2026-03-02T08:00:00Z' });
     const broken = create({ name: 'broken', schedule: '*/5 * * * *' });
     const fine = create({ name: 'fine', schedule: '*/5 * * * *' });
-    h.engine.store.db.prepare("UPDATE automation SET state = 'not json' WHERE id = ?").run(broken.id);
+    h.store.db.prepare("UPDATE automation SET state = 'not json' WHERE id = ?").run(broken.id);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
@@ -206,8 +207,8 @@ describe('robustness', () => {
     }
     expect(unhandled).toEqual([]);
     expect(runsOf(fine.id)).toHaveLength(2);
-    expect(h.engine.store.runs.recent(broken.id, 10)).toHaveLength(0);
-    expect(h.engine.store.automations.due(new Date('2099-01-01'), 10, []).map((d) => d.id)).toEqual([fine.id]);
+    expect(h.store.runs.recent(broken.id, 10)).toHaveLength(0);
+    expect(h.store.automations.due(new Date('2099-01-01'), 10, []).map((d) => d.id)).toEqual([fine.id]);
     expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T08:15:00Z'));
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor, CreateInput, EditInput } from '../src/automations/service.js';
+import type { Actor } from '../src/automations/access.js';
+import type { CreateInput, EditInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
+import type { AutomationView } from '../src/automations/view-models.js';
 import type { ExecutionResult } from '../src/capabilities/types.js';
 import { AlertSyntaxError, ConflictError, NotFoundError, ScheduleError, StewardError, ValidationError } from '../src/errors.js';
 import { makeHarness, type Harness } from './support/harness.js';
@@ -60,12 +62,17 @@ async function asyncErrorOf(call: () => Promise<unknown>): Promise<StewardError>
 type ErrorClass = new (...args: never[]) => StewardError;
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
-const rowOf = (id: number, on: Harness = h): Automation | null => on.engine.store.automations.get(id);
+const rowOf = (id: number, on: Harness = h): Automation | null => on.store.automations.get(id);
+/** The fields of a view that are stored as they are (the rest is derived: schedule in words, next runs…). */
+const viewFields = (v: AutomationView) => {
+  const { scheduleText: _s, alertText: _a, alertUnreadable: _u, path: _p, nextRuns: _n, ...stored } = v;
+  return stored;
+};
 const countAll = (on: Harness = h): number =>
-  on.engine.store.automations.count({}) + on.engine.store.automations.count({ status: 'deleted' });
+  on.store.automations.count({}) + on.store.automations.count({ status: 'deleted' });
 
 /** An `echo` automation (trusted local skill: runs `h.skill`). */
-function echo(name: string, extra: Partial<CreateInput> = {}, actor: Actor = h.alice, on: Harness = h): Automation {
+function echo(name: string, extra: Partial<CreateInput> = {}, actor: Actor = h.alice, on: Harness = h): AutomationView {
   return on.engine.service.create(actor, { name, capability: 'echo', schedule: MORNING_BERLIN.schedule, timezone: MORNING_BERLIN.timezone, ...extra });
 }
 
@@ -84,7 +91,7 @@ describe('create', () => {
       schedule: '*/5 * * * *',
       timezone: 'UTC',
       catchUp: 'once',
-      alertConditions: null,
+      alertText: '',
       alertMode: 'change',
       alertTo: 'tasks',
       maxCostPerRunUsd: null,
@@ -96,10 +103,10 @@ describe('create', () => {
       failureCount: 0,
     });
     expect(iso(created.nextRunAt)).toBe('2026-03-02T08:05:00.000Z');
-    expect(rowOf(created.id)).toEqual(created);
-    expect(h.engine.store.automations.count({})).toBe(1);
-    expect(h.engine.store.runs.recent(created.id, 10)).toEqual([]);
-    expect(h.engine.store.outbox.all()).toEqual([]);
+    expect(rowOf(created.id)).toMatchObject({ ...viewFields(created), alertConditions: null });
+    expect(h.store.automations.count({})).toBe(1);
+    expect(h.store.runs.recent(created.id, 10)).toEqual([]);
+    expect(h.store.outbox.all()).toEqual([]);
   });
 
   it.each([
@@ -131,7 +138,7 @@ describe('create', () => {
   it('makes a `manual` schedule an on_manual automation with no next slot', () => {
     const created = h.engine.service.create(h.alice, { ...SITE, schedule: 'manual' });
     expect(created).toMatchObject({ triggerType: 'on_manual', schedule: null, nextRunAt: null, status: 'active' });
-    expect(h.engine.service.inspect(h.alice, created.id)).toMatchObject({ scheduleText: 'manual only', nextRuns: [] });
+    expect(h.engine.service.inspect(h.alice, created.id).automation).toMatchObject({ scheduleText: 'manual only', nextRuns: [] });
   });
 
   it('stores alert text as the JSON condition and inspect formats it back', () => {
@@ -142,10 +149,10 @@ describe('create', () => {
         { field: 'in_stock', op: '==', value: true },
       ],
     };
-    expect(created.alertConditions).toEqual(expected);
+    expect(created.alertText).toBe('price <= 100 and in_stock == true');
     expect(rowOf(created.id)?.alertConditions).toEqual(expected);
     expect(rowOf(created.id)?.alertMode).toBe('every');
-    expect(h.engine.service.inspect(h.alice, created.id).alertText).toBe('price <= 100 and in_stock == true');
+    expect(h.engine.service.inspect(h.alice, created.id).automation.alertText).toBe('price <= 100 and in_stock == true');
   });
 
   describe('minimum interval', () => {
@@ -155,7 +162,7 @@ describe('create', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toBe('schedule');
       expect(error.message).toBe('`* * * * *` can run 1 min apart, more often than the minimum interval of 5 min: choose a slower schedule');
-      expect(strict.engine.store.automations.count({})).toBe(0);
+      expect(strict.store.automations.count({})).toBe(0);
     });
 
     it('raises a min interval below the configured one to the configured one', () => {
@@ -169,7 +176,7 @@ describe('create', () => {
       const error = errorOf(() => h.engine.service.create(h.alice, { ...SITE, minIntervalSeconds: 600 }));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.message).toBe('`*/5 * * * *` can run 5 min apart, more often than the minimum interval of 10 min: choose a slower schedule');
-      expect(h.engine.store.automations.count({})).toBe(0);
+      expect(h.store.automations.count({})).toBe(0);
     });
   });
 });
@@ -212,7 +219,7 @@ describe('every refused create writes nothing', () => {
     if (typeof message === 'string') expect(error.message).toBe(message);
     else expect(error.message).toMatch(message);
     expect(countAll()).toBe(0);
-    expect(h.engine.store.outbox.all()).toEqual([]);
+    expect(h.store.outbox.all()).toEqual([]);
   });
 
   it('messages name the field a person has to fix', () => {
@@ -244,7 +251,7 @@ describe('every refused create writes nothing', () => {
     h.engine.service.create(h.alice, SITE);
     const bobs = h.engine.service.create(h.bob, SITE);
     expect(bobs).toMatchObject({ userId: 'bob', name: 'site' });
-    expect(h.engine.store.automations.count({})).toBe(2);
+    expect(h.store.automations.count({})).toBe(2);
   });
 
   it("frees a deleted automation's name", () => {
@@ -304,8 +311,9 @@ describe('edit', () => {
   it('keeps alert, inputs and other settings it was not asked to change', () => {
     const a = h.engine.service.create(h.alice, { ...SITE, alert: 'ok == false', alertMode: 'every', maxCostUsd: 0.5, catchUp: 'skip' });
     const edited = h.engine.service.edit(h.alice, a.id, { name: 'homepage' });
+    expect(rowOf(edited.id)?.alertConditions).toEqual({ field: 'ok', op: '==', value: false });
     expect(edited).toMatchObject({
-      alertConditions: { field: 'ok', op: '==', value: false },
+      alertText: 'ok == false',
       alertMode: 'every',
       maxCostPerRunUsd: 0.5,
       catchUp: 'skip',
@@ -338,10 +346,11 @@ describe('edit', () => {
     ['a negative max cost', { maxCostUsd: -1 }, ValidationError],
   ])('refuses %s and leaves the row as it was', async (_, patch, errorClass) => {
     const a = h.engine.service.create(h.alice, { ...SITE, alert: 'ok == false' });
+    const before = rowOf(a.id);
     await h.clock.advance(60_000);
     const error = errorOf(() => h.engine.service.edit(h.alice, a.id, patch as EditInput));
     expect(error).toBeInstanceOf(errorClass);
-    expect(rowOf(a.id)).toEqual(a);
+    expect(rowOf(a.id)).toEqual(before);
     expect(countAll()).toBe(1);
   });
 
@@ -372,10 +381,11 @@ describe('pause and resume', () => {
 
   it('resuming an active automation is a conflict', () => {
     const a = h.engine.service.create(h.alice, SITE);
+    const before = rowOf(a.id);
     const error = errorOf(() => h.engine.service.resume(h.alice, a.id));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe('"site" is not paused');
-    expect(rowOf(a.id)).toEqual(a);
+    expect(rowOf(a.id)).toEqual(before);
   });
 
   it('resume computes the next slot from the current time and clears the failure count', async () => {
@@ -394,7 +404,7 @@ describe('pause and resume', () => {
 
     expect(resumed).toMatchObject({ status: 'active', pausedReason: null, failureCount: 0, runCount: 3 });
     expect(iso(resumed.nextRunAt)).toBe('2026-03-05T08:00:00.000Z');
-    expect(rowOf(a.id)).toEqual(resumed);
+    expect(rowOf(a.id)).toMatchObject(viewFields(resumed));
   });
 
   it('resume un-pauses an automation paused by repeated failures', async () => {
@@ -404,7 +414,7 @@ describe('pause and resume', () => {
     };
     for (let i = 0; i < 5; i++) await h.engine.service.runNow(h.alice, a.id);
     expect(rowOf(a.id)).toMatchObject({ status: 'paused', pausedReason: 'failures', failureCount: 5, nextRunAt: null });
-    const notices = h.engine.store.outbox.all();
+    const notices = h.store.outbox.all();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ type: 'pause', channel: 'tasks', automationId: a.id });
     expect(notices[0]!.content).toContain('flaky');
@@ -424,7 +434,7 @@ describe('delete', () => {
     const deleted = h.engine.service.delete(h.alice, 'digest');
     expect(deleted).toMatchObject({ id: a.id, status: 'deleted', nextRunAt: null });
 
-    expect(h.engine.service.list(h.alice)).toEqual({ automations: [], total: 0 });
+    expect(h.engine.service.list(h.alice)).toEqual({ automations: [], total: 0, everyone: false, narrowed: false });
     const byId = errorOf(() => h.engine.service.find(h.alice, a.id));
     expect(byId).toBeInstanceOf(NotFoundError);
     expect(byId.message).toBe(`automation #${a.id} not found`);
@@ -435,7 +445,7 @@ describe('delete', () => {
     await expect(h.engine.service.runNow(h.alice, a.id)).rejects.toThrow(NotFoundError);
 
     expect(rowOf(a.id)).toMatchObject({ status: 'deleted', name: 'digest', runCount: 1 });
-    expect(h.engine.store.runs.recent(a.id, 10)).toHaveLength(1);
+    expect(h.store.runs.recent(a.id, 10)).toHaveLength(1);
     expect(h.skillCalls).toHaveLength(1);
   });
 });
@@ -448,7 +458,7 @@ describe('runNow', () => {
 
     expect(report).toMatchObject({ automationId: a.id, outcome: 'succeeded', alertSent: false, error: null });
     expect(report.runId).not.toBeNull();
-    const runs = h.engine.store.runs.recent(a.id, 10);
+    const runs = h.store.runs.recent(a.id, 10);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ id: report.runId, trigger: 'manual', status: 'succeeded', path: 'skill', output: { headline: 'hello' } });
     expect(h.skillCalls).toHaveLength(1);
@@ -461,7 +471,7 @@ describe('runNow', () => {
     h.engine.service.pause(h.alice, a.id);
     const report = await h.engine.service.runNow(h.alice, a.id);
     expect(report.outcome).toBe('succeeded');
-    expect(h.engine.store.runs.recent(a.id, 10)).toMatchObject([{ trigger: 'manual', status: 'succeeded' }]);
+    expect(h.store.runs.recent(a.id, 10)).toMatchObject([{ trigger: 'manual', status: 'succeeded' }]);
     expect(rowOf(a.id)).toMatchObject({ status: 'paused', pausedReason: 'user', nextRunAt: null, runCount: 1 });
   });
 
@@ -472,10 +482,10 @@ describe('runNow', () => {
 
     expect(report).toMatchObject({ automationId: a.id, runId: null, outcome: 'skipped_budget' });
     expect(report.error).toMatch(/daily LLM budget reached/);
-    expect(capped.engine.store.runs.recent(a.id, 10)).toEqual([]);
+    expect(capped.store.runs.recent(a.id, 10)).toEqual([]);
     expect(capped.provider.prompts).toHaveLength(0);
     expect(rowOf(a.id, capped)).toMatchObject({ runCount: 0, failureCount: 0, status: 'active' });
-    expect(capped.engine.store.outbox.all().filter((n) => n.type === 'budget_paused')).toHaveLength(1);
+    expect(capped.store.outbox.all().filter((n) => n.type === 'budget_paused')).toHaveLength(1);
   });
 
   it('refused by the budget, a paused automation stays paused with no next slot', async () => {
@@ -493,7 +503,7 @@ describe('runNow', () => {
     await h.clock.advance(1000);
     const second = await h.engine.service.runNow(h.alice, a.id);
     expect([first.outcome, second.outcome]).toEqual(['succeeded', 'succeeded']);
-    expect(h.engine.store.runs.recent(a.id, 10).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(h.store.runs.recent(a.id, 10).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     expect(h.skillCalls).toHaveLength(2);
     expect(rowOf(a.id)?.runCount).toBe(2);
   });
@@ -511,13 +521,14 @@ describe('runNow', () => {
 
     release({ output: { done: true }, costUsd: 0 });
     expect((await first).outcome).toBe('succeeded');
-    expect(h.engine.store.runs.recent(a.id, 10)).toHaveLength(1);
+    expect(h.store.runs.recent(a.id, 10)).toHaveLength(1);
   });
 });
 
 describe('permissions', () => {
   it("bob cannot reach alice's automation by id or by name, and cannot tell it exists", async () => {
     const a = h.engine.service.create(h.alice, { ...SITE, name: 'secret-project', alert: 'ok == false' });
+    const before = rowOf(a.id);
     const missingId = errorOf(() => h.engine.service.find(h.bob, 9999));
     const missingName = errorOf(() => h.engine.service.find(h.bob, 'no-such-thing'));
     expect(missingId).toBeInstanceOf(NotFoundError);
@@ -557,8 +568,8 @@ describe('permissions', () => {
     }
     await expect(h.engine.service.runNow(h.bob, 'secret-project')).rejects.toThrow('automation "secret-project" not found');
 
-    expect(rowOf(a.id)).toEqual(a);
-    expect(h.engine.store.runs.recent(a.id, 10)).toEqual([]);
+    expect(rowOf(a.id)).toEqual(before);
+    expect(h.store.runs.recent(a.id, 10)).toEqual([]);
   });
 
   it("the manager can see and change anyone's automation", async () => {
@@ -587,12 +598,12 @@ describe('permissions', () => {
     h.engine.service.create(h.bob, SITE);
     h.engine.service.create(carol, SITE);
 
-    const names = (r: { automations: Automation[] }) => r.automations.map((x) => `${x.userId}/${x.name}`);
+    const names = (r: { automations: AutomationView[] }) => r.automations.map((x) => `${x.userId}/${x.name}`);
     expect(names(h.engine.service.list(h.alice))).toEqual(['alice/site', 'alice/shop']);
     expect(h.engine.service.list(h.alice).total).toBe(2);
     expect(names(h.engine.service.list(h.bob, { all: true }))).toEqual(['bob/site']);
     expect(h.engine.service.list(h.bob, { all: true }).total).toBe(1);
-    expect(h.engine.service.list(h.manager)).toEqual({ automations: [], total: 0 });
+    expect(h.engine.service.list(h.manager)).toMatchObject({ automations: [], total: 0 });
     const everyone = h.engine.service.list(h.manager, { all: true });
     expect(names(everyone)).toEqual(['alice/site', 'alice/shop', 'bob/site']);
     expect(everyone.total).toBe(3);
@@ -606,7 +617,7 @@ describe('permissions', () => {
       expect(errorOf(() => h.engine.service.inspect(m, a.id))).toBeInstanceOf(NotFoundError);
       expect(errorOf(() => h.engine.service.delete(m, a.id))).toBeInstanceOf(NotFoundError);
       expect(await asyncErrorOf(() => h.engine.service.runNow(m, a.id))).toBeInstanceOf(NotFoundError);
-      expect(h.engine.service.list(m, { all: true })).toEqual({ automations: [], total: 0 });
+      expect(h.engine.service.list(m, { all: true })).toMatchObject({ automations: [], total: 0 });
     }
     expect(rowOf(a.id)!.status).toBe('active');
   });
@@ -615,7 +626,7 @@ describe('permissions', () => {
 describe('list', () => {
   it('pages and filters by status', () => {
     const made = ['a1', 'a2', 'a3', 'a4', 'a5'].map((name) => h.engine.service.create(h.alice, { ...SITE, name }));
-    const names = (r: { automations: Automation[] }) => r.automations.map((x) => x.name);
+    const names = (r: { automations: AutomationView[] }) => r.automations.map((x) => x.name);
 
     const page = h.engine.service.list(h.alice, { limit: 2, offset: 2 });
     expect(names(page)).toEqual(['a3', 'a4']);
@@ -645,9 +656,9 @@ describe('inspect', () => {
     const details = h.engine.service.inspect(h.alice, 'digest');
 
     expect(details.automation.id).toBe(a.id);
-    expect(details.scheduleText).toBe('every day at 09:00, Europe/Berlin');
-    expect(details.alertText).toBe('');
-    expect(details.nextRuns.map(iso)).toEqual(['2026-03-03T08:00:00.000Z', '2026-03-04T08:00:00.000Z', '2026-03-05T08:00:00.000Z']);
+    expect(details.automation.scheduleText).toBe('every day at 09:00, Europe/Berlin');
+    expect(details.automation.alertText).toBe('');
+    expect(details.automation.nextRuns.map(iso)).toEqual(['2026-03-03T08:00:00.000Z', '2026-03-04T08:00:00.000Z', '2026-03-05T08:00:00.000Z']);
     expect(details.recentRuns.map((r) => r.output)).toEqual([{ price: 30 }, { price: 20 }, { price: 10 }]);
     expect(details.recentRuns.every((r) => r.trigger === 'manual')).toBe(true);
     expect(details.spend).toEqual({ todayUsd: 0, monthUsd: 0 });
@@ -656,14 +667,14 @@ describe('inspect', () => {
   it('says a five-minute schedule in words', () => {
     const a = h.engine.service.create(h.alice, SITE);
     const details = h.engine.service.inspect(h.alice, a.id);
-    expect(details.scheduleText).toBe('every 5 minutes, UTC');
-    expect(details.nextRuns.map(iso)).toEqual(['2026-03-02T08:05:00.000Z', '2026-03-02T08:10:00.000Z', '2026-03-02T08:15:00.000Z']);
+    expect(details.automation.scheduleText).toBe('every 5 minutes, UTC');
+    expect(details.automation.nextRuns.map(iso)).toEqual(['2026-03-02T08:05:00.000Z', '2026-03-02T08:10:00.000Z', '2026-03-02T08:15:00.000Z']);
   });
 
   it('shows no next slots for a paused automation', () => {
     const a = h.engine.service.create(h.alice, SITE);
     h.engine.service.pause(h.alice, a.id);
-    expect(h.engine.service.inspect(h.alice, a.id).nextRuns).toEqual([]);
+    expect(h.engine.service.inspect(h.alice, a.id).automation.nextRuns).toEqual([]);
   });
 
   it('shows spend today and this month for a model-run automation', async () => {
@@ -705,7 +716,7 @@ describe('testAlert', () => {
     expect(h.engine.service.testAlert(h.alice, a.id, 'price > 1000')).toMatchObject({ tried: 4, matched: [] });
     // Trying an alert changes nothing.
     expect(rowOf(a.id)?.alertConditions).toBeNull();
-    expect(h.engine.store.outbox.all()).toEqual([]);
+    expect(h.store.outbox.all()).toEqual([]);
   });
 
   it('refuses alert text that does not parse', () => {

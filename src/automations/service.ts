@@ -1,27 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { BudgetGuard, PeriodSpend } from '../budget/guard.js';
+import type { BudgetGuard } from '../budget/guard.js';
 import { periodBounds } from '../budget/periods.js';
 import { SKILL_STATES, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { CapabilityRegistry } from '../capabilities/registry.js';
 import type { Clock } from '../clock.js';
-import { BudgetPausedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, FormExpiredError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { evaluateCondition, type Condition } from './alerts/condition.js';
-import { formatCondition, parseAlertText } from './alerts/text.js';
-import type { Dispatcher, DispatchReport } from './dispatcher.js';
+import { parseAlertText } from './alerts/text.js';
+import { canSee, listScope, requireManager, type Actor } from './access.js';
+import type { Dispatcher } from './dispatcher.js';
 import { parseInputsText } from './inputs-text.js';
 import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
-import { describeCron, nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
-import type { Automation, AutomationStatus, Run } from './types.js';
-
-/** Who is asking. Managers (and bot owners) see and change every automation of their guild; others only their own. */
-export interface Actor {
-  userId: string;
-  guildId: string | null;
-  manager: boolean;
-}
+import { nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
+import type { Automation, AutomationStatus } from './types.js';
+import {
+  automationView,
+  capabilityView,
+  runView,
+  type AutomationDetailsView,
+  type AutomationView,
+  type BudgetView,
+  type CapabilityView,
+  type RunReportView,
+  type RunView,
+} from './view-models.js';
 
 /** Automations are named by id or by their owner's name for them. */
 export type AutomationRef = number | string;
@@ -59,6 +65,15 @@ const settingsSchema = z.object({
   catchUp: z.enum(['once', 'skip'], 'catch_up must be "once" or "skip"').default('once'),
 });
 
+/** How long an open form keeps what a person started. */
+export const FORM_TTL_MS = 15 * 60_000;
+
+/** An open create form's stored payload: the settings given as options, and what was typed in the form last. */
+const createFormPayload = z.object({
+  input: z.looseObject({ name: z.string(), capability: z.string() }),
+  typed: z.string().nullable(),
+});
+
 /** What a person gives to create an automation (text fields as typed). */
 export type CreateInput = z.input<typeof settingsSchema> & { createdVia?: string };
 /** What a person may change; absent fields keep their value. */
@@ -81,21 +96,12 @@ export interface AutomationServiceDeps {
   onScheduleChange?: () => void;
 }
 
-export interface AutomationDetails {
-  automation: Automation;
-  scheduleText: string;
-  alertText: string;
-  nextRuns: Date[];
-  recentRuns: Run[];
-  spend: { todayUsd: number; monthUsd: number };
-}
-
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
 export class AutomationService {
   constructor(private readonly deps: AutomationServiceDeps) {}
 
   /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
-  create(actor: Actor, input: CreateInput): Automation {
+  create(actor: Actor, input: CreateInput): AutomationView {
     const { store, clock, logger } = this.deps;
     const settings = this.prepareCreate(actor, input, true);
     const now = clock.now();
@@ -105,7 +111,7 @@ export class AutomationService {
     );
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
     this.deps.onScheduleChange?.();
-    return automation;
+    return this.view(automation, true);
   }
 
   /**
@@ -126,10 +132,56 @@ export class AutomationService {
     return settings;
   }
 
+  /**
+   * Keeps a create's settings while the person types its inputs in a form: checks them as
+   * {@link checkCreate} does, stores them (theirs alone, for {@link FORM_TTL_MS}) and returns the
+   * form's id.
+   */
+  openCreateForm(actor: Actor, input: Omit<CreateInput, 'inputs'>): string {
+    this.checkCreate(actor, input);
+    const id = randomUUID().replace(/-/g, '').slice(0, 16);
+    const now = this.deps.clock.now();
+    this.deps.store.forms.insert({ id, userId: actor.userId, kind: 'create', payload: JSON.stringify({ input, typed: null }), expiresAt: new Date(now.getTime() + FORM_TTL_MS) }, now);
+    return id;
+  }
+
+  /**
+   * What the person last typed into their open create form (null before a first submit). Throws
+   * FormExpiredError when the form is not theirs, unknown, or expired.
+   */
+  createFormText(actor: Actor, formId: string): { name: string; capability: string; typed: string | null } {
+    const form = this.openForm(actor, formId);
+    return { name: form.input.name, capability: form.input.capability, typed: form.typed };
+  }
+
+  /**
+   * Creates the automation of an open create form with the inputs typed in it; the form closes.
+   * A refused create (what {@link create} throws) keeps the form open with what was typed, so the
+   * person can edit it again. Throws FormExpiredError when the form is not theirs, unknown, or expired.
+   */
+  submitCreateForm(actor: Actor, formId: string, inputs: string): AutomationView {
+    const form = this.openForm(actor, formId);
+    try {
+      const created = this.create(actor, { ...form.input, inputs });
+      this.deps.store.forms.delete(formId);
+      return created;
+    } catch (error) {
+      this.deps.store.forms.updatePayload(formId, JSON.stringify({ input: form.input, typed: inputs }));
+      throw error;
+    }
+  }
+
+  private openForm(actor: Actor, formId: string): { input: Omit<CreateInput, 'inputs'>; typed: string | null } {
+    const form = this.deps.store.forms.get(formId, actor.userId, 'create', this.deps.clock.now());
+    const parsed = form ? createFormPayload.safeParse(JSON.parse(form.payload)) : null;
+    if (!parsed?.success) throw new FormExpiredError(FORM_TTL_MS / 60_000, 'automation create');
+    return parsed.data as { input: Omit<CreateInput, 'inputs'>; typed: string | null };
+  }
+
   /** Changes any settings. The next slot is recomputed when the schedule or time zone changed. Same refusals as create. */
-  edit(actor: Actor, ref: AutomationRef, patch: EditInput): Automation {
+  edit(actor: Actor, ref: AutomationRef, patch: EditInput): AutomationView {
     const { store, clock, logger } = this.deps;
-    const current = this.find(actor, ref);
+    const current = this.visible(actor, ref);
     const merged = parseSettings({ ...currentAsInput(current), ...definedOnly(patch) });
     const settings = this.validate(merged);
     // The stored condition is kept as it is unless a new one is given (its text form is not re-checked).
@@ -149,71 +201,83 @@ export class AutomationService {
     store.automations.updateSettings(current.id, settings, nextRunAt, now, { resetAlertMemory: alertChanged, resetState: workChanged });
     logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
     this.deps.onScheduleChange?.();
-    return store.automations.get(current.id)!;
+    return this.view(store.automations.get(current.id)!, true);
   }
 
   /** Pauses an active automation (a person's pause: runs finishing later leave it paused). */
-  pause(actor: Actor, ref: AutomationRef): Automation {
-    const current = this.find(actor, ref);
+  pause(actor: Actor, ref: AutomationRef): AutomationView {
+    const current = this.visible(actor, ref);
     if (current.status === 'paused') throw new ConflictError(`"${current.name}" is already paused`);
     this.deps.store.automations.setStatus(current.id, { status: 'paused', pausedReason: 'user', nextRunAt: null }, this.deps.clock.now());
     this.deps.logger.info({ event: 'automation_paused_by_user', automationId: current.id, userId: actor.userId }, 'automation paused');
     this.deps.onScheduleChange?.();
-    return this.deps.store.automations.get(current.id)!;
+    return this.view(this.deps.store.automations.get(current.id)!);
   }
 
   /** Resumes a paused automation: the next slot is computed from now and the failure count cleared. */
-  resume(actor: Actor, ref: AutomationRef): Automation {
-    const current = this.find(actor, ref);
+  resume(actor: Actor, ref: AutomationRef): AutomationView {
+    const current = this.visible(actor, ref);
     if (current.status === 'active') throw new ConflictError(`"${current.name}" is not paused`);
     const now = this.deps.clock.now();
     this.deps.store.automations.setStatus(current.id, { status: 'active', pausedReason: null, nextRunAt: nextSlot(current, now), resetFailures: true }, now);
     this.deps.logger.info({ event: 'automation_resumed', automationId: current.id, userId: actor.userId }, 'automation resumed');
     this.deps.onScheduleChange?.();
-    return this.deps.store.automations.get(current.id)!;
+    return this.view(this.deps.store.automations.get(current.id)!);
   }
 
   /** Deletes an automation (its runs and spend stay on record); its name becomes free again. */
-  delete(actor: Actor, ref: AutomationRef): Automation {
-    const current = this.find(actor, ref);
+  delete(actor: Actor, ref: AutomationRef): AutomationView {
+    const current = this.visible(actor, ref);
     this.deps.store.automations.setStatus(current.id, { status: 'deleted', pausedReason: null, nextRunAt: null }, this.deps.clock.now());
     this.deps.logger.info({ event: 'automation_deleted', automationId: current.id, userId: actor.userId }, 'automation deleted');
     this.deps.onScheduleChange?.();
-    return this.deps.store.automations.get(current.id)!;
+    return this.view(this.deps.store.automations.get(current.id)!);
   }
 
-  /** Runs the automation now through the dispatcher (the budget still applies; min interval does not). Throws ConflictError when it is running. */
-  async runNow(actor: Actor, ref: AutomationRef): Promise<DispatchReport> {
-    const current = this.find(actor, ref);
+  /**
+   * Runs the automation now through the dispatcher (the budget still applies; min interval does
+   * not) and reports what happened. Throws ConflictError when it is running.
+   */
+  async runNow(actor: Actor, ref: AutomationRef): Promise<RunReportView> {
+    const current = this.visible(actor, ref);
     if (this.deps.dispatcher.isRunning(current.id)) throw new ConflictError(`"${current.name}" is running right now: wait for it to finish`);
     const report = await this.deps.dispatcher.dispatch(current.id, 'manual');
     this.deps.onScheduleChange?.();
-    return report;
+    const run = report.runId === null ? null : this.deps.store.runs.get(report.runId);
+    return { ...report, automation: this.view(this.deps.store.automations.get(current.id) ?? current), run: run ? runView(run) : null };
   }
 
-  /** The caller's automations, or with `all` (managers only) everyone's in the guild; filtered by status, paged. */
-  list(actor: Actor, options: { all?: boolean; status?: AutomationStatus; limit?: number; offset?: number } = {}): { automations: Automation[]; total: number } {
-    const filter = { ...scopeOf(actor, options.all === true), ...(options.status ? { status: options.status } : {}) };
+  /**
+   * The caller's automations, or with `all` everyone's in the server (managers; for anyone else
+   * `all` narrows to their own and `narrowed` says so); filtered by status, paged.
+   */
+  list(
+    actor: Actor,
+    options: { all?: boolean; status?: AutomationStatus; limit?: number; offset?: number } = {},
+  ): { automations: AutomationView[]; total: number; everyone: boolean; narrowed: boolean } {
+    const { scope, everyone, narrowed } = listScope(actor, options.all === true);
+    const filter = { ...scope, ...(options.status ? { status: options.status } : {}) };
     const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
+    const capabilities = new Map(this.deps.store.capabilities.list().map((c) => [c.name, c]));
     return {
-      automations: this.deps.store.automations.list({ ...filter, limit, offset: Math.max(options.offset ?? 0, 0) }),
+      automations: this.deps.store.automations
+        .list({ ...filter, limit, offset: Math.max(options.offset ?? 0, 0) })
+        .map((a) => automationView(a, capabilities.get(a.capability) ?? null)),
       total: this.deps.store.automations.count(filter),
+      everyone,
+      narrowed,
     };
   }
 
   /** One automation with its schedule in words, next slots, recent runs and spend today and this month. */
-  inspect(actor: Actor, ref: AutomationRef, options: { runs?: number; slots?: number } = {}): AutomationDetails {
-    const automation = this.find(actor, ref);
+  inspect(actor: Actor, ref: AutomationRef, options: { runs?: number } = {}): AutomationDetailsView {
+    const automation = this.visible(actor, ref);
     const now = this.deps.clock.now();
     const day = periodBounds('daily', now);
     const month = periodBounds('monthly', now);
     return {
-      automation,
-      scheduleText: scheduleText(automation),
-      alertText: formatCondition(automation.alertConditions),
-      nextRuns:
-        automation.status === 'active' && automation.schedule ? safeNextRuns(automation.schedule, automation.timezone, now, options.slots ?? 3) : [],
-      recentRuns: this.deps.store.runs.recent(automation.id, options.runs ?? 5),
+      automation: this.view(automation, true),
+      recentRuns: this.deps.store.runs.recent(automation.id, options.runs ?? 5).map(runView),
       spend: {
         todayUsd: this.deps.store.ledger.automationSpendBetween(automation.id, day.start, day.end),
         monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
@@ -222,16 +286,17 @@ export class AutomationService {
   }
 
   /** The automation's most recent runs, newest first. */
-  recentRuns(actor: Actor, ref: AutomationRef, limit = 10): { automation: Automation; runs: Run[] } {
-    const automation = this.find(actor, ref);
-    return { automation, runs: this.deps.store.runs.recent(automation.id, Math.min(Math.max(limit, 1), 50)) };
+  recentRuns(actor: Actor, ref: AutomationRef, limit = 10): { automation: AutomationView; runs: RunView[] } {
+    const automation = this.visible(actor, ref);
+    return { automation: this.view(automation), runs: this.deps.store.runs.recent(automation.id, Math.min(Math.max(limit, 1), 50)).map(runView) };
   }
 
-  /** Names the actor may pick (their own; a manager's guild's too), matching `text`: for autocomplete. */
+  /** Names the actor may pick (their own; a manager's server's too), matching `text`: for autocomplete. */
   suggestNames(actor: Actor, text: string, limit = 25): { id: number; name: string; userId: string }[] {
     const own = this.deps.store.automations.searchNames({ userId: actor.userId }, text.trim(), limit);
-    if (!actor.manager || actor.guildId === null || own.length >= limit) return own;
-    const others = this.deps.store.automations.searchNames({ guildId: actor.guildId }, text.trim(), limit).filter((a) => a.userId !== actor.userId);
+    const { scope, everyone } = listScope(actor, true);
+    if (!everyone || own.length >= limit) return own;
+    const others = this.deps.store.automations.searchNames(scope, text.trim(), limit).filter((a) => a.userId !== actor.userId);
     return [...own, ...others].slice(0, limit);
   }
 
@@ -249,20 +314,20 @@ export class AutomationService {
   }
 
   /** Spend today and this month against the caps, whether model work is paused, and the automations (the actor may see) that spent most this month. */
-  budget(actor: Actor): { daily: PeriodSpend; monthly: PeriodSpend; paused: BudgetPausedError | null; top: { automationId: number; name: string; spentUsd: number }[] } {
+  budget(actor: Actor): BudgetView {
     const { daily, monthly } = this.deps.budget.spend();
     const month = periodBounds('monthly', this.deps.clock.now());
     return {
       daily,
       monthly,
       paused: this.deps.budget.pausedBy(),
-      top: this.deps.store.ledger.topAutomations(month.start, month.end, scopeOf(actor, true), 5),
+      top: this.deps.store.ledger.topAutomations(month.start, month.end, listScope(actor, true).scope, 5),
     };
   }
 
   /** Tries alert text against the automation's last `limit` succeeded outputs: on which runs it would have fired. */
-  testAlert(actor: Actor, ref: AutomationRef, alert: string, limit = 20): { condition: Condition | null; tried: number; matched: Run[] } {
-    const automation = this.find(actor, ref);
+  testAlert(actor: Actor, ref: AutomationRef, alert: string, limit = 20): { condition: Condition | null; tried: number; matched: RunView[] } {
+    const automation = this.visible(actor, ref);
     const condition = parseAlertText(alert);
     const runs = this.deps.store.runs.recent(automation.id, limit * 5).filter((r) => r.status === 'succeeded' && r.output).slice(0, limit);
     const matched = runs.filter((r) => {
@@ -272,17 +337,20 @@ export class AutomationService {
         return false;
       }
     });
-    return { condition, tried: runs.length, matched };
+    return { condition, tried: runs.length, matched: matched.map(runView) };
   }
 
   /** The capabilities that can be automated. */
-  capabilities(): CapabilityRecord[] {
-    return this.deps.store.capabilities.list();
+  capabilities(): CapabilityView[] {
+    return this.deps.store.capabilities.list().map(capabilityView);
   }
 
-  /** Changes a capability's skill state (promote/demote), recording who and when. Managers only. */
-  setSkillState(actor: Actor, capability: string, state: SkillState): CapabilityRecord {
-    if (!actor.manager) throw new NotFoundError('capability', capability);
+  /**
+   * Changes a capability's skill state (promote/demote), recording who and when. Throws
+   * ForbiddenError for anyone but a manager, NotFoundError for an unknown capability.
+   */
+  setSkillState(actor: Actor, capability: string, state: SkillState): CapabilityView {
+    requireManager(actor, 'promote or demote a capability');
     if (!SKILL_STATES.includes(state)) throw new ValidationError('state', `state must be one of ${SKILL_STATES.join(', ')}`);
     const { store, clock, logger } = this.deps;
     const record = store.capabilities.get(capability);
@@ -290,11 +358,25 @@ export class AutomationService {
     if (!record.skill) throw new ValidationError('capability', `${capability} has no local skill: it always runs through the model`);
     store.capabilities.setSkillState(capability, state, actor.userId, clock.now());
     logger.info({ event: 'skill_state_changed', capability, from: record.skill.state, to: state, by: actor.userId }, 'skill state changed');
-    return store.capabilities.get(capability)!;
+    return capabilityView(store.capabilities.get(capability)!);
   }
 
   /** The automation the actor may see, by id or name; NotFoundError otherwise (no hint that someone else's exists). */
-  find(actor: Actor, ref: AutomationRef): Automation {
+  find(actor: Actor, ref: AutomationRef): AutomationView {
+    return this.view(this.visible(actor, ref));
+  }
+
+  /** The hash of the slash command definitions last registered for `scope` (a server id or "global"), or null. */
+  registeredCommands(scope: string): string | null {
+    return this.deps.store.settings.botState(`commands:${scope}`);
+  }
+
+  /** Records that the slash commands with this definitions hash are registered for `scope`. */
+  recordRegisteredCommands(scope: string, hash: string): void {
+    this.deps.store.settings.setBotState(`commands:${scope}`, hash, this.deps.clock.now());
+  }
+
+  private visible(actor: Actor, ref: AutomationRef): Automation {
     const { automations } = this.deps.store;
     let found = typeof ref === 'number' ? automations.get(ref) : automations.findByName(actor.userId, ref.trim());
     if (!found && typeof ref === 'string' && actor.manager && actor.guildId !== null) {
@@ -302,11 +384,14 @@ export class AutomationService {
       const matches = automations.findByNameInGuild(actor.guildId, ref.trim());
       if (matches.length === 1) found = matches[0]!;
     }
-    const managed = actor.manager && actor.guildId !== null && found?.guildId === actor.guildId;
-    if (!found || found.status === 'deleted' || (found.userId !== actor.userId && !managed)) {
-      throw new NotFoundError('automation', ref);
-    }
+    if (!found || !canSee(actor, found)) throw new NotFoundError('automation', ref);
     return found;
+  }
+
+  /** The automation as a view; with `slots`, its next three runs too. */
+  private view(a: Automation, slots = false): AutomationView {
+    const next = slots && a.status === 'active' && a.schedule ? safeNextRuns(a.schedule, a.timezone, this.deps.clock.now(), 3) : [];
+    return automationView(a, this.deps.store.capabilities.get(a.capability), next);
   }
 
   /** Checks settings against the registry, croner and the alert grammar; returns them ready to store. */
@@ -352,11 +437,6 @@ export class AutomationService {
 
 type ParsedSettings = z.output<typeof settingsSchema>;
 
-/** Whose automations a question covers: a manager asking for all sees their guild's, everyone else their own. */
-function scopeOf(actor: Actor, all: boolean): { userId: string } | { guildId: string } {
-  return all && actor.manager && actor.guildId !== null ? { guildId: actor.guildId } : { userId: actor.userId };
-}
-
 /** The names people type for settings (the slash command options). */
 const OPTION_NAMES: Record<string, string> = {
   alertMode: 'alert_mode',
@@ -400,16 +480,6 @@ function currentAsInput(a: Automation): z.input<typeof settingsSchema> {
 
 function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The schedule in words ("every day at 09:00, Europe/Berlin"), or "manual only". */
-export function scheduleText(a: Pick<Automation, 'schedule' | 'timezone'>): string {
-  if (a.schedule === null) return 'manual only';
-  try {
-    return describeCron(a.schedule, a.timezone);
-  } catch {
-    return `${a.schedule} (${a.timezone})`;
-  }
 }
 
 function safeNextRuns(schedule: string, timezone: string, after: Date, count: number): Date[] {

@@ -5,6 +5,7 @@ import type { Engine } from '../engine.js';
 import { StewardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from './context.js';
+import type { ComponentHandler } from './interactions/handler.js';
 import { InteractionRouter } from './router.js';
 
 /** Start-up cannot go on (no access to the tasks channel, login refused…); the message says what to fix. */
@@ -36,7 +37,7 @@ export interface StewardBotOptions {
   client: Client;
   engine: Engine;
   commands: readonly SlashCommand[];
-  extraComponents: readonly NonNullable<SlashCommand['components']>[];
+  components: readonly ComponentHandler[];
 }
 
 /** The bot: hosts the engine, answers interactions, keeps its slash commands registered. */
@@ -45,7 +46,7 @@ export class StewardBot {
 
   constructor(private readonly options: StewardBotOptions) {
     const { config, logger, engine } = options;
-    this.router = new InteractionRouter(options.commands, options.extraComponents, { service: engine.service, config, logger, clock: engine.clock });
+    this.router = new InteractionRouter(options.commands, options.components, { service: engine.service, config, logger, clock: engine.clock });
   }
 
   /**
@@ -117,14 +118,13 @@ export class StewardBot {
     const definitions = commands.map((c) => c.definition);
     const scope = config.GUILD_ID ?? 'global';
     const hash = createHash('sha256').update(JSON.stringify(definitions)).digest('hex');
-    const key = `commands:${scope}`;
-    if (!force && engine.store.settings.botState(key) === hash) {
+    if (!force && engine.service.registeredCommands(scope) === hash) {
       logger.info({ event: 'commands_unchanged', scope }, 'slash commands unchanged');
       return false;
     }
     if (config.GUILD_ID) await client.application!.commands.set(definitions, config.GUILD_ID);
     else await client.application!.commands.set(definitions);
-    engine.store.settings.setBotState(key, hash, engine.clock.now());
+    engine.service.recordRegisteredCommands(scope, hash);
     logger.info({ event: 'commands_registered', scope, count: definitions.length }, 'slash commands registered');
     return true;
   }

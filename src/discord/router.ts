@@ -1,25 +1,27 @@
-import { MessageFlags, type Interaction } from 'discord.js';
-import { errorText, NO_MENTIONS, replyError, type BotContext, type SlashCommand } from './context.js';
-
-type Components = NonNullable<SlashCommand['components']>;
+import type { Interaction } from 'discord.js';
+import { placeRefusal } from '../automations/access.js';
+import { StaleComponentError } from '../errors.js';
+import { EPHEMERAL, errorText, replyError, type BotContext, type SlashCommand } from './context.js';
+import { prefixOf } from './interactions/custom-id.js';
+import type { ComponentHandler } from './interactions/handler.js';
 
 /**
- * Sends each interaction to its command, button or modal handler. Refuses (ephemerally) in DMs,
- * in other guilds than GUILD_ID, and while shutting down; turns every error into an ephemeral
+ * Sends each interaction to its command, button or form handler. Refuses (ephemerally) in DMs,
+ * in other servers than GUILD_ID, and while shutting down; turns every error into an ephemeral
  * reply that says what was wrong.
  */
 export class InteractionRouter {
   private readonly commands: Map<string, SlashCommand>;
-  private readonly components: Map<string, Components>;
+  private readonly components: Map<string, ComponentHandler>;
   private accepting = true;
 
   constructor(
     commands: readonly SlashCommand[],
-    extraComponents: readonly Components[],
+    components: readonly ComponentHandler[],
     private readonly ctx: BotContext,
   ) {
     this.commands = new Map(commands.map((c) => [c.definition.name, c]));
-    this.components = new Map([...commands.flatMap((c) => (c.components ? [c.components] : [])), ...extraComponents].map((c) => [c.prefix, c]));
+    this.components = new Map(components.map((c) => [`${c.kind}:${c.prefix}`, c]));
   }
 
   /** Stop taking commands (shutdown): each one gets a short "restarting" answer. */
@@ -28,18 +30,18 @@ export class InteractionRouter {
   }
 
   async handle(interaction: Interaction): Promise<void> {
-    const { logger, config } = this.ctx;
+    const { logger } = this.ctx;
     try {
       if (interaction.isAutocomplete()) {
         const command = this.commands.get(interaction.commandName);
-        const allowed = this.accepting && interaction.inGuild() && (!config.GUILD_ID || interaction.guildId === config.GUILD_ID);
+        const allowed = this.accepting && this.refusal(interaction) === null;
         await (allowed && command?.autocomplete ? command.autocomplete(interaction, this.ctx) : interaction.respond([]));
         return;
       }
       if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
-      const refusal = this.refusal(interaction);
+      const refusal = this.accepting ? this.refusal(interaction) : 'Steward is restarting: try again in a minute.';
       if (refusal) {
-        await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        await interaction.reply({ content: refusal, ...EPHEMERAL });
         return;
       }
       logger.debug({ event: 'interaction', kind: interaction.type, user: interaction.user.id }, 'interaction');
@@ -49,11 +51,10 @@ export class InteractionRouter {
         await command.execute(interaction, this.ctx);
         return;
       }
-      const [prefix = '', ...args] = interaction.customId.split(':');
-      const handler = this.components.get(prefix);
-      const run = interaction.isButton() ? handler?.button?.bind(handler, interaction) : handler?.modal?.bind(handler, interaction);
-      if (!run) throw new Error(`no handler for component ${interaction.customId}`);
-      await run(this.ctx, args);
+      const handler = this.components.get(`${interaction.isButton() ? 'button' : 'modal'}:${prefixOf(interaction.customId)}`);
+      if (!handler) throw new StaleComponentError(interaction.customId);
+      if (handler.kind === 'button' && interaction.isButton()) await handler.handle(interaction, this.ctx);
+      else if (handler.kind === 'modal' && interaction.isModalSubmit()) await handler.handle(interaction, this.ctx);
     } catch (error) {
       if (interaction.isAutocomplete()) {
         logger.warn({ event: 'autocomplete_failed', err: error }, 'autocomplete failed');
@@ -69,9 +70,6 @@ export class InteractionRouter {
   }
 
   private refusal(interaction: Interaction): string | null {
-    if (!this.accepting) return 'Steward is restarting: try again in a minute.';
-    if (!interaction.inGuild()) return 'Steward works in its server, not in direct messages: use the commands there.';
-    if (this.ctx.config.GUILD_ID && interaction.guildId !== this.ctx.config.GUILD_ID) return 'Steward is not set up for this server.';
-    return null;
+    return placeRefusal(interaction.inGuild() ? interaction.guildId : null, this.ctx.config.GUILD_ID);
   }
 }

@@ -10,7 +10,8 @@ import {
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError, type NotificationSink } from '../notifications/service.js';
-import { automationButton, NO_MENTIONS } from './context.js';
+import { automationButton } from './components.js';
+import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
 

@@ -1,13 +1,7 @@
-import type { AutomationDetails } from '../automations/service.js';
-import { scheduleText } from '../automations/service.js';
 import { escapeMarkdown } from 'discord.js';
-import { formatCondition } from '../automations/alerts/text.js';
-import type { DispatchReport } from '../automations/dispatcher.js';
-import type { Automation, Run } from '../automations/types.js';
+import type { ExecutionPath } from '../automations/types.js';
+import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunReportView, RunView } from '../automations/view-models.js';
 import type { PeriodSpend } from '../budget/guard.js';
-import type { CapabilityRecord } from '../capabilities/types.js';
-import { choosePath } from '../capabilities/types.js';
-import type { BudgetPausedError } from '../errors.js';
 import type { RichMessage } from '../notifications/outbox.js';
 import { formatUsd } from '../util/money.js';
 import { cut, discordTime, fitEmbed, type EmbedData } from './limits.js';
@@ -34,16 +28,16 @@ export function preview(value: unknown, max = 300): string {
   return `\`${cut(text, max).replace(/`/g, "'")}\``;
 }
 
-function alertLine(a: Automation): string {
-  if (a.alertConditionsError) return '(stored condition unreadable)';
-  const text = formatCondition(a.alertConditions);
+function alertLine(a: AutomationView): string {
+  if (a.alertUnreadable) return '(stored condition unreadable)';
+  const text = a.alertText;
   if (!text) return 'none';
   const repeat = a.alertRepeatAfterSeconds;
   const mode = a.alertMode === 'every' ? 'every run it holds' : repeat ? `when it turns true, again every ${repeat % 3600 === 0 ? `${repeat / 3600} h` : `${Math.round(repeat / 60)} min`}` : 'when it turns true';
   return `\`${text}\` — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
 }
 
-function runLine(r: Run): string {
+function runLine(r: RunView): string {
   const took = r.finishedAt ? ` in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
   const cost = r.costUsd > 0 ? `, ${formatUsd(r.costUsd)}` : '';
   const alert = r.alertSent ? ', 🔔 alert' : '';
@@ -51,21 +45,21 @@ function runLine(r: Run): string {
   return `${STATUS_ICON[r.status] ?? ''} #${r.id} ${discordTime(r.startedAt, 'f')} ${r.trigger}${r.path ? ` via ${r.path}` : ''}${took}${cost}${alert}${error}`;
 }
 
-function statusLine(a: Automation): string {
+function statusLine(a: AutomationView): string {
   if (a.status === 'paused') return a.pausedReason === 'failures' ? '⏸️ paused after repeated failures' : '⏸️ paused';
   return a.status === 'active' ? '▶️ active' : a.status;
 }
 
 /** What `/automation create` answers: what was made, when it runs, what alerts. */
-export function createdEmbed(a: Automation, capability: CapabilityRecord | null, nextRuns: Date[]): EmbedData {
+export function createdEmbed(a: AutomationView): EmbedData {
   return fitEmbed({
     title: `Created: ${a.name}`,
     color: COLORS.ok,
     description: a.description || undefined,
     fields: [
-      { name: 'Capability', value: `${a.capability} (${capability ? pathWords(capability) : 'unknown'})`, inline: true },
-      { name: 'Schedule', value: scheduleText(a), inline: true },
-      { name: 'Next runs', value: nextRuns.length ? nextRuns.map((d) => `${discordTime(d, 'F')} (${discordTime(d, 'R')})`).join('\n') : 'only when you run it' },
+      { name: 'Capability', value: `${a.capability} (${pathWords(a.path)})`, inline: true },
+      { name: 'Schedule', value: a.scheduleText, inline: true },
+      { name: 'Next runs', value: a.nextRuns.length ? a.nextRuns.map((d) => `${discordTime(d, 'F')} (${discordTime(d, 'R')})`).join('\n') : 'only when you run it' },
       { name: 'Alert', value: alertLine(a) },
       { name: 'Inputs', value: preview(a.inputs, 900) },
     ],
@@ -73,12 +67,12 @@ export function createdEmbed(a: Automation, capability: CapabilityRecord | null,
   });
 }
 
-function pathWords(c: CapabilityRecord): string {
-  return choosePath(c) === 'skill' ? 'local skill' : 'model';
+function pathWords(path: ExecutionPath | null): string {
+  return path === null ? 'unknown' : path === 'skill' ? 'local skill' : 'model';
 }
 
 /** `/automation show`: everything about one automation. */
-export function detailsEmbed(d: AutomationDetails, capability: CapabilityRecord | null): EmbedData {
+export function detailsEmbed(d: AutomationDetailsView): EmbedData {
   const a = d.automation;
   const last = d.recentRuns[0];
   return fitEmbed({
@@ -87,9 +81,9 @@ export function detailsEmbed(d: AutomationDetails, capability: CapabilityRecord 
     description: a.description || undefined,
     fields: [
       { name: 'Status', value: statusLine(a), inline: true },
-      { name: 'Capability', value: `${a.capability} (${capability ? pathWords(capability) : 'unknown'})`, inline: true },
-      { name: 'Schedule', value: scheduleText(a), inline: true },
-      { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
+      { name: 'Capability', value: `${a.capability} (${pathWords(a.path)})`, inline: true },
+      { name: 'Schedule', value: a.scheduleText, inline: true },
+      { name: 'Next runs', value: a.nextRuns.length ? a.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
       { name: 'Alert', value: alertLine(a) },
       { name: 'Last run', value: last ? `${runLine(last)}${last.output ? `\n${preview(last.output, 400)}` : ''}` : 'not run yet' },
       { name: 'Runs', value: `${plural(a.runCount, 'run')}, ${plural(a.failureCount, 'failure')} in a row`, inline: true },
@@ -102,12 +96,12 @@ export function detailsEmbed(d: AutomationDetails, capability: CapabilityRecord 
 }
 
 /** `/automation list`: one line per automation. */
-export function listEmbed(automations: Automation[], page: number, pages: number, total: number, everyone: boolean): EmbedData {
+export function listEmbed(automations: AutomationView[], page: number, pages: number, total: number, everyone: boolean): EmbedData {
   const lines = automations.map((a) => {
     const next = a.status === 'active' && a.nextRunAt ? `next ${discordTime(a.nextRunAt, 'R')}` : a.status === 'active' ? 'manual' : statusLine(a);
     const failures = a.failureCount > 0 ? ` · ${a.failureCount} failures` : '';
     const owner = everyone ? ` · <@${a.userId}>` : '';
-    return `**${md(a.name)}** (#${a.id}) · ${a.capability} · ${scheduleText(a)} · ${next}${failures}${owner}`;
+    return `**${md(a.name)}** (#${a.id}) · ${a.capability} · ${a.scheduleText} · ${next}${failures}${owner}`;
   });
   return fitEmbed({
     title: everyone ? 'All automations' : 'Your automations',
@@ -118,7 +112,7 @@ export function listEmbed(automations: Automation[], page: number, pages: number
 }
 
 /** `/automation runs`. */
-export function runsEmbed(a: Automation, runs: Run[]): EmbedData {
+export function runsEmbed(a: AutomationView, runs: RunView[]): EmbedData {
   return fitEmbed({
     title: `Runs of ${a.name}`,
     color: COLORS.info,
@@ -128,7 +122,8 @@ export function runsEmbed(a: Automation, runs: Run[]): EmbedData {
 }
 
 /** `/automation run`: the outcome of a run now. */
-export function runReportEmbed(a: Automation, report: DispatchReport, run: Run | null): EmbedData {
+export function runReportEmbed(report: RunReportView): EmbedData {
+  const { automation: a, run } = report;
   const title = {
     succeeded: `Ran ${a.name}`,
     cost_exceeded: `${a.name}: over its cost cap`,
@@ -140,7 +135,7 @@ export function runReportEmbed(a: Automation, report: DispatchReport, run: Run |
   const fields = [];
   if (run) fields.push({ name: 'Run', value: runLine(run) });
   if (run?.output) fields.push({ name: 'Output', value: preview(run.output, 1000) });
-  if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 \`${formatCondition(a.alertConditions)}\` fired` });
+  if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 \`${a.alertText}\` fired` });
   return fitEmbed({
     title,
     color: report.outcome === 'succeeded' ? COLORS.ok : report.outcome === 'skipped_budget' ? COLORS.warn : COLORS.alert,
@@ -150,7 +145,7 @@ export function runReportEmbed(a: Automation, report: DispatchReport, run: Run |
 }
 
 /** `/budget`. */
-export function budgetEmbed(b: { daily: PeriodSpend; monthly: PeriodSpend; paused: BudgetPausedError | null; top: { name: string; spentUsd: number }[] }): EmbedData {
+export function budgetEmbed(b: BudgetView): EmbedData {
   const line = (p: PeriodSpend) => `${formatUsd(p.spentUsd)} of ${formatUsd(p.limitUsd)} (${p.limitUsd > 0 ? Math.floor((p.spentUsd / p.limitUsd) * 100) : 100}%)`;
   return fitEmbed({
     title: 'LLM budget',
@@ -168,16 +163,14 @@ export function budgetEmbed(b: { daily: PeriodSpend; monthly: PeriodSpend; pause
 }
 
 /** `/capabilities`: what can be automated. */
-export function capabilitiesEmbed(capabilities: CapabilityRecord[]): EmbedData {
+export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
   return fitEmbed({
     title: 'What Steward can automate',
     color: COLORS.info,
     fields: capabilities.map((c) => {
-      const properties = (c.inputSchema.properties ?? {}) as Record<string, unknown>;
-      const required = new Set((c.inputSchema.required ?? []) as string[]);
-      const inputs = Object.keys(properties).map((k) => (required.has(k) ? `\`${k}\`` : `\`${k}\`?`));
+      const inputs = c.inputs.map((input) => (input.required ? `\`${input.name}\`` : `\`${input.name}\`?`));
       return {
-        name: `${c.name} (${pathWords(c)})`,
+        name: `${c.name} (${pathWords(c.path)})`,
         value: `${c.description}\nInputs: ${inputs.join(', ') || 'none'}${c.example ? `\n\`${c.example}\`` : ''}`,
       };
     }),

@@ -3,7 +3,9 @@ import { createSteward, type Steward } from '../../src/app.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY } from '../../src/capabilities/http/safe-fetch.js';
 import { singleRoute } from '../../src/capabilities/model-routes.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
+import { Store } from '../../src/store.js';
 import { DiscordEmulator, type EmulatorOptions } from './discord-emulator.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedProvider, tempDir } from './harness.js';
@@ -17,6 +19,8 @@ export const MANAGER_ROLE = '1400000000000000100';
 export interface BotHarness {
   discord: DiscordEmulator;
   steward: Steward;
+  /** The repositories over the running Steward's own connection, to look at (and arrange) what is stored. */
+  store: Store;
   config: Config;
   clock: FakeClock;
   provider: ScriptedProvider;
@@ -60,18 +64,26 @@ export async function startBot(
   const clock = new FakeClock(options.start ?? '2026-03-02T08:00:00Z');
   const provider = new ScriptedProvider();
   const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
-  const build = () =>
-    createSteward(config, options.logger ?? silentLogger, {
+  let store: Store;
+  const build = () => {
+    const db = openDatabase(config.STEWARD_DB);
+    store = new Store(db);
+    return createSteward(config, options.logger ?? silentLogger, {
       clock,
       fetcher,
+      db,
       ...(options.modelRoute === 'configured' ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
+  };
   let steward = build();
   let running = false;
   const harness: BotHarness = {
     discord,
     get steward() {
       return steward;
+    },
+    get store() {
+      return store;
     },
     config,
     clock,
@@ -88,7 +100,7 @@ export async function startBot(
     },
     async close() {
       await harness.stopSteward();
-      steward.engine.store.close();
+      store.close();
       await fetcher.close();
       await discord.stop();
       cleanup();

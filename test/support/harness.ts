@@ -11,8 +11,9 @@ import type { ExecutionRequest, ExecutionResult } from '../../src/capabilities/t
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, readMigrations, type Migration } from '../../src/db/database.js';
 import { Engine } from '../../src/engine.js';
-import type { Actor } from '../../src/automations/service.js';
+import type { Actor } from '../../src/automations/access.js';
 import { silentLogger } from '../../src/logger.js';
+import { Store } from '../../src/store.js';
 import type { Notification } from '../../src/notifications/outbox.js';
 import type { NotificationSink } from '../../src/notifications/service.js';
 import { FakeClock } from './fake-clock.js';
@@ -69,6 +70,8 @@ export class ScriptedProvider implements ModelProvider {
 
 export interface Harness {
   engine: Engine;
+  /** The repositories over the engine's own connection, to look at (and arrange) what is stored. */
+  store: Store;
   clock: FakeClock;
   sink: RecordingSink;
   provider: ScriptedProvider;
@@ -127,17 +130,22 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
   ]);
   const migrations = options.migrations ?? [...readMigrations(), TEST_MIGRATION];
-  const build = () =>
-    new Engine({
+  let store: Store;
+  const build = () => {
+    const db = openDatabase(config.STEWARD_DB, migrations);
+    store = new Store(db);
+    return new Engine({
       config,
       logger: silentLogger,
       sink,
       clock,
-      db: openDatabase(config.STEWARD_DB, migrations),
+      db,
       registry,
       fetcher,
       ...(options.configuredModels ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
+  };
+  Object.defineProperty(harness, 'store', { get: () => store });
   Object.assign(harness, {
     engine: build(),
     clock,
@@ -151,12 +159,12 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     bob: { userId: 'bob', guildId: 'g1', manager: false },
     manager: { userId: 'mia', guildId: 'g1', manager: true },
     restart: () => {
-      harness.engine.store.close();
+      store.close();
       harness.engine = build();
       return harness.engine;
     },
     close: () => {
-      harness.engine.store.close();
+      store.close();
       void fetcher.close();
       cleanup();
     },

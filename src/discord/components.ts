@@ -1,0 +1,60 @@
+/** The buttons and forms Steward attaches to its messages; their ids come from interactions/custom-id.ts. */
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import type { AutomationStatus } from '../automations/types.js';
+import { customId, type AutomationAction } from './interactions/custom-id.js';
+import { cut } from './limits.js';
+
+const AUTOMATION_BUTTONS: Record<AutomationAction, readonly [string, ButtonStyle]> = {
+  show: ['Show', ButtonStyle.Secondary],
+  pause: ['Pause', ButtonStyle.Secondary],
+  resume: ['Resume', ButtonStyle.Success],
+  run: ['Run now', ButtonStyle.Primary],
+  delete: ['Delete', ButtonStyle.Danger],
+  'delete-yes': ['Delete', ButtonStyle.Danger],
+  'delete-no': ['Keep it', ButtonStyle.Secondary],
+};
+
+/** A button acting on one automation. */
+export function automationButton(action: AutomationAction, id: number): ButtonBuilder {
+  const [label, style] = AUTOMATION_BUTTONS[action];
+  return new ButtonBuilder().setCustomId(customId.automation(action, id)).setLabel(label).setStyle(style);
+}
+
+/** A row of buttons acting on one automation. */
+export function automationRow(id: number, actions: readonly AutomationAction[]): ActionRowBuilder<ButtonBuilder> {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(...actions.map((action) => automationButton(action, id)));
+}
+
+/** The buttons under an automation's details. */
+export function automationButtons(id: number, status: AutomationStatus): ActionRowBuilder<ButtonBuilder> {
+  return automationRow(id, [status === 'paused' ? 'resume' : 'pause', 'run', 'delete']);
+}
+
+/** Previous / Next under a page of `/automation list`. */
+export function listPageButtons(page: number, pages: number, all: boolean, status: 'active' | 'paused' | undefined): ActionRowBuilder<ButtonBuilder> {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(customId.listPage(Math.max(page - 1, 0), all, status)).setLabel('◀ Previous').setStyle(ButtonStyle.Secondary).setDisabled(page <= 0),
+    new ButtonBuilder().setCustomId(customId.listPage(page + 1, all, status)).setLabel('Next ▶').setStyle(ButtonStyle.Secondary).setDisabled(page + 1 >= pages),
+  );
+}
+
+/** "Edit again" under a refused create form: reopens it with what was typed. */
+export function editAgainButton(form: string): ActionRowBuilder<ButtonBuilder> {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(customId.createAgain(form)).setLabel('Edit again').setStyle(ButtonStyle.Primary));
+}
+
+/** The form asking for a create's inputs; `typed` prefills it with what the person typed before. */
+export function createFormModal(form: string, name: string, capability: string, example: string, typed: string | null): ModalBuilder {
+  const input = new TextInputBuilder()
+    .setCustomId('inputs')
+    .setLabel(cut(`Inputs of ${capability} (JSON or key=value; …)`, 45))
+    .setStyle(TextInputStyle.Paragraph)
+    .setPlaceholder(cut(example, 100))
+    .setRequired(true)
+    .setMaxLength(4000);
+  if (typed) input.setValue(cut(typed, 4000));
+  return new ModalBuilder()
+    .setCustomId(customId.createForm(form))
+    .setTitle(cut(`Inputs for ${name}`, 45))
+    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+}

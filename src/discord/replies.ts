@@ -1,0 +1,64 @@
+/**
+ * Answers that a slash command and a button both give (show, list pages, run now, delete), so the
+ * two stay the same answer.
+ */
+import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
+import type { AutomationRef } from '../automations/service.js';
+import type { AutomationStatus } from '../automations/types.js';
+import type { AutomationView } from '../automations/view-models.js';
+import { automationButtons, automationRow, listPageButtons } from './components.js';
+import { actorOf, EPHEMERAL, NO_MENTIONS, type BotContext, type RepliableInteraction } from './context.js';
+import { cut, LIMITS } from './limits.js';
+import { createdEmbed, detailsEmbed, listEmbed, md, runReportEmbed } from './views.js';
+
+const PAGE_SIZE = 10;
+
+/** What a create answers (the command with inputs, or its form). */
+export function createdReply(automation: AutomationView) {
+  return { embeds: [createdEmbed(automation)], components: [automationButtons(automation.id, automation.status)], ...EPHEMERAL };
+}
+
+/** `/automation show` (and the Show button): the automation's details with its buttons. */
+export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef) {
+  const details = ctx.service.inspect(actorOf(i, ctx.config), ref);
+  return { embeds: [detailsEmbed(details)], components: [automationButtons(details.automation.id, details.automation.status)], allowedMentions: NO_MENTIONS };
+}
+
+/** A page of `/automation list`; a button click turns the page in place. */
+export async function listReply(
+  i: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: BotContext,
+  page: number,
+  all: boolean,
+  status: Exclude<AutomationStatus, 'deleted'> | undefined,
+): Promise<void> {
+  const result = ctx.service.list(actorOf(i, ctx.config), { all, ...(status ? { status } : {}), limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+  const pages = Math.ceil(result.total / PAGE_SIZE);
+  const payload = {
+    ...(result.narrowed ? { content: 'Only managers can list everyone’s automations: these are yours.' } : {}),
+    embeds: [listEmbed(result.automations, page, pages, result.total, result.everyone)],
+    components: pages > 1 ? [listPageButtons(page, pages, all, status)] : [],
+    allowedMentions: NO_MENTIONS,
+  };
+  if (i.isButton()) await i.update(payload);
+  else await i.reply({ ...payload, ...EPHEMERAL });
+}
+
+/** Runs the automation now, answering "thinking…" first and the outcome when it is done. */
+export async function runNowReply(i: ChatInputCommandInteraction | ButtonInteraction, ctx: BotContext, ref: AutomationRef): Promise<void> {
+  const actor = actorOf(i, ctx.config);
+  const { id } = ctx.service.find(actor, ref); // "not found" is said at once, not after "thinking…"
+  await i.deferReply({ flags: EPHEMERAL.flags });
+  const report = await ctx.service.runNow(actor, id);
+  await i.editReply({ embeds: [runReportEmbed(report)], allowedMentions: NO_MENTIONS });
+}
+
+/** Asks before deleting, with Delete / Keep it. */
+export async function askDeleteReply(i: ChatInputCommandInteraction | ButtonInteraction, ctx: BotContext, ref: AutomationRef): Promise<void> {
+  const automation = ctx.service.find(actorOf(i, ctx.config), ref);
+  await i.reply({
+    content: cut(`Delete **${md(automation.name)}**? Its runs stay on record; the name becomes free.`, LIMITS.content),
+    components: [automationRow(automation.id, ['delete-yes', 'delete-no'])],
+    ...EPHEMERAL,
+  });
+}
