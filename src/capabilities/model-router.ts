@@ -1,6 +1,6 @@
 import type { BudgetGuard } from '../budget/guard.js';
 import type { Clock } from '../clock.js';
-import { StewardError } from '../errors.js';
+import { ModelAnswerError, NoModelConfiguredError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
 import { isJsonObject } from '../util/json.js';
 import type { ExecutionRequest, ExecutionResult, ModelRouter, ModelTask } from './types.js';
@@ -25,19 +25,6 @@ export interface ModelPrice {
 export interface ModelRoute {
   provider: ModelProvider;
   price: ModelPrice;
-}
-
-export class NoModelConfiguredError extends StewardError {
-  constructor() {
-    super('no_model', 'no model configured: set ANTHROPIC_API_KEY (or LOCAL_MODEL_URL)');
-  }
-}
-
-export class ModelAnswerError extends StewardError {
-  constructor(problem: string, text: string) {
-    const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-    super('model_answer', `${problem}; it began: ${JSON.stringify(start)}`, { length: text.length });
-  }
 }
 
 export interface MeteredModelRouterDeps {

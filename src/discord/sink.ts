@@ -9,7 +9,8 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
-import { DeliveryError, type NotificationSink } from '../notifications/service.js';
+import { DeliveryError } from '../errors.js';
+import type { NotificationSink } from '../notifications/service.js';
 import { automationButton, NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';

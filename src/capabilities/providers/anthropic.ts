@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { StewardError } from '../../errors.js';
+import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
 
 export interface AnthropicProviderOptions {
@@ -25,13 +25,6 @@ const messageSchema = z.object({
     .partial()
     .nullish(),
 });
-
-/** A Claude error with the status and type named and no secrets (the SDK's own message may quote the request). */
-export class ModelCallError extends StewardError {
-  constructor(provider: string, message: string, facts: Record<string, unknown> = {}) {
-    super('model_call', `${provider}: ${message}`, facts);
-  }
-}
 
 /** Claude through the official SDK. */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {

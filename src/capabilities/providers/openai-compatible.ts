@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
-import { ModelCallError } from './anthropic.js';
 
 export interface OpenAiCompatibleOptions {
   /** The API base, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:8000/v1 (vLLM). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FetchError, type Fetcher } from '../http/fetcher.js';
+import { FetchError } from '../../errors.js';
+import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 
