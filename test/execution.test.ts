@@ -263,6 +263,32 @@ describe('summarize_page: both paths, and the switch on promotion', () => {
   });
 });
 
+describe('inputs stored in a shape the capability refuses (written before a schema change, or by hand)', () => {
+  /** Stores `inputs` straight into the row, past the validation `create` and `edit` do. */
+  function storeRaw(h: Harness, id: number, inputs: unknown) {
+    h.engine.store.db.prepare('UPDATE automation SET inputs = ? WHERE id = ?').run(JSON.stringify(inputs), id);
+  }
+
+  it('a skill run fails with an error naming the input and what it expects, not a zod dump', async () => {
+    const h = harness();
+    const a = h.engine.service.create(h.alice, { name: 'site', capability: 'http_check', schedule: 'manual', inputs: { url: site.url('/kettle') } });
+    storeRaw(h, a.id, { url: site.url('/kettle'), expected_status: '200', colour: 'red' });
+    const report = await h.engine.service.runNow(h.alice, a.id);
+    const expected = 'inputs for http_check are not valid: expected_status: Invalid input: expected number, received string; "colour" is not an input of http_check';
+    expect(report).toMatchObject({ outcome: 'failed', error: expected });
+    expect(h.engine.store.runs.get(report.runId!)).toMatchObject({ status: 'failed', path: 'skill', error: expected });
+  });
+
+  it('a model run fails the same way before any model call', async () => {
+    const h = withClaude();
+    const a = h.engine.service.create(h.alice, { name: 'digest', capability: 'ask', schedule: 'manual', inputs: { prompt: 'news' } });
+    storeRaw(h, a.id, { question: 'news' });
+    const report = await h.engine.service.runNow(h.alice, a.id);
+    expect(report).toMatchObject({ outcome: 'failed', error: 'inputs for ask are not valid: prompt is required; "question" is not an input of ask' });
+    expect(anthropic.requests).toHaveLength(0);
+  });
+});
+
 describe('a local model (OpenAI-compatible endpoint on 127.0.0.1)', () => {
   it('takes the capabilities routed to it, at zero cost in the ledger', async () => {
     const bodies: { model: string; messages: { role: string }[] }[] = [];
