@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'no_model'
   | 'model_call'
   | 'model_answer'
+  | 'model_answer_cut'
   | 'http_status'
   | 'not_a_feed'
   | 'blocked_address'
@@ -166,6 +167,19 @@ export class ModelAnswerError extends StewardError {
   constructor(problem: string, text: string) {
     const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
     super('model_answer', `${problem}; it began: ${JSON.stringify(start)}`, { length: text.length });
+  }
+}
+
+/** A model answer that stopped at the output token limit (Anthropic `max_tokens`, OpenAI-compatible `length`) before it was complete. */
+export class ModelAnswerCutError extends StewardError {
+  readonly maxTokens: number;
+  constructor(maxTokens: number, facts: { outputTokens: number; length: number }) {
+    super(
+      'model_answer_cut',
+      `the model's answer was cut at MODEL_MAX_TOKENS=${maxTokens} tokens before it was complete: raise MODEL_MAX_TOKENS to let it finish`,
+      { maxTokens, ...facts },
+    );
+    this.maxTokens = maxTokens;
   }
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import { FakeAnthropic } from './support/fake-anthropic.js';
+import { FakeLocalModel } from './support/fake-local-model.js';
 import { makeHarness, type Harness, type HarnessOptions } from './support/harness.js';
 import { serve } from './support/http-fixture.js';
 
@@ -19,6 +20,8 @@ const rss = (items: string[]) =>
 let site: Awaited<ReturnType<typeof serve>>;
 const anthropic = new FakeAnthropic();
 let anthropicUrl: string;
+const localModel = new FakeLocalModel();
+let localModelUrl: string;
 
 beforeAll(async () => {
   site = await serve({
@@ -36,10 +39,12 @@ beforeAll(async () => {
     '/to-metadata': (_, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
   });
   anthropicUrl = await anthropic.start();
+  localModelUrl = await localModel.start();
 });
 afterAll(async () => {
   await site.close();
   await anthropic.stop();
+  await localModel.stop();
 });
 
 const harnesses: Harness[] = [];
@@ -52,6 +57,8 @@ afterEach(() => {
   for (const h of harnesses.splice(0)) h.close();
   anthropic.requests.length = 0;
   anthropic.script = [];
+  localModel.requests.length = 0;
+  localModel.script = [];
 });
 
 const claudeEnv = (extra: Record<string, string> = {}) => ({ ANTHROPIC_API_KEY: 'sk-ant-test-secret', ANTHROPIC_BASE_URL: anthropicUrl, ...extra });
@@ -238,6 +245,28 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     const h = harness({ configuredModels: true });
     const { report } = await run(h, { name: 'nokey', capability: 'ask', inputs: { prompt: 'p' } });
     expect(report).toMatchObject({ outcome: 'failed', error: 'no model configured: set ANTHROPIC_API_KEY (or LOCAL_MODEL_URL)' });
+  });
+});
+
+describe('an answer cut at MODEL_MAX_TOKENS', () => {
+  const CUT = "the model's answer was cut at MODEL_MAX_TOKENS=40 tokens before it was complete: raise MODEL_MAX_TOKENS to let it finish";
+
+  it('from Claude (stop_reason max_tokens) fails the run saying so, not "not a JSON object"; the ledger keeps what it cost', async () => {
+    const h = withClaude({ MODEL_MAX_TOKENS: '40' });
+    anthropic.script = [{ text: '{"headlines": ["Rust 2.0 is out", "Cargo gets', inputTokens: 300, outputTokens: 40, stopReason: 'max_tokens' }];
+    const { report, run: r } = await run(h, { name: 'digest', capability: 'ask', inputs: { prompt: 'headlines' } });
+    expect(report).toMatchObject({ outcome: 'failed', error: CUT });
+    expect(anthropic.requests[0]!.body.max_tokens).toBe(40);
+    expect(r!.costUsd).toBeCloseTo(0.0005, 10); // 300 × $1/M + 40 × $5/M
+    expect(h.engine.store.db.prepare('SELECT ok, output_tokens, error FROM invocation_log').all()).toEqual([{ ok: 0, output_tokens: 40, error: CUT }]);
+  });
+
+  it('from a local model (finish_reason length) fails the run the same way', async () => {
+    const h = harness({ env: { LOCAL_MODEL_URL: localModelUrl, LOCAL_MODEL: 'llama3.1', MODEL_MAX_TOKENS: '40' }, configuredModels: true });
+    localModel.script = [{ content: '{"verdict": "the page looks', finishReason: 'length', promptTokens: 200, completionTokens: 40 }];
+    const { report } = await run(h, { name: 'judge', capability: 'ask', inputs: { prompt: 'Is this fine?' } });
+    expect(report).toMatchObject({ outcome: 'failed', error: CUT });
+    expect(localModel.requests[0]).toMatchObject({ model: 'llama3.1', max_tokens: 40 });
   });
 });
 
