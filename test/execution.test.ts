@@ -270,6 +270,31 @@ describe('an answer cut at MODEL_MAX_TOKENS', () => {
   });
 });
 
+describe('while the LLM budget is paused', () => {
+  it('a capability routed to a $0 local model still runs; a Claude-routed one is skipped_budget', async () => {
+    const h = withClaude({ DAILY_BUDGET_USD: '0.001', LOCAL_MODEL_URL: localModelUrl, LOCAL_MODEL: 'llama3.1', MODEL_ROUTE_SUMMARIZE_PAGE: 'local' });
+    anthropic.script = [{ text: '{"answer": 1}', inputTokens: 1000, outputTokens: 100 }]; // $0.0015: over the daily cap
+    expect((await run(h, { name: 'spender', capability: 'ask', inputs: { prompt: 'p' } })).report.outcome).toBe('succeeded');
+    expect(h.engine.budget.pausedBy()).toMatchObject({ period: 'daily' });
+
+    localModel.script = [{ content: '{"summary": "Version 2.0 is out.", "key_points": ["words"]}', promptTokens: 500, completionTokens: 20 }];
+    const local = await run(h, { name: 'release', capability: 'summarize_page', inputs: { url: site.url('/article') } });
+    expect(local.report).toMatchObject({ outcome: 'succeeded', error: null });
+    expect(local.run).toMatchObject({ path: 'claude_native', status: 'succeeded', costUsd: 0, output: { summary: 'Version 2.0 is out.' } });
+    expect(local.automation).toMatchObject({ runCount: 1, failureCount: 0 });
+
+    const claude = await run(h, { name: 'digest', capability: 'ask', inputs: { prompt: 'p' } });
+    expect(claude.report).toMatchObject({ outcome: 'skipped_budget', runId: null });
+    expect(claude.automation.runCount).toBe(0);
+    expect(anthropic.requests).toHaveLength(1);
+    expect(localModel.requests).toHaveLength(1);
+    expect(h.engine.store.db.prepare('SELECT provider, cost_usd, ok FROM invocation_log ORDER BY id').all()).toEqual([
+      { provider: 'anthropic', cost_usd: 0.0015, ok: 1 },
+      { provider: 'local', cost_usd: 0, ok: 1 },
+    ]);
+  });
+});
+
 describe('summarize_page: both paths, and the switch on promotion', () => {
   it('runs claude_native with the page text, then as a local skill once promoted', async () => {
     const h = withClaude();

@@ -129,10 +129,11 @@ export class Dispatcher {
       }
     }
 
-    // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work asks it.
-    // (A local skill costs nothing and keeps running while the budget is paused: uptime checks must.)
+    // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work that costs
+    // money asks it. (A local skill, or a model route priced at $0, costs nothing and keeps running
+    // while the budget is paused: uptime checks must.)
     const path = choosePath(capability);
-    if (path === 'claude_native') {
+    if (path === 'claude_native' && !this.deps.models.isFree(capability.name)) {
       try {
         this.deps.budget.checkPreCall(automation.userId);
       } catch (error) {

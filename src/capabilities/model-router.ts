@@ -47,7 +47,8 @@ export interface MeteredModelRouterDeps {
 const estimateTokens = (text: string) => text.length;
 
 /**
- * The claude_native path: builds the prompt, asks the BudgetGuard to admit the call, calls the
+ * The claude_native path: builds the prompt, asks the BudgetGuard to admit the call (a route
+ * priced at $0 is admitted even while spend is paused), calls the
  * capability's provider, writes every call (successful or not) to the invocation ledger with its
  * cost, and parses and checks the answer. Throws NoModelConfiguredError without a provider,
  * BudgetPausedError when spend is capped, ModelAnswerCutError for an answer cut at the token
@@ -59,6 +60,11 @@ export class MeteredModelRouter implements ModelRouter {
 
   constructor(private readonly deps: MeteredModelRouterDeps) {
     this.maxTokens = deps.maxTokens ?? 1024;
+  }
+
+  isFree(capability: string): boolean {
+    const route = this.deps.route(capability);
+    return route !== null && route.price.inputPerMTok === 0 && route.price.outputPerMTok === 0;
   }
 
   async execute(request: ExecutionRequest): Promise<ExecutionResult> {
