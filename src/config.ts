@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { isSecretName, redactSecrets, redactUrl } from './redact.js';
 import { canonicalTimeZone } from './util/timezone.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -92,8 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     const raw = env[name]?.trim();
     const parsed = (variable.schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
     if (!parsed.success) {
-      const shown = 'secret' in variable ? 'the value given' : JSON.stringify(raw);
-      throw new ConfigError(name, `${name}=${shown} is not valid: expected ${variable.accepts}`);
+      throw new ConfigError(name, `${name}=${shownValue(name, raw, 'secret' in variable)} is not valid: expected ${variable.accepts}`);
     }
     config[name] = parsed.data;
   }
@@ -112,11 +112,22 @@ function readModelRoutes(env: NodeJS.ProcessEnv): Record<string, 'claude' | 'loc
     if (!name.startsWith(ROUTE_PREFIX) || !value?.trim()) continue;
     const route = value.trim().toLowerCase();
     if (route !== 'claude' && route !== 'local') {
-      throw new ConfigError(name, `${name}=${JSON.stringify(value)} is not valid: expected claude or local`);
+      throw new ConfigError(name, `${name}=${shownValue(name, value, false)} is not valid: expected claude or local`);
     }
     routes[name.slice(ROUTE_PREFIX.length).toLowerCase()] = route;
   }
   return routes;
+}
+
+/**
+ * A refused value as a config message shows it: never the value of a secret (by its flag or its
+ * name: …TOKEN, …KEY…), a URL variable's (…_URL) without user info, query or fragment, and any URL
+ * inside other values likewise.
+ */
+function shownValue(name: string, raw: string | undefined, secret: boolean): string {
+  if (secret || isSecretName(name)) return 'the value given';
+  if (raw === undefined) return 'nothing';
+  return JSON.stringify(name.endsWith('_URL') ? redactUrl(raw) : redactSecrets(raw));
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {

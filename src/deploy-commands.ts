@@ -1,6 +1,7 @@
 import { createSteward } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { redactSecrets, secretValues } from './redact.js';
 
 /** `npm run commands:deploy`: registers the slash commands now, whether or not they changed. */
 async function deploy(): Promise<void> {
@@ -22,6 +23,6 @@ async function deploy(): Promise<void> {
 }
 
 deploy().catch((error: unknown) => {
-  console.error(`steward: ${(error as Error).message}`);
+  console.error(`steward: ${redactSecrets((error as Error).message, secretValues(process.env))}`);
   process.exit(1);
 });

@@ -1,16 +1,43 @@
 import { formatUsd } from './util/money.js';
 
+/** How a fetch failed without a response. */
+export type FetchErrorKind = 'timeout' | 'blocked' | 'network' | 'too_large' | 'too_many_redirects' | 'invalid_url' | 'aborted';
+
+/** Every code a StewardError may carry; logs and the front end may branch on them. */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'alert_condition'
+  | 'not_found'
+  | 'conflict'
+  | 'budget_paused'
+  | 'config'
+  | 'database'
+  | 'startup'
+  | 'delivery'
+  | 'run_timeout'
+  | 'no_model'
+  | 'model_call'
+  | 'model_answer'
+  | 'model_answer_cut'
+  | 'http_status'
+  | 'not_a_feed'
+  | 'blocked_address'
+  | 'forbidden'
+  | 'form_expired'
+  | 'stale_component'
+  | `fetch_${FetchErrorKind}`;
+
 /**
  * Errors that carry structured facts (which automation, which field, what was expected) and a
  * message a person can act on. The front end turns `message` into a reply; the log keeps `facts`.
  */
 export class StewardError extends Error {
   /** Stable, machine-readable code (`invalid_input`, `not_found`, `budget_paused`…). */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Structured details for logs; never contains secrets. */
   readonly facts: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, facts: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, facts: Record<string, unknown> = {}) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -98,6 +125,86 @@ export class ConfigError extends StewardError {
 export class DatabaseError extends StewardError {
   constructor(message: string, facts: Record<string, unknown> = {}) {
     super('database', message, facts);
+  }
+}
+
+/** Start-up cannot go on (no access to the tasks channel, login refused…); the message says what to fix. */
+export class StartupError extends StewardError {
+  constructor(message: string, facts: Record<string, unknown> = {}) {
+    super('startup', message, facts);
+  }
+}
+
+/** A failed delivery: `retryAfterMs` honours the other side's rate limit; `permanent` gives up on the message. */
+export class DeliveryError extends StewardError {
+  readonly options: { retryAfterMs?: number; permanent?: boolean };
+  constructor(message: string, options: { retryAfterMs?: number; permanent?: boolean } = {}) {
+    super('delivery', message, { ...options });
+    this.options = options;
+  }
+}
+
+/** Internal: the reason a run's signal aborts when RUN_TIMEOUT_SECONDS passes; the run's error text is `message`. */
+export class RunTimeoutError extends StewardError {
+  constructor(message: string, limitMs: number) {
+    super('run_timeout', message, { limitMs });
+  }
+}
+
+/** No model route for the capability: neither Claude nor a local model is configured for it. */
+export class NoModelConfiguredError extends StewardError {
+  constructor() {
+    super('no_model', 'no model configured: set ANTHROPIC_API_KEY (or LOCAL_MODEL_URL)');
+  }
+}
+
+/** A Claude (or local model) error with the status and type named and no secrets (the SDK's own message may quote the request). */
+export class ModelCallError extends StewardError {
+  constructor(provider: string, message: string, facts: Record<string, unknown> = {}) {
+    super('model_call', `${provider}: ${message}`, facts);
+  }
+}
+
+/** A model answer that is not the JSON object asked for; the message quotes its first 120 characters. */
+export class ModelAnswerError extends StewardError {
+  constructor(problem: string, text: string) {
+    const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    super('model_answer', `${problem}; it began: ${JSON.stringify(start)}`, { length: text.length });
+  }
+}
+
+/** A model answer that stopped at the output token limit (Anthropic `max_tokens`, OpenAI-compatible `length`) before it was complete. */
+export class ModelAnswerCutError extends StewardError {
+  readonly maxTokens: number;
+  constructor(maxTokens: number, facts: { outputTokens: number; length: number }) {
+    super(
+      'model_answer_cut',
+      `the model's answer was cut at MODEL_MAX_TOKENS=${maxTokens} tokens before it was complete: raise MODEL_MAX_TOKENS to let it finish`,
+      { maxTokens, ...facts },
+    );
+    this.maxTokens = maxTokens;
+  }
+}
+
+/** A request that did not produce a response; the message reads like "GET https://… timed out after 15 s". */
+export class FetchError extends StewardError {
+  readonly kind: FetchErrorKind;
+  readonly url: string;
+  constructor(kind: FetchErrorKind, url: string, message: string) {
+    super(`fetch_${kind}`, message, { kind, url });
+    this.kind = kind;
+    this.url = url;
+  }
+}
+
+/** Internal: thrown from the safe fetcher's guarded DNS lookup, turned into a 'blocked' FetchError by the fetcher. */
+export class BlockedAddressError extends StewardError {
+  readonly hostname: string;
+  readonly address: string;
+  constructor(hostname: string, address: string) {
+    super('blocked_address', `${hostname} resolves to ${address}`, { hostname, address });
+    this.hostname = hostname;
+    this.address = address;
   }
 }
 

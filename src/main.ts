@@ -2,14 +2,18 @@ import { createSteward } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { StewardError } from './errors.js';
 import { createLogger } from './logger.js';
+import { redactSecrets, secretValues } from './redact.js';
 
-/** Starts Steward: the Discord bot hosting the engine. Exits non-zero with one line when it cannot. */
+/**
+ * Starts Steward: the Discord bot hosting the engine. Exits non-zero with one line when it cannot;
+ * that line (and the log event) never carries a token, an API key, or a URL's user info or query.
+ */
 async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
-    console.error(`steward: ${(error as Error).message}`);
+    console.error(`steward: ${redactSecrets((error as Error).message, secretValues(process.env))}`);
     process.exit(2);
   }
   if (!config.DISCORD_TOKEN || !config.TASKS_CHANNEL_ID) {
@@ -22,8 +26,10 @@ async function main(): Promise<void> {
     steward = createSteward(config, logger);
     await steward.bot.start();
   } catch (error) {
-    const message = error instanceof StewardError ? error.message : String(error);
-    logger.fatal({ event: 'startup_failed', err: error }, message);
+    const secrets = [config.DISCORD_TOKEN, config.ANTHROPIC_API_KEY, ...secretValues(process.env)];
+    const message = redactSecrets(error instanceof StewardError ? error.message : String(error), secrets);
+    const stack = error instanceof Error && error.stack ? redactSecrets(error.stack, secrets) : undefined;
+    logger.fatal({ event: 'startup_failed', code: error instanceof StewardError ? error.code : undefined, error: { name: error instanceof Error ? error.name : typeof error, message, stack } }, message);
     console.error(`steward: ${message}`);
     await steward?.bot.stop().catch(() => undefined);
     process.exit(1);

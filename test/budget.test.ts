@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { periodBounds } from '../src/budget/periods.js';
-import { MeteredModelRouter, NoModelConfiguredError } from '../src/capabilities/model-router.js';
+import { MeteredModelRouter } from '../src/capabilities/model-router.js';
 import { Engine } from '../src/engine.js';
-import { BudgetPausedError } from '../src/errors.js';
+import { BudgetPausedError, NoModelConfiguredError } from '../src/errors.js';
 import { silentLogger } from '../src/logger.js';
 import type { Automation } from '../src/automations/types.js';
 import type { AutomationView } from '../src/automations/view-models.js';

@@ -67,6 +67,33 @@ describe('configuration', () => {
   });
 });
 
+describe('refusals never show secrets', () => {
+  const refusal = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return (error as ConfigError).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('shows a refused URL without its user info or query', () => {
+    expect(refusal({ ANTHROPIC_BASE_URL: 'https://user:PASSWORD@llm.example:99999/v1?key=abc' })).toBe(
+      'ANTHROPIC_BASE_URL="https://[redacted]@llm.example:99999/v1?[redacted]" is not valid: expected an http(s) URL',
+    );
+    expect(refusal({ LOCAL_MODEL_URL: 'http://me:PASSWORD@127.0.0.1:11434/v1', LOCAL_MODEL: 'llama3.1' })).toBe(
+      'LOCAL_MODEL_URL="http://[redacted]@127.0.0.1:11434/v1" is not valid: expected the http(s) base URL of an OpenAI-compatible API (no user:password in it), e.g. http://127.0.0.1:11434/v1',
+    );
+    expect(refusal({ DISCORD_API_URL: 'discord.com/api?token=MTQw.secret' })).toBe(
+      'DISCORD_API_URL="discord.com/api?[redacted]" is not valid: expected an http(s) URL such as https://discord.com/api',
+    );
+  });
+
+  it('redacts a URL given where something else was expected', () => {
+    expect(refusal({ MODEL_ROUTE_ASK: 'https://u:PASSWORD@llm.example/' })).toBe('MODEL_ROUTE_ASK="https://[redacted]@llm.example/" is not valid: expected claude or local');
+  });
+});
+
 describe('model settings', () => {
   it('reads model routes per capability, prices, and flags', () => {
     const config = loadConfig({

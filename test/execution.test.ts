@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import { FakeAnthropic } from './support/fake-anthropic.js';
+import { FakeLocalModel } from './support/fake-local-model.js';
 import { makeHarness, type Harness, type HarnessOptions } from './support/harness.js';
 import { serve } from './support/http-fixture.js';
 
@@ -19,6 +20,8 @@ const rss = (items: string[]) =>
 let site: Awaited<ReturnType<typeof serve>>;
 const anthropic = new FakeAnthropic();
 let anthropicUrl: string;
+const localModel = new FakeLocalModel();
+let localModelUrl: string;
 
 beforeAll(async () => {
   site = await serve({
@@ -36,10 +39,12 @@ beforeAll(async () => {
     '/to-metadata': (_, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
   });
   anthropicUrl = await anthropic.start();
+  localModelUrl = await localModel.start();
 });
 afterAll(async () => {
   await site.close();
   await anthropic.stop();
+  await localModel.stop();
 });
 
 const harnesses: Harness[] = [];
@@ -52,6 +57,8 @@ afterEach(() => {
   for (const h of harnesses.splice(0)) h.close();
   anthropic.requests.length = 0;
   anthropic.script = [];
+  localModel.requests.length = 0;
+  localModel.script = [];
 });
 
 const claudeEnv = (extra: Record<string, string> = {}) => ({ ANTHROPIC_API_KEY: 'sk-ant-test-secret', ANTHROPIC_BASE_URL: anthropicUrl, ...extra });
@@ -241,6 +248,53 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
   });
 });
 
+describe('an answer cut at MODEL_MAX_TOKENS', () => {
+  const CUT = "the model's answer was cut at MODEL_MAX_TOKENS=40 tokens before it was complete: raise MODEL_MAX_TOKENS to let it finish";
+
+  it('from Claude (stop_reason max_tokens) fails the run saying so, not "not a JSON object"; the ledger keeps what it cost', async () => {
+    const h = withClaude({ MODEL_MAX_TOKENS: '40' });
+    anthropic.script = [{ text: '{"headlines": ["Rust 2.0 is out", "Cargo gets', inputTokens: 300, outputTokens: 40, stopReason: 'max_tokens' }];
+    const { report, run: r } = await run(h, { name: 'digest', capability: 'ask', inputs: { prompt: 'headlines' } });
+    expect(report).toMatchObject({ outcome: 'failed', error: CUT });
+    expect(anthropic.requests[0]!.body.max_tokens).toBe(40);
+    expect(r!.costUsd).toBeCloseTo(0.0005, 10); // 300 × $1/M + 40 × $5/M
+    expect(h.store.db.prepare('SELECT ok, output_tokens, error FROM invocation_log').all()).toEqual([{ ok: 0, output_tokens: 40, error: CUT }]);
+  });
+
+  it('from a local model (finish_reason length) fails the run the same way', async () => {
+    const h = harness({ env: { LOCAL_MODEL_URL: localModelUrl, LOCAL_MODEL: 'llama3.1', MODEL_MAX_TOKENS: '40' }, configuredModels: true });
+    localModel.script = [{ content: '{"verdict": "the page looks', finishReason: 'length', promptTokens: 200, completionTokens: 40 }];
+    const { report } = await run(h, { name: 'judge', capability: 'ask', inputs: { prompt: 'Is this fine?' } });
+    expect(report).toMatchObject({ outcome: 'failed', error: CUT });
+    expect(localModel.requests[0]).toMatchObject({ model: 'llama3.1', max_tokens: 40 });
+  });
+});
+
+describe('while the LLM budget is paused', () => {
+  it('a capability routed to a $0 local model still runs; a Claude-routed one is skipped_budget', async () => {
+    const h = withClaude({ DAILY_BUDGET_USD: '0.001', LOCAL_MODEL_URL: localModelUrl, LOCAL_MODEL: 'llama3.1', MODEL_ROUTE_SUMMARIZE_PAGE: 'local' });
+    anthropic.script = [{ text: '{"answer": 1}', inputTokens: 1000, outputTokens: 100 }]; // $0.0015: over the daily cap
+    expect((await run(h, { name: 'spender', capability: 'ask', inputs: { prompt: 'p' } })).report.outcome).toBe('succeeded');
+    expect(h.engine.budget.pausedBy()).toMatchObject({ period: 'daily' });
+
+    localModel.script = [{ content: '{"summary": "Version 2.0 is out.", "key_points": ["words"]}', promptTokens: 500, completionTokens: 20 }];
+    const local = await run(h, { name: 'release', capability: 'summarize_page', inputs: { url: site.url('/article') } });
+    expect(local.report).toMatchObject({ outcome: 'succeeded', error: null });
+    expect(local.run).toMatchObject({ path: 'claude_native', status: 'succeeded', costUsd: 0, output: { summary: 'Version 2.0 is out.' } });
+    expect(local.automation).toMatchObject({ runCount: 1, failureCount: 0 });
+
+    const claude = await run(h, { name: 'digest', capability: 'ask', inputs: { prompt: 'p' } });
+    expect(claude.report).toMatchObject({ outcome: 'skipped_budget', runId: null });
+    expect(claude.automation.runCount).toBe(0);
+    expect(anthropic.requests).toHaveLength(1);
+    expect(localModel.requests).toHaveLength(1);
+    expect(h.store.db.prepare('SELECT provider, cost_usd, ok FROM invocation_log ORDER BY id').all()).toEqual([
+      { provider: 'anthropic', cost_usd: 0.0015, ok: 1 },
+      { provider: 'local', cost_usd: 0, ok: 1 },
+    ]);
+  });
+});
+
 describe('summarize_page: both paths, and the switch on promotion', () => {
   it('runs claude_native with the page text, then as a local skill once promoted', async () => {
     const h = withClaude();
@@ -260,6 +314,32 @@ describe('summarize_page: both paths, and the switch on promotion', () => {
       output: { summary: 'Version 2.0 brings schedules in words.', key_points: ['Release 2.0', 'Schedules in words', 'Faster start'] },
     });
     expect(anthropic.requests).toHaveLength(1);
+  });
+});
+
+describe('inputs stored in a shape the capability refuses (written before a schema change, or by hand)', () => {
+  /** Stores `inputs` straight into the row, past the validation `create` and `edit` do. */
+  function storeRaw(h: Harness, id: number, inputs: unknown) {
+    h.store.db.prepare('UPDATE automation SET inputs = ? WHERE id = ?').run(JSON.stringify(inputs), id);
+  }
+
+  it('a skill run fails with an error naming the input and what it expects, not a zod dump', async () => {
+    const h = harness();
+    const a = h.engine.service.create(h.alice, { name: 'site', capability: 'http_check', schedule: 'manual', inputs: { url: site.url('/kettle') } });
+    storeRaw(h, a.id, { url: site.url('/kettle'), expected_status: '200', colour: 'red' });
+    const report = await h.engine.service.runNow(h.alice, a.id);
+    const expected = 'inputs for http_check are not valid: expected_status: Invalid input: expected number, received string; "colour" is not an input of http_check';
+    expect(report).toMatchObject({ outcome: 'failed', error: expected });
+    expect(h.store.runs.get(report.runId!)).toMatchObject({ status: 'failed', path: 'skill', error: expected });
+  });
+
+  it('a model run fails the same way before any model call', async () => {
+    const h = withClaude();
+    const a = h.engine.service.create(h.alice, { name: 'digest', capability: 'ask', schedule: 'manual', inputs: { prompt: 'news' } });
+    storeRaw(h, a.id, { question: 'news' });
+    const report = await h.engine.service.runNow(h.alice, a.id);
+    expect(report).toMatchObject({ outcome: 'failed', error: 'inputs for ask are not valid: prompt is required; "question" is not an input of ask' });
+    expect(anthropic.requests).toHaveLength(0);
   });
 });
 

@@ -47,6 +47,13 @@ describe('npm start', () => {
     expect(output().stderr.trim()).toBe('steward: MAX_CONCURRENT_RUNS="lots" is not valid: expected a whole number ≥ 1');
   });
 
+  it('a refused URL is named without the password or query it carried', async () => {
+    const { exited, output } = startMain({ ANTHROPIC_API_KEY: 'sk-ant-api03-startup-secret', ANTHROPIC_BASE_URL: 'https://user:PASSWORD@llm.example:99999/v1?key=abc' });
+    expect(await exited).toBe(2);
+    expect(output().stderr.trim()).toBe('steward: ANTHROPIC_BASE_URL="https://[redacted]@llm.example:99999/v1?[redacted]" is not valid: expected an http(s) URL');
+    expect(output().stdout + output().stderr).not.toMatch(/PASSWORD|key=abc|startup-secret/);
+  });
+
   it('connects, answers commands, and on SIGTERM stops cleanly with exit code 0', async () => {
     const discord = new DiscordEmulator({ users: [{ id: ALICE, username: 'alice' }] });
     await discord.start();

@@ -5,7 +5,8 @@ import { silentLogger } from '../src/logger.js';
 import type { Automation } from '../src/automations/types.js';
 import type { AutomationView } from '../src/automations/view-models.js';
 import type { Notification } from '../src/notifications/outbox.js';
-import { backoffMs, DeliveryError, NotificationService, type NotificationSink } from '../src/notifications/service.js';
+import { DeliveryError } from '../src/errors.js';
+import { backoffMs, NotificationService, type NotificationSink } from '../src/notifications/service.js';
 import { flush } from './support/fake-clock.js';
 import { makeHarness, RecordingSink, TEST_MIGRATION, type Harness } from './support/harness.js';
 

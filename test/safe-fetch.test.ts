@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FetchError, type FetchPolicy } from '../src/capabilities/http/fetcher.js';
+import type { FetchPolicy } from '../src/capabilities/http/fetcher.js';
+import { FetchError } from '../src/errors.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY, isBlockedAddress, type SafeFetcher, type SafeFetcherOptions } from '../src/capabilities/http/safe-fetch.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;

@@ -2,7 +2,7 @@ import type { BudgetGuard } from '../budget/guard.js';
 import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
 import { choosePath } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
-import { BudgetPausedError } from '../errors.js';
+import { BudgetPausedError, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { isJsonObject } from '../util/json.js';
@@ -46,12 +46,6 @@ export const TIMEOUT_ERROR = 'timeout';
 /** Timer jitter tolerated by the min-interval check. */
 const MIN_INTERVAL_SLACK_MS = 1_000;
 export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
-
-class RunTimeout extends Error {
-  constructor() {
-    super(TIMEOUT_ERROR);
-  }
-}
 
 /** How a run ended, before it is written. */
 interface Ending {
@@ -135,10 +129,11 @@ export class Dispatcher {
       }
     }
 
-    // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work asks it.
-    // (A local skill costs nothing and keeps running while the budget is paused: uptime checks must.)
+    // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work that costs
+    // money asks it. (A local skill, or a model route priced at $0, costs nothing and keeps running
+    // while the budget is paused: uptime checks must.)
     const path = choosePath(capability);
-    if (path === 'claude_native') {
+    if (path === 'claude_native' && !this.deps.models.isFree(capability.name)) {
       try {
         this.deps.budget.checkPreCall(automation.userId);
       } catch (error) {
@@ -174,7 +169,7 @@ export class Dispatcher {
     let timer: ReturnType<Clock['setTimer']> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = clock.setTimer(() => {
-        const timeout = new RunTimeout();
+        const timeout = new RunTimeoutError(TIMEOUT_ERROR, this.deps.runTimeoutMs);
         controller.abort(timeout);
         reject(timeout);
       }, this.deps.runTimeoutMs);
@@ -199,7 +194,7 @@ export class Dispatcher {
       const spent = store.ledger.runSpend(run.id);
       const base = { output: null, costUsd: spent, ledgerId: null, skillRunId: null };
       if (error instanceof BudgetPausedError) return { ...base, status: 'skipped_budget', outcome: 'skipped_budget', error: error.message };
-      const timedOutNow = error instanceof RunTimeout || controller.signal.reason instanceof RunTimeout;
+      const timedOutNow = error instanceof RunTimeoutError || controller.signal.reason instanceof RunTimeoutError;
       const message = timedOutNow ? TIMEOUT_ERROR : errorText(error);
       return { ...base, status: 'failed', outcome: 'failed', error: message };
     } finally {

@@ -98,9 +98,15 @@ export class BudgetGuard {
   /**
    * Admits one model call whose cost will be at most `estimateUsd`, waiting while calls in
    * flight hold the headroom it needs. Throws BudgetPausedError when a cap is reached, or the
-   * signal's reason when `signal` aborts while waiting.
+   * signal's reason when `signal` aborts while waiting. A call that cannot cost anything
+   * (`estimateUsd` 0: a model priced at $0) is admitted at once, paused or not; it still settles
+   * into the ledger.
    */
   async admit(userId: string | null, estimateUsd: number, signal?: AbortSignal): Promise<BudgetReservation> {
+    if (estimateUsd <= 0) {
+      signal?.throwIfAborted();
+      return this.reserve(userId, 0);
+    }
     for (;;) {
       signal?.throwIfAborted();
       this.checkPreCall(userId);

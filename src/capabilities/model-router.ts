@@ -1,18 +1,24 @@
 import type { BudgetGuard } from '../budget/guard.js';
 import type { Clock } from '../clock.js';
-import { StewardError } from '../errors.js';
+import { ModelAnswerCutError, ModelAnswerError, NoModelConfiguredError, type StewardError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
 import { isJsonObject } from '../util/json.js';
 import type { ExecutionRequest, ExecutionResult, ModelRouter, ModelTask } from './types.js';
+
+/** What one provider call answered. */
+export interface ModelCompletion {
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the answer stopped at `maxTokens` (Anthropic stop_reason `max_tokens`, OpenAI finish_reason `length`). */
+  cutAtMaxTokens?: boolean;
+}
 
 /** One provider call: a system and a user message in, text and token counts out. */
 export interface ModelProvider {
   readonly provider: string;
   readonly model: string;
-  complete(
-    prompt: { system: string; user: string; maxTokens: number },
-    signal: AbortSignal,
-  ): Promise<{ text: string; inputTokens: number; outputTokens: number }>;
+  complete(prompt: { system: string; user: string; maxTokens: number }, signal: AbortSignal): Promise<ModelCompletion>;
 }
 
 /** USD per million tokens. */
@@ -25,19 +31,6 @@ export interface ModelPrice {
 export interface ModelRoute {
   provider: ModelProvider;
   price: ModelPrice;
-}
-
-export class NoModelConfiguredError extends StewardError {
-  constructor() {
-    super('no_model', 'no model configured: set ANTHROPIC_API_KEY (or LOCAL_MODEL_URL)');
-  }
-}
-
-export class ModelAnswerError extends StewardError {
-  constructor(problem: string, text: string) {
-    const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-    super('model_answer', `${problem}; it began: ${JSON.stringify(start)}`, { length: text.length });
-  }
 }
 
 export interface MeteredModelRouterDeps {
@@ -54,10 +47,12 @@ export interface MeteredModelRouterDeps {
 const estimateTokens = (text: string) => text.length;
 
 /**
- * The claude_native path: builds the prompt, asks the BudgetGuard to admit the call, calls the
+ * The claude_native path: builds the prompt, asks the BudgetGuard to admit the call (a route
+ * priced at $0 is admitted even while spend is paused), calls the
  * capability's provider, writes every call (successful or not) to the invocation ledger with its
  * cost, and parses and checks the answer. Throws NoModelConfiguredError without a provider,
- * BudgetPausedError when spend is capped, ModelAnswerError for an answer that is not the JSON
+ * BudgetPausedError when spend is capped, ModelAnswerCutError for an answer cut at the token
+ * limit (even one that happens to parse), ModelAnswerError for an answer that is not the JSON
  * object asked for.
  */
 export class MeteredModelRouter implements ModelRouter {
@@ -65,6 +60,11 @@ export class MeteredModelRouter implements ModelRouter {
 
   constructor(private readonly deps: MeteredModelRouterDeps) {
     this.maxTokens = deps.maxTokens ?? 1024;
+  }
+
+  isFree(capability: string): boolean {
+    const route = this.deps.route(capability);
+    return route !== null && route.price.inputPerMTok === 0 && route.price.outputPerMTok === 0;
   }
 
   async execute(request: ExecutionRequest): Promise<ExecutionResult> {
@@ -78,7 +78,7 @@ export class MeteredModelRouter implements ModelRouter {
     const reservation = await budget.admit(request.userId, estimate, request.signal);
     const started = clock.now().getTime();
     const call = { provider: provider.provider, model: provider.model, runId: request.runId };
-    let answer: { text: string; inputTokens: number; outputTokens: number };
+    let answer: ModelCompletion;
     try {
       answer = await provider.complete({ ...prompt, maxTokens: this.maxTokens }, request.signal);
     } catch (error) {
@@ -88,11 +88,15 @@ export class MeteredModelRouter implements ModelRouter {
     }
     const costUsd = costOf(price, answer.inputTokens, answer.outputTokens);
     let output: JsonObject | undefined;
-    let answerError: ModelAnswerError | undefined;
-    try {
-      output = checkAnswer(answer.text, task);
-    } catch (error) {
-      answerError = error as ModelAnswerError;
+    let answerError: StewardError | undefined;
+    if (answer.cutAtMaxTokens) {
+      answerError = new ModelAnswerCutError(this.maxTokens, { outputTokens: answer.outputTokens, length: answer.text.length });
+    } else {
+      try {
+        output = checkAnswer(answer.text, task);
+      } catch (error) {
+        answerError = error as ModelAnswerError;
+      }
     }
     const ledgerId = reservation.settle({
       ...call,

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
 import type { Fetcher } from './http/fetcher.js';
+import { parseCapabilityInputs } from './inputs.js';
 import { askDefinition } from './skills/ask.js';
 import { feedWatchDefinition } from './skills/feed-watch.js';
 import { httpCheckDefinition } from './skills/http-check.js';
@@ -38,16 +39,7 @@ export class CapabilityRegistry {
   parseInputs(capability: string, inputs: unknown): JsonObject {
     const definition = this.byName.get(capability);
     if (!definition) throw new ValidationError('capability', `unknown capability "${capability}"`);
-    const parsed = definition.inputs.safeParse(inputs);
-    if (parsed.success) return parsed.data;
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.length ? issue.path.join('.') : 'inputs';
-      if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${where} is required`;
-      if (issue.code === 'unrecognized_keys') return `${issue.keys.map((k) => `"${k}"`).join(', ')} is not an input of ${capability}`;
-      return `${where}: ${issue.message}`;
-    });
-    const example = exampleInputs(definition.example);
-    throw new ValidationError('inputs', `inputs for ${capability} are not valid: ${problems.join('; ')}${example ? ` (for example: ${example})` : ''}`, { problems });
+    return parseCapabilityInputs(capability, definition.inputs, inputs, exampleInputs(definition.example));
   }
 
   /** A skill executor over the definitions' local skills. */

@@ -57,6 +57,11 @@ export interface SkillExecutor {
 /** Runs a capability through a model (Claude or a local one), asking the BudgetGuard before each call. */
 export interface ModelRouter {
   execute(request: ExecutionRequest): Promise<ExecutionResult>;
+  /**
+   * True when the capability's model work costs nothing (its route is priced at $0, as a local
+   * model is): a budget pause does not hold it back. False when no model is configured for it.
+   */
+  isFree(capability: string): boolean;
 }
 
 /** What the model is asked for one run of a capability on the claude_native path. */

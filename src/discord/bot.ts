@@ -2,18 +2,11 @@ import { createHash } from 'node:crypto';
 import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type RateLimitData } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine.js';
-import { StewardError } from '../errors.js';
+import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from './context.js';
 import type { ComponentHandler } from './interactions/handler.js';
 import { InteractionRouter } from './router.js';
-
-/** Start-up cannot go on (no access to the tasks channel, login refused…); the message says what to fix. */
-export class StartupError extends StewardError {
-  constructor(message: string, facts: Record<string, unknown> = {}) {
-    super('startup', message, facts);
-  }
-}
 
 /**
  * The discord.js client Steward uses: REST (and so the gateway it discovers) at DISCORD_API_URL,

@@ -9,7 +9,8 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
-import { DeliveryError, type NotificationSink } from '../notifications/service.js';
+import { DeliveryError } from '../errors.js';
+import type { NotificationSink } from '../notifications/service.js';
 import { automationButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';

@@ -1,21 +1,11 @@
 import { InstantTimer, type Clock, type TimerHandle } from '../clock.js';
+import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Notification, OutboxRepository } from './outbox.js';
 
 /** Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to explain a failure. */
 export interface NotificationSink {
   deliver(notification: Notification): Promise<void>;
-}
-
-/** A failed delivery: `retryAfterMs` honours the other side's rate limit; `permanent` gives up on the message. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly options: { retryAfterMs?: number; permanent?: boolean } = {},
-  ) {
-    super(message);
-    this.name = 'DeliveryError';
-  }
 }
 
 /** Backoff before retry number `attempts` (1-based): 5 s, 10 s, 20 s… up to 10 minutes. */

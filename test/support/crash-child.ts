@@ -6,7 +6,7 @@
 import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine.js';
 import { silentLogger } from '../../src/logger.js';
-import { DeliveryError } from '../../src/notifications/service.js';
+import { DeliveryError } from '../../src/errors.js';
 
 const [dbPath, okUrl, hangUrl] = process.argv.slice(2) as [string, string, string];
 const config = loadConfig({ STEWARD_DB: dbPath, ALLOW_PRIVATE_URLS: 'true', RUN_TIMEOUT_SECONDS: '600' });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** One scripted answer of the fake Messages API. */
 export type FakeReply =
-  | { text: string; inputTokens?: number; outputTokens?: number; model?: string }
+  | { text: string; inputTokens?: number; outputTokens?: number; model?: string; stopReason?: 'end_turn' | 'max_tokens' }
   | { status: number; type: string; message?: string; headers?: Record<string, string> }
   | { hang: true }
   | { raw: string };
@@ -73,7 +73,7 @@ export class FakeAnthropic {
         role: 'assistant',
         model: reply.model ?? body.model,
         content: [{ type: 'text', text: reply.text }],
-        stop_reason: 'end_turn',
+        stop_reason: reply.stopReason ?? 'end_turn',
         stop_sequence: null,
         usage: { input_tokens: reply.inputTokens ?? 0, output_tokens: reply.outputTokens ?? 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
       }),

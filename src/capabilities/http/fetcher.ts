@@ -1,4 +1,3 @@
-import { StewardError } from '../../errors.js';
 
 /** How every skill fetches URLs: one policy for the whole bot. */
 export interface FetchPolicy {
@@ -36,18 +35,5 @@ export interface FetchedResponse {
   redirects: string[];
 }
 
-export type FetchErrorKind = 'timeout' | 'blocked' | 'network' | 'too_large' | 'too_many_redirects' | 'invalid_url' | 'aborted';
-
-/** A request that did not produce a response; the message reads like "GET https://… timed out after 15 s". */
-export class FetchError extends StewardError {
-  readonly kind: FetchErrorKind;
-  readonly url: string;
-  constructor(kind: FetchErrorKind, url: string, message: string) {
-    super(`fetch_${kind}`, message, { kind, url });
-    this.kind = kind;
-    this.url = url;
-  }
-}
-
-/** GETs a URL under the policy. Throws FetchError; any HTTP status (404, 503…) is a response, not an error. */
+/** GETs a URL under the policy. Throws FetchError (src/errors.ts); any HTTP status (404, 503…) is a response, not an error. */
 export type Fetcher = (url: string, options?: FetchOptions) => Promise<FetchedResponse>;

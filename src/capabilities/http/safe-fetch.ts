@@ -1,7 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
-import { FetchError, type FetchOptions, type FetchPolicy, type Fetcher } from './fetcher.js';
+import { BlockedAddressError, FetchError } from '../../errors.js';
+import type { FetchOptions, FetchPolicy, Fetcher } from './fetcher.js';
 
 /** The bot's version as it appears in the User-Agent. */
 const STEWARD_VERSION = '0.1.0';
@@ -73,16 +74,6 @@ export interface SafeFetcherOptions {
 
 /** A Fetcher that also owns its connection pool: `close()` ends its connections. */
 export type SafeFetcher = Fetcher & { close(): Promise<void> };
-
-/** Thrown from the guarded DNS lookup, turned into a 'blocked' FetchError by the fetcher. */
-class BlockedAddressError extends Error {
-  constructor(
-    readonly hostname: string,
-    readonly address: string,
-  ) {
-    super(`${hostname} resolves to ${address}`);
-  }
-}
 
 /** Wraps a lookup so connections never go to blocked addresses, whatever DNS answers at connect time. */
 function guardLookup(lookup: LookupFunction, isBlocked: (ip: string) => boolean): LookupFunction {

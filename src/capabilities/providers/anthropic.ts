@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { StewardError } from '../../errors.js';
+import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
 
 export interface AnthropicProviderOptions {
@@ -15,6 +15,7 @@ export interface AnthropicProviderOptions {
 /** The part of a Messages API answer Steward reads; the SDK does not validate answers, so we do. */
 const messageSchema = z.object({
   content: z.array(z.object({ type: z.string(), text: z.string().optional() })),
+  stop_reason: z.string().nullish(),
   usage: z
     .object({
       input_tokens: z.number().nullish(),
@@ -25,13 +26,6 @@ const messageSchema = z.object({
     .partial()
     .nullish(),
 });
-
-/** A Claude error with the status and type named and no secrets (the SDK's own message may quote the request). */
-export class ModelCallError extends StewardError {
-  constructor(provider: string, message: string, facts: Record<string, unknown> = {}) {
-    super('model_call', `${provider}: ${message}`, facts);
-  }
-}
 
 /** Claude through the official SDK. */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
@@ -65,6 +59,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         text: parsed.data.content.flatMap((block) => (block.type === 'text' && block.text ? [block.text] : [])).join(''),
         inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
         outputTokens: usage.output_tokens ?? 0,
+        cutAtMaxTokens: parsed.data.stop_reason === 'max_tokens',
       };
     },
   };

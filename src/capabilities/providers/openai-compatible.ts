@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
-import { ModelCallError } from './anthropic.js';
 
 export interface OpenAiCompatibleOptions {
   /** The API base, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:8000/v1 (vLLM). */
@@ -11,7 +11,7 @@ export interface OpenAiCompatibleOptions {
 
 const completionSchema = z.object({
   choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullable() }) }))
+    .array(z.object({ message: z.object({ content: z.string().nullable() }), finish_reason: z.string().nullish() }))
     .min(1),
   usage: z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish(),
 });
@@ -66,6 +66,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
         text: parsed.data.choices[0]!.message.content ?? '',
         inputTokens: parsed.data.usage?.prompt_tokens ?? 0,
         outputTokens: parsed.data.usage?.completion_tokens ?? 0,
+        cutAtMaxTokens: parsed.data.choices[0]!.finish_reason === 'length',
       };
     },
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from '../../automations/types.js';
 import type { CapabilityDefinition, ExecutionRequest, ModelTask } from '../types.js';
+import { parseCapabilityInputs } from '../inputs.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'fields must be names like price or in_stock');
 
@@ -11,7 +12,7 @@ export const askInputs = z.strictObject({
 
 /** The model task of `ask`: the person's prompt, answered as a JSON object with the fields they named. */
 function askTask(request: ExecutionRequest): ModelTask {
-  const inputs = askInputs.parse(request.inputs);
+  const inputs = parseCapabilityInputs('ask', askInputs, request.inputs);
   const fields = inputs.fields;
   return {
     instructions: fields

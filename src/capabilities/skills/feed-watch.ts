@@ -6,6 +6,7 @@ import { StewardError } from '../../errors.js';
 import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
+import { parseCapabilityInputs } from '../inputs.js';
 
 export const feedWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -119,7 +120,7 @@ const feedState = z.object({ seen: z.array(z.string()), url: z.string().optional
  */
 export function createFeedWatch(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
   return async (request: ExecutionRequest): Promise<ExecutionResult> => {
-    const inputs = feedWatchInputs.parse(request.inputs);
+    const inputs = parseCapabilityInputs('feed_watch', feedWatchInputs, request.inputs);
     const response = await fetcher(inputs.url, { signal: request.signal, accept: FEED_ACCEPT });
     requireSuccess(response, inputs.url);
     const contentType = response.headers['content-type'] ?? null;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { FetchError, type Fetcher } from '../http/fetcher.js';
+import { FetchError } from '../../errors.js';
+import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
+import { parseCapabilityInputs } from '../inputs.js';
 
 export const httpCheckInputs = z.strictObject({
   url: httpUrlInput,
@@ -21,7 +23,7 @@ const DOWN: ReadonlySet<FetchError['kind']> = new Set(['timeout', 'network', 'to
  */
 export function createHttpCheck(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
   return async (request: ExecutionRequest): Promise<ExecutionResult> => {
-    const inputs = httpCheckInputs.parse(request.inputs);
+    const inputs = parseCapabilityInputs('http_check', httpCheckInputs, request.inputs);
     const started = performance.now();
     const options = {
       signal: request.signal,

@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
+import { parseCapabilityInputs } from '../inputs.js';
 
 export const pageWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -337,7 +338,7 @@ const lastSnapshot = z.object({
  */
 export function createPageWatch(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
   return async (request: ExecutionRequest): Promise<ExecutionResult> => {
-    const inputs = pageWatchInputs.parse(request.inputs);
+    const inputs = parseCapabilityInputs('page_watch', pageWatchInputs, request.inputs);
     const response = await fetcher(inputs.url, { signal: request.signal, accept: PAGE_ACCEPT });
     requireSuccess(response, inputs.url);
     const snapshot = extractPage(decodeBody(response.body, response.headers['content-type']), response.url, inputs.selector);

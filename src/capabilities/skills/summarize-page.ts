@@ -3,6 +3,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
 import { extractPageText, firstSentences, type PageText } from './page-text.js';
+import { parseCapabilityInputs } from '../inputs.js';
 
 export const summarizePageInputs = z.strictObject({
   url: httpUrlInput,
@@ -15,7 +16,7 @@ const summarySchema = z.object({ summary: z.string().min(1), key_points: z.array
 const MODEL_TEXT_CHARS = 12_000;
 
 async function fetchPageText(fetcher: Fetcher, request: ExecutionRequest): Promise<{ url: string; page: PageText; maxPoints: number }> {
-  const inputs = summarizePageInputs.parse(request.inputs);
+  const inputs = parseCapabilityInputs('summarize_page', summarizePageInputs, request.inputs);
   const response = await fetcher(inputs.url, { signal: request.signal, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
   requireSuccess(response, inputs.url);
   return { url: response.url, page: extractPageText(decodeBody(response.body, response.headers['content-type']), MODEL_TEXT_CHARS), maxPoints: inputs.max_points ?? 5 };
