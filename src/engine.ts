@@ -62,7 +62,12 @@ export class Engine {
           timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
         });
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
-    const ownWorkers = options.contentWorkers ? null : new ContentWorkers({ size: config.CONTENT_WORKERS });
+    const ownWorkers = options.contentWorkers
+      ? null
+      : new ContentWorkers({
+          size: config.CONTENT_WORKERS,
+          onError: (err) => logger.error({ event: 'content_worker_failed', err }, 'a content worker failed between tasks; the next task starts a new one'),
+        });
     this.closeWorkers = () => ownWorkers?.close() ?? Promise.resolve();
     const workers = options.contentWorkers ?? ownWorkers!;
     const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher!, workers }));

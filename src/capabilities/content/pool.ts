@@ -7,6 +7,8 @@ export interface ContentWorkersOptions {
   size: number;
   /** How long an idle worker is kept before it exits, in ms (default 60 s); none is started before it is needed. */
   idleMs?: number;
+  /** Told about a worker that failed with no task to fail (a task's own failure rejects its run). */
+  onError?: (error: Error) => void;
 }
 
 /** A worker's heap cap: a page within the element cap needs a few dozen MB. */
@@ -49,6 +51,8 @@ export class ContentWorkers {
       niceIncrement: WORKER_NICE,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
+    // Unlistened, piscina's 'error' (a worker dying between tasks) would end the process.
+    this.pool.on('error', (error: Error) => options.onError?.(error));
     this.pool.on('message', (message: unknown) => {
       if (typeof message === 'object' && message !== null && 'taskStarted' in message) this.startedCount++;
     });
