@@ -3,7 +3,7 @@
  * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
  * and writes everything, per-run figures included, to bench/results/latest.json.
  *
- *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans] [--sizes 1000,10000] [--quick]
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile] [--sizes 1000,10000] [--quick]
  *
  * `--quick` runs each scenario once (for checking the scripts, not for quoting).
  */
@@ -14,16 +14,17 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { CommandName, CommandsResult } from './commands.js';
+import type { HostileResult } from './hostile.js';
 import type { LatenessResult, Mode, System } from './lateness.js';
 import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
 import type { PlansResult } from './plans.js';
 import type { StartupResult } from './startup.js';
-import { arg, log, mb, parseResult, SIZES, type Distribution } from './support.js';
+import { arg, log, mb, median, parseResult, SIZES, type Distribution } from './support.js';
 import type { ThroughputResult } from './throughput.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans').split(','));
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile').split(','));
 const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
 const runsOf = (n: number) => (quick ? 1 : n);
 
@@ -107,6 +108,7 @@ const throughput: ThroughputResult[] = [];
 const startup: StartupResult[] = [];
 const commands: CommandsResult[] = [];
 const plans: PlansResult[] = [];
+const hostile: HostileResult[] = [];
 const skipped: { scenario: string; size: number; reason: string }[] = [];
 const timings: Record<string, number> = {};
 
@@ -160,6 +162,15 @@ if (only.has('plans')) {
     for (const size of sizes) {
       log(`query plans at ${k(size)}`);
       plans.push(await child<PlansResult>('plans.ts', ['--size', size]));
+    }
+  });
+}
+
+if (only.has('hostile')) {
+  await timedPhase('hostile', async () => {
+    for (let i = 0; i < runsOf(3); i++) {
+      log(`hostile pages, run ${i + 1}`);
+      hostile.push(await child<HostileResult>('hostile.ts', ['--runs', quick ? 50 : 200]));
     }
   });
 }
@@ -325,6 +336,34 @@ if (plans.length) {
   out.push(table(['asked by', 'query', 'time', 'plan'], largest.queries.map((q) => [q.use.split(':')[0]!, q.method, us(q.us), q.plan.join('; ')])));
 }
 
+if (hostile.length) {
+  const mid = (f: (r: HostileResult) => number) => median(hostile.map(f));
+  const dur = (v: number) => (v >= 1000 ? ms(v) : `${ms(v)} ms`);
+  const first = hostile[0]!;
+  out.push('');
+  out.push(`### 6. Hostile pages: the main loop's delay (monitorEventLoopDelay, 10 ms resolution), before and after content workers (median of ${hostile.length} runs)`);
+  out.push('');
+  out.push(
+    table(
+      ['page', 'before: loop blocked', 'before: delay p99', 'after: run ended', 'after: delay p99 / max'],
+      first.cases.map((c, i) => [
+        c.name,
+        dur(mid((r) => r.cases[i]!.before.blockedMs)),
+        dur(mid((r) => r.cases[i]!.before.p99Ms)),
+        `${c.after.outcome}: ${c.after.error === 'timeout' ? 'timeout' : (c.after.error ?? '').includes('not supported') ? 'selector refused' : (c.after.error ?? '').includes('elements') ? 'element cap' : c.after.error} after ${dur(mid((r) => r.cases[i]!.after.runMs))}`,
+        `${ms(mid((r) => r.cases[i]!.after.p99Ms))} / ${ms(mid((r) => r.cases[i]!.after.maxMs))} ms`,
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    `RUN_TIMEOUT_SECONDS=${first.runTimeoutSeconds}. Idle loop on this machine meanwhile: p99 ${ms(mid((r) => r.idle.p99Ms))} ms. ` +
+      `Before: page_watch's extraction (cheerio load + the selector's first match) on the loop. After: the real engine (safe fetcher, a content worker, the run's time limit); ` +
+      `a selector outside the grammar is refused at create, so its automation is written as one saved before the grammar was. ` +
+      `Pool overhead on an ordinary product page: ${ms(mid((r) => r.overhead.inlineMs))} ms on the loop, ${ms(mid((r) => r.overhead.workerMs))} ms through a warm worker (+${ms(mid((r) => r.overhead.addedMs))} ms).`,
+  );
+}
+
 // Targets
 const targets: { target: string; measured: string; met: boolean | null }[] = [];
 const at = <T extends { size: number }>(results: T[], size: number) => results.find((r) => r.size === size);
@@ -348,6 +387,10 @@ if (commands.length) {
     targets.push({ target: `${c} p99 < 200 ms at ${k(r.size)}`, measured: `${ms(r.latency[c].p99)} ms`, met: r.latency[c].p99 < 200 });
   }
 }
+if (hostile.length) {
+  const worst = Math.max(...hostile[0]!.cases.map((_, i) => median(hostile.map((r) => r.cases[i]!.after.p99Ms))));
+  targets.push({ target: 'loop delay p99 < 50 ms while a hostile page runs', measured: `${ms(worst)} ms (worst page)`, met: worst < 50 });
+}
 if (targets.length) {
   out.push('');
   out.push(`### Targets`);
@@ -364,6 +407,6 @@ mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const file = join(import.meta.dirname, 'results', 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, skipped, report }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, skipped, report }, null, 2)}\n`,
 );
 log(`written ${file}`);

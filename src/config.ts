@@ -59,6 +59,7 @@ const variables = {
   MODEL_MAX_TOKENS: { schema: positiveInt(1024), accepts: 'a whole number of tokens ≥ 1' },
   ALLOW_PRIVATE_URLS: { schema: flag(false), accepts: 'true or false' },
   FETCH_TIMEOUT_SECONDS: { schema: positiveInt(15), accepts: 'a whole number of seconds ≥ 1' },
+  CONTENT_WORKERS: { schema: positiveInt(2), accepts: 'a whole number ≥ 1' },
   DISCORD_TOKEN: { schema: z.string().optional(), accepts: "the bot's token from the Discord developer portal", secret: true },
   TASKS_CHANNEL_ID: { schema: snowflake.optional(), accepts: 'a channel id (a number such as 1234567890123456789)' },
   GUILD_ID: { schema: snowflake.optional(), accepts: 'a server (guild) id' },

@@ -2,6 +2,7 @@ import { Dispatcher } from './automations/dispatcher.js';
 import { Scheduler } from './automations/scheduler.js';
 import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
+import { ContentWorkers } from './capabilities/content/pool.js';
 import type { Fetcher } from './capabilities/http/fetcher.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY } from './capabilities/http/safe-fetch.js';
 import { MeteredModelRouter, type ModelRoute } from './capabilities/model-router.js';
@@ -24,7 +25,9 @@ export interface EngineOptions {
   db?: Db;
   /** How skills fetch URLs; by default the safe fetcher under the configured policy. */
   fetcher?: Fetcher;
-  /** The capabilities; by default the built-in ones over `fetcher`. */
+  /** Worker threads for HTML, feeds and selectors; by default a pool of CONTENT_WORKERS, closed by `stop()`. */
+  contentWorkers?: ContentWorkers;
+  /** The capabilities; by default the built-in ones over `fetcher` and `contentWorkers`. */
   registry?: CapabilityRegistry;
   /** Replaces the registry's local skills. */
   skills?: SkillExecutor;
@@ -43,6 +46,7 @@ export class Engine {
   readonly clock: Clock;
   private readonly logger: Logger;
   private readonly closeFetcher: () => Promise<void>;
+  private readonly closeWorkers: () => Promise<void>;
   private closed = false;
 
   constructor(options: EngineOptions) {
@@ -59,7 +63,15 @@ export class Engine {
           timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
         });
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
-    const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher! }));
+    const ownWorkers = options.contentWorkers
+      ? null
+      : new ContentWorkers({
+          size: config.CONTENT_WORKERS,
+          onError: (err) => logger.error({ event: 'content_worker_failed', err }, 'a content worker failed between tasks; the next task starts a new one'),
+        });
+    this.closeWorkers = () => ownWorkers?.close() ?? Promise.resolve();
+    const workers = options.contentWorkers ?? ownWorkers!;
+    const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher!, workers }));
     this.notifications = new NotificationService({ outbox: this.store.outbox, sink: options.sink, clock, logger });
     const kick = () => this.notifications.kick();
     this.budget = new BudgetGuard({
@@ -112,6 +124,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     await this.closeFetcher();
+    await this.closeWorkers();
     this.store.close();
   }
 
@@ -126,8 +139,8 @@ export class Engine {
 
   /**
    * Stops taking new runs, waits up to `graceMs` for runs in progress, flushes what the outbox
-   * can deliver, and closes the database. Runs still going after the grace period are recorded
-   * as interrupted at the next start.
+   * can deliver, terminates the content workers it created, and closes the database. Runs still
+   * going after the grace period are recorded as interrupted at the next start.
    */
   async stop(graceMs = 30_000): Promise<void> {
     const settled = await withinMs(

@@ -25,6 +25,7 @@ describe('configuration', () => {
       MODEL_MAX_TOKENS: 1024,
       ALLOW_PRIVATE_URLS: false,
       FETCH_TIMEOUT_SECONDS: 15,
+      CONTENT_WORKERS: 2,
       DISCORD_TOKEN: undefined,
       TASKS_CHANNEL_ID: undefined,
       GUILD_ID: undefined,

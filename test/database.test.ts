@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ContentWorkers } from '../src/capabilities/content/pool.js';
 import { builtinCapabilities } from '../src/capabilities/registry.js';
 import { migrate, openDatabase, readMigrations, type Db } from '../src/db/database.js';
 import { DatabaseError } from '../src/errors.js';
@@ -81,7 +82,7 @@ describe('opening the database', () => {
 
   it('seeds every built-in capability with the JSON Schema of its zod inputs, and its skill state', () => {
     const store = new Store(open(fresh()));
-    const definitions = builtinCapabilities({ fetcher: () => Promise.reject(new Error('no fetching here')) });
+    const definitions = builtinCapabilities({ fetcher: () => Promise.reject(new Error('no fetching here')), workers: new ContentWorkers({ size: 1 }) }); // no task runs: no thread starts
     expect(store.capabilities.list().map((c) => c.name).sort()).toEqual(definitions.map((d) => d.name).sort());
     for (const definition of definitions) {
       const capability = store.capabilities.get(definition.name)!;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/automations/types.js';
 import { createFeedWatch, feedWatchDefinition, parseFeedItems, SEEN_LIMIT } from '../src/capabilities/skills/feed-watch.js';
 import { serve, type Route } from './support/http-fixture.js';
-import { fixtureFetcher, skillRequest } from './support/skills.js';
+import { fixtureFetcher, fixtureWorkers, skillRequest } from './support/skills.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/feeds/${name}`, import.meta.url), 'utf8');
 const FEED = 'https://news.example/feeds/main.xml';
@@ -63,7 +63,8 @@ describe('parseFeedItems', () => {
 });
 
 const httpFetcher = fixtureFetcher();
-afterAll(() => httpFetcher.close());
+const workers = fixtureWorkers();
+afterAll(() => Promise.all([httpFetcher.close(), workers.close()]));
 const request = (inputs: JsonObject, state: JsonObject = {}) => skillRequest('feed_watch', inputs, state);
 
 type Entry = { guid: string; title: string; date: string };
@@ -77,7 +78,7 @@ describe('feed_watch skill over HTTP', () => {
   let site: Awaited<ReturnType<typeof serve>>;
   let live: Entry[] = [entry(3, 3), entry(2, 2), entry(1, 1)];
   let accept: string | undefined;
-  const feedWatch = createFeedWatch(httpFetcher);
+  const feedWatch = createFeedWatch(httpFetcher, workers);
   const serveText = (body: () => string, type: string): Route => (_, res) => res.writeHead(200, { 'content-type': type }).end(body());
 
   beforeAll(async () => {
@@ -157,7 +158,7 @@ describe('feed_watch skill over HTTP', () => {
   });
 
   it('defines feed_watch with bounded max_items', () => {
-    const definition = feedWatchDefinition(httpFetcher);
+    const definition = feedWatchDefinition(httpFetcher, workers);
     expect(definition.name).toBe('feed_watch');
     expect(definition.example).toContain('alert:count > 0');
     expect(definition.inputs.safeParse({ url: FEED, max_items: 50 }).success).toBe(true);

@@ -4,7 +4,7 @@ import type { JsonObject } from '../src/automations/types.js';
 import { createPageWatch, extractPage, pageWatchDefinition, pageWatchInputs, parsePriceText } from '../src/capabilities/skills/page-watch.js';
 import { ValidationError } from '../src/errors.js';
 import { serve } from './support/http-fixture.js';
-import { fixtureFetcher, skillRequest } from './support/skills.js';
+import { fixtureFetcher, fixtureWorkers, skillRequest } from './support/skills.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/pages/${name}`, import.meta.url), 'utf8');
 const PAGE = 'https://shop.example/kettle';
@@ -122,14 +122,15 @@ describe('parsePriceText', () => {
 });
 
 const httpFetcher = fixtureFetcher();
-afterAll(() => httpFetcher.close());
+const workers = fixtureWorkers();
+afterAll(() => Promise.all([httpFetcher.close(), workers.close()]));
 const request = (inputs: JsonObject, state: JsonObject = {}) => skillRequest('page_watch', inputs, state);
 
 describe('page_watch skill over HTTP', () => {
   let site: Awaited<ReturnType<typeof serve>>;
   let kettlePrice = '1,299.00';
   let accept: string | undefined;
-  const pageWatch = createPageWatch(httpFetcher);
+  const pageWatch = createPageWatch(httpFetcher, workers);
 
   beforeAll(async () => {
     site = await serve({
@@ -171,7 +172,7 @@ describe('page_watch skill over HTTP', () => {
   });
 
   it('defines page_watch with an example whose inputs parse', () => {
-    const definition = pageWatchDefinition(httpFetcher);
+    const definition = pageWatchDefinition(httpFetcher, workers);
     expect(definition.name).toBe('page_watch');
     expect(definition.example).toContain('capability:page_watch');
     expect(definition.inputs.safeParse({ url: 'https://shop.example/kettle' }).success).toBe(true);

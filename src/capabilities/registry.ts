@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { JsonObject } from '../automations/types.js';
+import type { ContentWorkers } from './content/pool.js';
 import type { Fetcher } from './http/fetcher.js';
 import { parseCapabilityInputs } from './inputs.js';
 import { askDefinition } from './skills/ask.js';
@@ -9,14 +10,17 @@ import { pageWatchDefinition } from './skills/page-watch.js';
 import { summarizePageDefinition } from './skills/summarize-page.js';
 import { exampleInputs, type CapabilityDefinition, type ExecutionRequest, type ExecutionResult, type SkillExecutor } from './types.js';
 
-/** The capabilities defined in code, their skills fetching through `fetcher`. Their rows in `capability`/`skill` are seeded by migrations. */
-export function builtinCapabilities(deps: { fetcher: Fetcher }): CapabilityDefinition[] {
+/**
+ * The capabilities defined in code, their skills fetching through `fetcher` and reading HTML and
+ * feeds in `workers`. Their rows in `capability`/`skill` are seeded by migrations.
+ */
+export function builtinCapabilities(deps: { fetcher: Fetcher; workers: ContentWorkers }): CapabilityDefinition[] {
   return [
     httpCheckDefinition(deps.fetcher),
-    pageWatchDefinition(deps.fetcher),
-    feedWatchDefinition(deps.fetcher),
+    pageWatchDefinition(deps.fetcher, deps.workers),
+    feedWatchDefinition(deps.fetcher, deps.workers),
     askDefinition,
-    summarizePageDefinition(deps.fetcher),
+    summarizePageDefinition(deps.fetcher, deps.workers),
   ];
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ContentWorkers } from '../../src/capabilities/content/pool.js';
 import type { ModelProvider } from '../../src/capabilities/model-router.js';
 import type { FetchPolicy } from '../../src/capabilities/http/fetcher.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcherOptions } from '../../src/capabilities/http/safe-fetch.js';
@@ -76,6 +77,8 @@ export interface Harness {
   sink: RecordingSink;
   provider: ScriptedProvider;
   config: Config;
+  /** The content worker pool the built-in skills read pages in (shared by a test file's harnesses unless the test sets CONTENT_WORKERS). */
+  workers: ContentWorkers;
   dbPath: string;
   /** What the local skills of `echo` and `think` do; set per test. */
   skill: (request: ExecutionRequest) => Promise<ExecutionResult> | ExecutionResult;
@@ -93,6 +96,7 @@ export interface Harness {
 }
 
 const loose = z.record(z.string(), z.unknown());
+let sharedWorkers: ContentWorkers | undefined;
 
 /**
  * A real engine over a real SQLite file in a temp dir, a fake clock, a recording sink and a
@@ -124,8 +128,12 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   };
   // The real safe fetcher; fixtures are served on 127.0.0.1, so private addresses are allowed here.
   const fetcher = createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000, ...options.fetchPolicy }, options.fetcherOptions);
+  // One pool for every harness of a test file (a worker takes about a second to start under
+  // tsx); a test that sets CONTENT_WORKERS gets a pool of its own.
+  const ownWorkers = options.env?.CONTENT_WORKERS ? new ContentWorkers({ size: config.CONTENT_WORKERS }) : null;
+  const workers = ownWorkers ?? (sharedWorkers ??= new ContentWorkers({ size: config.CONTENT_WORKERS }));
   const registry = new CapabilityRegistry([
-    ...builtinCapabilities({ fetcher }),
+    ...builtinCapabilities({ fetcher, workers }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
     { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
   ]);
@@ -142,6 +150,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
       db,
       registry,
       fetcher,
+      contentWorkers: workers,
       ...(options.configuredModels ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
   };
@@ -152,6 +161,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     sink,
     provider,
     config,
+    workers,
     dbPath: config.STEWARD_DB,
     skill: () => ({ output: { ok: true }, costUsd: 0 }),
     skillCalls: [],
@@ -166,6 +176,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     close: () => {
       store.close();
       void fetcher.close();
+      void ownWorkers?.close();
       cleanup();
     },
   });

@@ -1,10 +1,16 @@
 import type { JsonObject } from '../../src/automations/types.js';
+import { ContentWorkers } from '../../src/capabilities/content/pool.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcher } from '../../src/capabilities/http/safe-fetch.js';
 import type { ExecutionRequest } from '../../src/capabilities/types.js';
 
 /** The real safe fetcher, allowed to reach fixtures on 127.0.0.1. Close it after the tests. */
 export function fixtureFetcher(): SafeFetcher {
   return createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });
+}
+
+/** A content worker pool as the engine would make one (2 threads). Close it after the tests. */
+export function fixtureWorkers(): ContentWorkers {
+  return new ContentWorkers({ size: 2 });
 }
 
 /** What the dispatcher hands a skill for one run of `capability`. */

@@ -1,4 +1,5 @@
 import { load } from 'cheerio';
+import { assertDepth, assertElementCount } from '../content/limits.js';
 
 export interface PageText {
   title: string | null;
@@ -10,9 +11,15 @@ export interface PageText {
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-/** The readable parts of an HTML page, `text` cut at `maxChars`. */
-export function extractPageText(html: string, maxChars: number): PageText {
+/**
+ * The readable parts of an HTML page, `text` cut at `maxChars`. Throws StewardError
+ * `element_cap` / `depth_cap` (naming `pageUrl`) for a page past the limits in content/limits.ts.
+ * CPU-bound on hostile pages: the skill runs it in a content worker, never on the main thread.
+ */
+export function extractPageText(html: string, maxChars: number, pageUrl: string): PageText {
+  assertElementCount(html, pageUrl, 'summarize_page');
   const $ = load(html);
+  assertDepth($.root().get(0), pageUrl, 'summarize_page');
   const title = collapse($('title').first().text()) || null;
   const description = collapse($('meta[name="description"]').attr('content') ?? $('meta[property="og:description"]').attr('content') ?? '') || null;
   $('script, style, noscript, template, svg, nav, header, footer, form, aside, iframe').remove();

@@ -1,10 +1,14 @@
-import { load, type CheerioAPI } from 'cheerio';
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
+import type { ContentWorkers } from '../content/pool.js';
+import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
 import type { Fetcher } from '../http/fetcher.js';
-import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
+import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import type { PageSnapshot } from './page-extract.js';
+
+export { extractPage, parsePriceText, type PageSnapshot } from './page-extract.js';
 
 export const pageWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -15,313 +19,12 @@ export const pageWatchInputs = z.strictObject({
     .max(200, 'selector must be at most 200 characters')
     .superRefine((selector, ctx) => {
       const problem = selectorProblem(selector);
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: `selector "${selector}" is not a valid CSS selector: ${problem}` });
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: selectorProblemMessage(selector, problem) });
     })
     .optional(),
 });
 
-/** What page_watch reads from a page; every field is null when the page does not say. */
-export interface PageSnapshot {
-  title: string | null;
-  price: number | null;
-  currency: string | null;
-  in_stock: boolean | null;
-  text: string | null;
-}
-
-type Facts = Omit<PageSnapshot, 'text'>;
-
-const MAX_TEXT_CHARS = 2000;
-const MAX_TITLE_CHARS = 300;
 const PAGE_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';
-
-/**
- * Reads a product page. Each field comes from the first source that has it: schema.org
- * Product/Offer JSON-LD, then microdata, then OpenGraph/product meta tags, then `<title>` (title
- * only). `text` is the collapsed text of the first element `selector` matches (null when none
- * does); when no structured price exists, the price (and currency) is read from that text with
- * {@link parsePriceText}. Malformed JSON-LD blocks are skipped. `pageUrl` picks, among several
- * products, the one whose `url`/`@id` is this page. Throws ValidationError for an invalid selector.
- */
-export function extractPage(html: string, pageUrl: string, selector?: string): PageSnapshot {
-  const $ = load(html);
-  const documentTitle = clean($('head title').first().text() || $('title').first().text(), MAX_TITLE_CHARS);
-  const sources: Partial<Facts>[] = [fromJsonLd($, pageUrl), fromMicrodata($), fromMetaTags($), { title: documentTitle }];
-  const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
-    sources.map((s) => s[key]).find((v) => v !== null && v !== undefined) ?? null;
-  const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
-  if (selector !== undefined) {
-    snapshot.text = selectedText($, selector);
-    const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
-    if (fromText) {
-      snapshot.price = fromText.price;
-      snapshot.currency ??= fromText.currency;
-    }
-  }
-  return snapshot;
-}
-
-// ── JSON-LD ─────────────────────────────────────────────────────────────────────────────────────
-
-type Node = Record<string, unknown>;
-const PRODUCT_TYPES = new Set(['Product', 'IndividualProduct', 'ProductModel', 'SomeProducts', 'ProductGroup']);
-const OFFER_TYPES = new Set(['Offer', 'AggregateOffer']);
-
-function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
-  const products: Node[] = [];
-  const looseOffers: Node[] = [];
-  $('script[type]').each((_, script) => {
-    if (!/^application\/ld\+json\b/i.test($(script).attr('type') ?? '')) return;
-    const json = $(script).text().trim().replace(/^<!--/, '').replace(/-->$/, '');
-    try {
-      collectNodes(JSON.parse(json), products, looseOffers, false, 0);
-    } catch {
-      // a malformed block is skipped: the page's other markup may still say what we need
-    }
-  });
-  const here = withoutHash(pageUrl);
-  const ordered = [...products.filter((p) => [p.url, p['@id']].some((u) => resolvesTo(u, pageUrl, here))), ...products];
-  const title = ordered.map((p) => textValue(p.name)).find((n) => n !== null) ?? null;
-  const offerSets = [...ordered.map((p) => flattenOffers(p.offers)), looseOffers.flatMap(flattenOffers)];
-  for (const offers of offerSets) {
-    const priced = offers.find((o) => offerPrice(o) !== null);
-    if (!priced) continue;
-    const spec = firstNode(priced.priceSpecification);
-    return {
-      title,
-      price: offerPrice(priced),
-      currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
-      in_stock: availability(priced.availability ?? offers.map((o) => o.availability).find(Boolean)),
-    };
-  }
-  return { title };
-}
-
-/** Walks a JSON-LD value (arrays, `@graph`, nested nodes), collecting products and offers found outside products. */
-function collectNodes(value: unknown, products: Node[], offers: Node[], insideProduct: boolean, depth: number): void {
-  if (depth > 12) return;
-  if (Array.isArray(value)) {
-    for (const item of value) collectNodes(item, products, offers, insideProduct, depth + 1);
-    return;
-  }
-  if (!isNode(value)) return;
-  const types = typesOf(value);
-  const isProduct = types.some((t) => PRODUCT_TYPES.has(t));
-  if (isProduct) products.push(value);
-  else if (!insideProduct && types.some((t) => OFFER_TYPES.has(t))) offers.push(value);
-  for (const child of Object.values(value)) collectNodes(child, products, offers, insideProduct || isProduct, depth + 1);
-}
-
-function flattenOffers(value: unknown): Node[] {
-  if (Array.isArray(value)) return value.flatMap(flattenOffers);
-  return isNode(value) ? [value, ...flattenOffers(value.offers)] : [];
-}
-
-function offerPrice(offer: Node): number | null {
-  return structuredPrice(offer.price) ?? structuredPrice(offer.lowPrice) ?? structuredPrice(firstNode(offer.priceSpecification)?.price);
-}
-
-function typesOf(node: Node): string[] {
-  const raw = node['@type'];
-  const list = Array.isArray(raw) ? raw : [raw];
-  return list.filter((t): t is string => typeof t === 'string').map((t) => t.replace(/^(https?:\/\/schema\.org\/|schema:)/i, ''));
-}
-
-// ── microdata and meta tags ─────────────────────────────────────────────────────────────────────
-
-function fromMicrodata($: CheerioAPI): Partial<Facts> {
-  const product = $('[itemscope][itemtype]')
-    .filter((_, el) => /schema\.org\/(Product|IndividualProduct|ProductModel|SomeProducts|ProductGroup)\b/i.test($(el).attr('itemtype') ?? ''))
-    .first();
-  const prop = (name: string): string | null => {
-    const inProduct = product.find(`[itemprop~="${name}"]`).first();
-    const found = inProduct.length ? inProduct : $(`[itemprop~="${name}"]`).first();
-    if (!found.length) return null;
-    const tag = found.prop('tagName')?.toLowerCase() ?? '';
-    const attr = tag === 'meta' ? 'content' : ['a', 'link', 'area'].includes(tag) ? 'href' : ['data', 'meter'].includes(tag) ? 'value' : 'content';
-    return clean(found.attr(attr) ?? found.text());
-  };
-  const name = product.find('[itemprop~="name"]').filter((_, el) => $(el).parent().closest('[itemscope]').get(0) === product.get(0));
-  return {
-    title: name.length ? clean(name.first().attr('content') ?? name.first().text(), MAX_TITLE_CHARS) : null,
-    price: structuredPrice(prop('price')) ?? structuredPrice(prop('lowPrice')),
-    currency: currencyCode(prop('priceCurrency')),
-    in_stock: availability(prop('availability')),
-  };
-}
-
-function fromMetaTags($: CheerioAPI): Partial<Facts> {
-  const meta = new Map<string, string>();
-  $('meta[content]').each((_, el) => {
-    const key = ($(el).attr('property') ?? $(el).attr('name') ?? '').trim().toLowerCase();
-    if (key && !meta.has(key)) meta.set(key, $(el).attr('content') ?? '');
-  });
-  const first = (...keys: string[]) => keys.map((k) => meta.get(k)).find((v) => v !== undefined && v.trim() !== '');
-  return {
-    title: clean(first('og:title'), MAX_TITLE_CHARS),
-    price: structuredPrice(first('product:price:amount', 'og:price:amount')),
-    currency: currencyCode(first('product:price:currency', 'og:price:currency')),
-    in_stock: availability(first('product:availability', 'og:availability')),
-  };
-}
-
-// ── selector ────────────────────────────────────────────────────────────────────────────────────
-
-const BLOCK_ELEMENTS = 'address, article, aside, blockquote, br, dd, div, dl, dt, figcaption, footer, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, td, th, tr, ul';
-
-function selectedText($: CheerioAPI, selector: string): string | null {
-  const problem = selectorProblem(selector);
-  if (problem !== null) throw new ValidationError('selector', `selector "${selector}" is not a valid CSS selector: ${problem}`, { selector });
-  const match = $(selector).first();
-  if (!match.length) return null;
-  const copy = match.clone();
-  copy.find('script, style, noscript, template').remove();
-  copy.find(BLOCK_ELEMENTS).before(' ').after(' '); // "<p>a</p><p>b</p>" reads "a b", "$<b>99</b>" stays "$99"
-  return clean(copy.text(), MAX_TEXT_CHARS);
-}
-
-/** Null when `selector` compiles, else why it does not. */
-function selectorProblem(selector: string): string | null {
-  try {
-    load('<p></p>')(selector);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-// ── values ──────────────────────────────────────────────────────────────────────────────────────
-
-const IN_STOCK = new Set(['instock', 'instoreonly', 'onlineonly', 'limitedavailability', 'madetoorder', 'availablefororder', 'available']);
-const NOT_IN_STOCK = new Set(['outofstock', 'oos', 'soldout', 'discontinued', 'preorder', 'presale', 'backorder', 'reserved', 'pending', 'unavailable']);
-
-/** schema.org ItemAvailability (URL or bare name) or OpenGraph wording → in stock now? PreOrder/BackOrder are not. */
-function availability(value: unknown): boolean | null {
-  const text = textValue(value);
-  if (text === null) return null;
-  const key = (text.split('/').pop() ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  return IN_STOCK.has(key) ? true : NOT_IN_STOCK.has(key) ? false : null;
-}
-
-function currencyCode(value: unknown): string | null {
-  const text = textValue(value)?.toUpperCase() ?? null;
-  return text && /^[A-Z]{3,5}$/.test(text) ? text : null;
-}
-
-/**
- * A price from structured data (JSON-LD, microdata, meta): a JSON number, or a string. A plain
- * machine form ("1299", "1299.5") is read as schema.org says, with "." as the decimal point, so
- * "1.299" is 1.299 here. Anything else ("1,299.00", "1.299,00", "$34.99") goes through the same
- * rules as page text (see {@link parsePriceText}).
- */
-function structuredPrice(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  const text = textValue(value);
-  if (text === null) return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const token = NUMBER.exec(text);
-  return token ? readNumber(token[0]) : null;
-}
-
-const CURRENCY_SYMBOLS: Record<string, string> = {
-  US$: 'USD', CA$: 'CAD', C$: 'CAD', AU$: 'AUD', A$: 'AUD', NZ$: 'NZD', HK$: 'HKD', S$: 'SGD',
-  '€': 'EUR', '£': 'GBP', $: 'USD', '¥': 'JPY', '₹': 'INR', '₩': 'KRW', '₽': 'RUB', '₺': 'TRY', '₪': 'ILS', zł: 'PLN', Kč: 'CZK',
-};
-const CURRENCY_CODES = 'USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|RON|INR|CNY|BRL|MXN|ZAR|TRY|RUB|KRW|SGD|HKD|ILS';
-const SYMBOL_PATTERN = Object.keys(CURRENCY_SYMBOLS)
-  .sort((a, b) => b.length - a.length)
-  .map((s) => s.replace(/\$/g, '\\$'))
-  .join('|');
-const CURRENCY = `(?:${SYMBOL_PATTERN}|(?<![A-Za-z])(?:${CURRENCY_CODES})(?![A-Za-z]))`;
-/** Digits, grouped by "." or "," (any group size), or by a space or apostrophe before exactly three digits. */
-const NUMBER_SOURCE = `\\d+(?:[.,]\\d+|[ '’\\u00a0\\u202f]\\d{3}(?!\\d))*`;
-const NUMBER = new RegExp(NUMBER_SOURCE);
-const PRICE_IN_TEXT = new RegExp(`(${CURRENCY})?\\s?(${NUMBER_SOURCE})\\s?(${CURRENCY})?`, 'g');
-
-/**
- * Reads a price out of free text ("€1.234,56", "$99.99", "99,99 €", "CHF 1'299.–"). The first
- * number written next to a currency symbol or ISO code wins; without one, the first number.
- * Separators: with both "." and ",", the last one is the decimal point ("1,299.00" and
- * "1.299,00" are 1299); a separator that appears more than once groups thousands ("1.000.000");
- * a single one followed by exactly three digits is read as thousands too ("1,299" and "€1.299"
- * are 1299; a three-decimal price cannot be told apart), otherwise it is the decimal point
- * ("99,99" is 99.99). "$" is read as USD. Returns null when the text holds no number.
- */
-export function parsePriceText(text: string): { price: number; currency: string | null } | null {
-  let fallback: { price: number; currency: string | null } | null = null;
-  for (const match of text.matchAll(PRICE_IN_TEXT)) {
-    const price = readNumber(match[2] ?? '');
-    if (price === null) continue;
-    const symbol = (match[1] ?? match[3])?.trim();
-    if (symbol) return { price, currency: CURRENCY_SYMBOLS[symbol] ?? symbol.toUpperCase() };
-    fallback ??= { price, currency: null };
-  }
-  return fallback;
-}
-
-function readNumber(token: string): number | null {
-  const digits = token.replace(/[ '’\u00a0\u202f]/g, '');
-  const dots = digits.split('.').length - 1;
-  const commas = digits.split(',').length - 1;
-  let normal: string;
-  if (dots && commas) {
-    const decimal = digits.lastIndexOf('.') > digits.lastIndexOf(',') ? '.' : ',';
-    if ((decimal === '.' ? dots : commas) > 1) return null;
-    normal = digits.replaceAll(decimal === '.' ? ',' : '.', '').replace(',', '.');
-  } else if (dots + commas > 1) {
-    normal = digits.replace(/[.,]/g, '');
-  } else if (dots + commas === 1) {
-    const [whole = '', fraction = ''] = digits.split(/[.,]/);
-    normal = fraction.length === 3 ? whole + fraction : `${whole}.${fraction}`;
-  } else {
-    normal = digits;
-  }
-  const value = Number(normal);
-  return Number.isFinite(value) ? value : null;
-}
-
-/** A JSON-LD literal as text: strings, numbers, the first of an array, `{"@value"}` or `{"@id"}`. */
-function textValue(value: unknown): string | null {
-  if (typeof value === 'string') return clean(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value)) return value.map(textValue).find((v) => v !== null) ?? null;
-  if (isNode(value)) return textValue(value['@value'] ?? value['@id']);
-  return null;
-}
-
-function clean(value: string | null | undefined, maxChars = Number.POSITIVE_INFINITY): string | null {
-  const text = value?.replace(/\s+/g, ' ').trim().slice(0, maxChars).trim();
-  return text ? text : null;
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstNode(value: unknown): Node | undefined {
-  return Array.isArray(value) ? value.find(isNode) : isNode(value) ? value : undefined;
-}
-
-function withoutHash(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.hash = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
-
-function resolvesTo(value: unknown, base: string, target: string): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    return withoutHash(new URL(value, base).href) === target;
-  } catch {
-    return false;
-  }
-}
-
-// ── the skill ───────────────────────────────────────────────────────────────────────────────────
 
 const lastSnapshot = z.object({
   title: z.string().nullable(),
@@ -332,27 +35,31 @@ const lastSnapshot = z.object({
 });
 
 /**
- * The page_watch skill: fetches the page through `fetcher`, extracts a {@link PageSnapshot} and
- * reports `changed` against the previous run's snapshot (`state.last`; false on the first run).
- * Throws on a non-2xx answer, a FetchError, or an invalid selector; the new state is `{last}`.
+ * The page_watch skill: fetches the page through `fetcher`, extracts a {@link PageSnapshot} in
+ * `workers` (terminated if the run's time limit passes) and reports `changed` against the
+ * previous run's snapshot (`state.last`; false on the first run). Throws on a non-2xx answer, a
+ * FetchError, a selector that is invalid or outside the grammar (ValidationError: an automation
+ * saved before the grammar was limited fails here, saying why), or a page past the element or
+ * depth cap; the new state is `{last}`.
  */
-export function createPageWatch(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
+export function createPageWatch(fetcher: Fetcher, workers: ContentWorkers): NonNullable<CapabilityDefinition['skill']> {
   return async (request: ExecutionRequest): Promise<ExecutionResult> => {
     const inputs = parseCapabilityInputs('page_watch', pageWatchInputs, request.inputs);
     const response = await fetcher(inputs.url, { signal: request.signal, accept: PAGE_ACCEPT });
     requireSuccess(response, inputs.url);
-    const snapshot = extractPage(decodeBody(response.body, response.headers['content-type']), response.url, inputs.selector);
+    const task = { body: response.body, contentType: response.headers['content-type'] ?? null, url: response.url, ...(inputs.selector === undefined ? {} : { selector: inputs.selector }) };
+    const snapshot = await workers.run('page', task, request.signal);
     const previous = lastSnapshot.safeParse(request.state.last);
     const changed = previous.success && (Object.keys(snapshot) as (keyof PageSnapshot)[]).some((key) => previous.data[key] !== snapshot[key]);
     return { output: { ...snapshot, changed }, costUsd: 0, state: { last: { ...snapshot } } };
   };
 }
 
-/** The page_watch capability, its skill fetching through `fetcher`. */
-export const pageWatchDefinition = (fetcher: Fetcher): CapabilityDefinition => ({
+/** The page_watch capability, its skill fetching through `fetcher` and reading pages in `workers`. */
+export const pageWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): CapabilityDefinition => ({
   name: 'page_watch',
   description: 'Watches a product or web page: title, price, currency, stock and the text of a CSS selector, and whether they changed.',
   inputs: pageWatchInputs,
   example: '/automation create name:kettle capability:page_watch schedule:0 8 * * * inputs:url=https://shop.example/kettle alert:price <= 100 and in_stock == true',
-  skill: createPageWatch(fetcher),
+  skill: createPageWatch(fetcher, workers),
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Fetcher } from '../http/fetcher.js';
-import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
+import type { ContentWorkers } from '../content/pool.js';
+import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
-import { extractPageText, firstSentences, type PageText } from './page-text.js';
+import { firstSentences, type PageText } from './page-text.js';
 import { parseCapabilityInputs } from '../inputs.js';
 
 export const summarizePageInputs = z.strictObject({
@@ -15,17 +16,24 @@ const summarySchema = z.object({ summary: z.string().min(1), key_points: z.array
 /** Page text sent to the model: enough for a summary, bounded so a huge page cannot run up the bill. */
 const MODEL_TEXT_CHARS = 12_000;
 
-async function fetchPageText(fetcher: Fetcher, request: ExecutionRequest): Promise<{ url: string; page: PageText; maxPoints: number }> {
+/** Fetches the page here, reads its text in a content worker (terminated if the run's time limit passes). */
+async function fetchPageText(deps: SummarizeDeps, request: ExecutionRequest): Promise<{ url: string; page: PageText; maxPoints: number }> {
   const inputs = parseCapabilityInputs('summarize_page', summarizePageInputs, request.inputs);
-  const response = await fetcher(inputs.url, { signal: request.signal, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
+  const response = await deps.fetcher(inputs.url, { signal: request.signal, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
   requireSuccess(response, inputs.url);
-  return { url: response.url, page: extractPageText(decodeBody(response.body, response.headers['content-type']), MODEL_TEXT_CHARS), maxPoints: inputs.max_points ?? 5 };
+  const page = await deps.workers.run('pageText', { body: response.body, contentType: response.headers['content-type'] ?? null, url: response.url, maxChars: MODEL_TEXT_CHARS }, request.signal);
+  return { url: response.url, page, maxPoints: inputs.max_points ?? 5 };
+}
+
+interface SummarizeDeps {
+  fetcher: Fetcher;
+  workers: ContentWorkers;
 }
 
 /** The claude_native path: the page's text goes to the model, which answers {summary, key_points}. */
-function summarizeTask(fetcher: Fetcher) {
+function summarizeTask(deps: SummarizeDeps) {
   return async (request: ExecutionRequest): Promise<ModelTask> => {
-    const { url, page, maxPoints } = await fetchPageText(fetcher, request);
+    const { url, page, maxPoints } = await fetchPageText(deps, request);
     return {
       instructions: `Summarize the web page in context. Answer {"summary": "two or three sentences", "key_points": [at most ${maxPoints} short strings]}.`,
       context: { url, title: page.title, text: page.text },
@@ -38,20 +46,21 @@ function summarizeTask(fetcher: Fetcher) {
  * The local skill (state `sandbox` until someone promotes it): an extractive summary, the page's
  * description or first sentences, and its headings as key points. No model, no cost.
  */
-function summarizeLocally(fetcher: Fetcher) {
+function summarizeLocally(deps: SummarizeDeps) {
   return async (request: ExecutionRequest): Promise<ExecutionResult> => {
-    const { page, maxPoints } = await fetchPageText(fetcher, request);
+    const { page, maxPoints } = await fetchPageText(deps, request);
     const summary = page.description ?? firstSentences(page.text, 2);
     const keyPoints = (page.headings.length ? page.headings : [firstSentences(page.text, 4)]).slice(0, maxPoints);
     return { output: { summary, key_points: keyPoints }, costUsd: 0 };
   };
 }
 
-export const summarizePageDefinition = (fetcher: Fetcher): CapabilityDefinition => ({
+/** The summarize_page capability: pages fetched through `fetcher`, read in `workers`. */
+export const summarizePageDefinition = (fetcher: Fetcher, workers: ContentWorkers): CapabilityDefinition => ({
   name: 'summarize_page',
   description: 'Reads a web page and summarizes it: {summary, key_points}.',
   inputs: summarizePageInputs,
   example: '/automation create name:changelog capability:summarize_page schedule:0 9 * * 1 inputs:url=https://example.com/changelog',
-  skill: summarizeLocally(fetcher),
-  modelTask: summarizeTask(fetcher),
+  skill: summarizeLocally({ fetcher, workers }),
+  modelTask: summarizeTask({ fetcher, workers }),
 });

@@ -1,0 +1,50 @@
+/**
+ * The tasks of a content worker thread (loaded by worker-entry.mjs; see pool.ts). Each task
+ * decodes the body, parses and extracts, and answers a {@link WireOutcome}. Nothing here touches
+ * the network, the database or the main thread's state.
+ */
+import { parentPort } from 'node:worker_threads';
+import { decodeBody } from '../http/decode-body.js';
+import { parseFeedItems } from '../skills/feed-parse.js';
+import { extractPage } from '../skills/page-extract.js';
+import { extractPageText } from '../skills/page-text.js';
+import { toWire, type ContentTaskMessage, type ContentTaskName, type ContentTasks, type WireOutcome } from './protocol.js';
+
+function answer<K extends ContentTaskName>(name: K, work: () => ContentTasks[K]['output']): WireOutcome<ContentTasks[K]['output']> {
+  parentPort?.postMessage({ taskStarted: name });
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    return { ok: false, error: toWire(error) };
+  }
+}
+
+/** The body as text (structured clone hands a Buffer over as a plain Uint8Array; decodeBody reads either). */
+const text = (task: { body: Uint8Array; contentType: string | null }) => decodeBody(task.body, task.contentType);
+
+/** page_watch: the page's snapshot. */
+function page(task: ContentTasks['page']['input']): WireOutcome<ContentTasks['page']['output']> {
+  return answer('page', () => extractPage(text(task), task.url, task.selector));
+}
+
+/** feed_watch: the feed's items, in feed order. */
+function feed(task: ContentTasks['feed']['input']): WireOutcome<ContentTasks['feed']['output']> {
+  return answer('feed', () => parseFeedItems(text(task), task.contentType, task.url));
+}
+
+/** summarize_page: the page's readable text. */
+function pageText(task: ContentTasks['pageText']['input']): WireOutcome<ContentTasks['pageText']['output']> {
+  return answer('pageText', () => extractPageText(text(task), task.maxChars, task.url));
+}
+
+/** Runs one task in this thread and answers its outcome; a task's error is part of the answer, never thrown. */
+export function runContentTask(message: ContentTaskMessage): WireOutcome<ContentTasks[ContentTaskName]['output']> {
+  switch (message.name) {
+    case 'page':
+      return page(message.input);
+    case 'feed':
+      return feed(message.input);
+    case 'pageText':
+      return pageText(message.input);
+  }
+}
