@@ -42,6 +42,10 @@ async function main(): Promise<void> {
   let up = true;
   const site = await serve({
     '/status': (_req, res) => void (up ? res.writeHead(200).end('all good') : res.writeHead(503).end('down for maintenance')),
+    '/kettle': (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><head><title>Kettle</title><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","image":"https://shop.example/kettle.jpg","offers":{"@type":"Offer","price":"89.99","priceCurrency":"USD","availability":"https://schema.org/InStock"}}</script></head></html>'),
   });
   const h = await startBot();
   try {
@@ -68,6 +72,17 @@ async function main(): Promise<void> {
     more.push({ caption: 'create form refused', message: await answerOf(await h.discord.submitModal(ALICE, opened, { inputs: 'url=ftp://example.com' })), now: now() });
     more.push({ caption: '/capability promote (member)', message: await answerOf(await h.discord.slash(BOB, 'capability', { subcommand: 'promote', options: { name: 'summarize_page' } })), now: now() });
     write('refusals', more);
+
+    const drafts = [];
+    const caption = (sub: string) => ({ caption: `/automation ${sub}` });
+    const sentence = `check this product page ${site.url('/kettle')} every morning and tell me when it drops under $100`;
+    const drafted = await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: sentence } });
+    drafts.push({ ...caption('new'), message: await answerOf(drafted), now: now() });
+    drafts.push({ ...caption('new (no page)'), message: await answerOf(await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: 'tell me when the price drops' } })), now: now() });
+    drafts.push({ ...caption('new (uptime)'), message: await answerOf(await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: `tell me when ${site.url('/status')} is down` } })), now: now() });
+    const create = (drafted.reply()?.components as { components: { custom_id: string; label: string }[] }[])[0]!.components.find((b) => b.label === 'Create')!.custom_id;
+    drafts.push({ caption: 'Create pressed', message: await answerOf(await h.discord.click(ALICE, drafted, create)), now: now() });
+    write('drafts', drafts);
   } finally {
     await h.close();
     await site.close();

@@ -1,5 +1,6 @@
 import { Dispatcher } from './automations/dispatcher.js';
 import { Scheduler } from './automations/scheduler.js';
+import { CapabilityPreview } from './automations/preview.js';
 import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
 import { ContentWorkers } from './capabilities/content/pool.js';
@@ -89,11 +90,12 @@ export class Engine {
       clock,
       maxTokens: config.MODEL_MAX_TOKENS,
     });
+    const skills = options.skills ?? registry.skillExecutor();
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock,
       budget: this.budget,
-      skills: options.skills ?? registry.skillExecutor(),
+      skills,
       models,
       logger,
       failurePauseThreshold: config.FAILURE_PAUSE_THRESHOLD,
@@ -115,6 +117,8 @@ export class Engine {
       clock,
       logger,
       config: { defaultTimezone: config.DEFAULT_TIMEZONE, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
+      preview: new CapabilityPreview({ skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
+      models,
       onScheduleChange: () => this.scheduler.wake(),
     });
   }

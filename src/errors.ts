@@ -220,8 +220,8 @@ export class ForbiddenError extends StewardError {
 
 /** A form (or its button) outlived its time or is not the person's own: start again with the command. */
 export class FormExpiredError extends StewardError {
-  constructor(minutes: number, command: string) {
-    super('form_expired', `This form expired (${minutes} minutes): run \`/${command}\` again.`, { minutes, command });
+  constructor(minutes: number, command: string, what: 'form' | 'draft' = 'form') {
+    super('form_expired', `This ${what} expired (${minutes} minutes): run \`/${command}\` again.`, { minutes, command, what });
   }
 }
 
@@ -230,4 +230,10 @@ export class StaleComponentError extends StewardError {
   constructor(customId: string) {
     super('stale_component', 'That button is from an older version of Steward; run the command again.', { customId });
   }
+}
+
+/** The text of any thrown value, for a run's or a preview's `error`. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
 }

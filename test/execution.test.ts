@@ -241,10 +241,12 @@ describe('Claude through the official SDK (fake Messages API on 127.0.0.1)', () 
     expect(await pending).toMatchObject({ outcome: 'failed', error: 'timeout' });
   });
 
-  it('without ANTHROPIC_API_KEY a model run fails with one plain sentence', async () => {
+  it('without ANTHROPIC_API_KEY a model capability is refused at create, naming the variables (a saved one fails its run: budget.test)', () => {
     const h = harness({ configuredModels: true });
-    const { report } = await run(h, { name: 'nokey', capability: 'ask', inputs: { prompt: 'p' } });
-    expect(report).toMatchObject({ outcome: 'failed', error: 'no model configured: set ANTHROPIC_API_KEY (or LOCAL_MODEL_URL)' });
+    expect(() => h.engine.service.create(h.alice, { name: 'nokey', capability: 'ask', schedule: 'manual', inputs: { prompt: 'p' } })).toThrow(
+      'ask runs through a model and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model',
+    );
+    expect(h.store.automations.findByName('alice', 'nokey')).toBeNull();
   });
 });
 

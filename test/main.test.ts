@@ -17,7 +17,7 @@ function startMain(env: Record<string, string>) {
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = async (text: string, ms = 10_000) => {
+  const until = async (text: string, ms = 30_000) => {
     const deadline = Date.now() + ms;
     while (!stdout.includes(text)) {
       if (Date.now() > deadline) throw new Error(`no "${text}" in the output:\n${stdout}\n${stderr}`);
@@ -54,7 +54,7 @@ describe('npm start', () => {
     expect(output().stdout + output().stderr).not.toMatch(/PASSWORD|key=abc|startup-secret/);
   });
 
-  it('connects, answers commands, and on SIGTERM stops cleanly with exit code 0', async () => {
+  it('connects, answers commands, and on SIGTERM stops cleanly with exit code 0', { timeout: 60_000 }, async () => {
     const discord = new DiscordEmulator({ users: [{ id: ALICE, username: 'alice' }] });
     await discord.start();
     const { dir, cleanup } = tempDir();

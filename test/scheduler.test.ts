@@ -84,7 +84,7 @@ describe('concurrency', () => {
     let most = 0;
     const order: number[] = [];
     h.skill = (request) => {
-      order.push(request.automationId);
+      order.push(request.automationId!);
       running++;
       most = Math.max(most, running);
       return new Promise<ExecutionResult>((resolve) => gates.push(resolve)).finally(() => running--);

@@ -65,7 +65,7 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 const rowOf = (id: number, on: Harness = h): Automation | null => on.store.automations.get(id);
 /** The fields of a view that are stored as they are (the rest is derived: schedule in words, next runs…). */
 const viewFields = (v: AutomationView) => {
-  const { scheduleText: _s, alertText: _a, alertUnreadable: _u, path: _p, nextRuns: _n, ...stored } = v;
+  const { scheduleText: _s, alertText: _a, alertUnreadable: _u, path: _p, nextRuns: _n, scheduleReadFrom: _r, ...stored } = v;
   return stored;
 };
 const countAll = (on: Harness = h): number =>

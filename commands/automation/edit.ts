@@ -1,6 +1,6 @@
 import { actorOf, EPHEMERAL, replyError, type Subcommand } from '../../src/discord/context.js';
 import { cut, LIMITS } from '../../src/discord/limits.js';
-import { detailsReply } from '../../src/discord/replies.js';
+import { detailsReply, scheduleReadLine } from '../../src/discord/replies.js';
 import { md } from '../../src/discord/views.js';
 import { nameOption, refOption, settingsFrom, settingsOptions } from './options.js';
 
@@ -18,6 +18,7 @@ export const edit: Subcommand = {
       return;
     }
     const a = ctx.service.edit(actorOf(i, ctx.config), refOption(i), patch);
-    await i.reply({ ...detailsReply(i, ctx, a.id), content: cut(`✏️ Changed **${md(a.name)}**.`, LIMITS.content), ...EPHEMERAL });
+    const read = a.scheduleReadFrom ? `\n${scheduleReadLine(a)}` : '';
+    await i.reply({ ...detailsReply(i, ctx, a.id), content: cut(`✏️ Changed **${md(a.name)}**.${read}`, LIMITS.content), ...EPHEMERAL });
   },
 };

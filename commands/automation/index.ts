@@ -5,6 +5,7 @@ import { timezoneChoices } from '../../src/discord/timezones.js';
 import { create } from './create.js';
 import { remove } from './delete.js';
 import { edit } from './edit.js';
+import { draftNew } from './new.js';
 import { list } from './list.js';
 import { pause } from './pause.js';
 import { resume } from './resume.js';
@@ -37,6 +38,6 @@ async function autocomplete(i: AutocompleteInteraction, ctx: BotContext): Promis
 /** `/automation`, put together from one file per subcommand. */
 export const automationCommand: SlashCommand = commandOf(
   guildCommand('automation', 'Create, run and inspect your automations'),
-  [create, list, show, runs, pause, resume, run, edit, remove, testAlert],
+  [draftNew, create, list, show, runs, pause, resume, run, edit, remove, testAlert],
   autocomplete,
 );

@@ -2,7 +2,7 @@ import type { BudgetGuard } from '../budget/guard.js';
 import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
 import { choosePath } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
-import { BudgetPausedError, RunTimeoutError } from '../errors.js';
+import { BudgetPausedError, errorText, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import { isJsonObject } from '../util/json.js';
@@ -11,6 +11,7 @@ import { decideAlert } from './alerts/mode.js';
 import { nextSlot } from './next-slot.js';
 import { alertNotification, pauseNotification } from './notices.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
+import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 
 export type DispatchOutcome = 'succeeded' | 'cost_exceeded' | 'skipped_budget' | 'skipped_condition' | 'failed' | 'error';
 
@@ -42,7 +43,6 @@ export interface DispatchOptions {
 }
 
 /** The error text of a run that hit RUN_TIMEOUT_SECONDS. */
-export const TIMEOUT_ERROR = 'timeout';
 /** Timer jitter tolerated by the min-interval check. */
 const MIN_INTERVAL_SLACK_MS = 1_000;
 export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
@@ -165,19 +165,10 @@ export class Dispatcher {
   /** Steps 4 and 5: execute within the time limit, and judge the result. */
   private async execute(automation: Automation, run: Run, path: ExecutionPath, capability: { name: string; description: string }): Promise<Ending> {
     const { store, clock } = this.deps;
-    const controller = new AbortController();
-    let timer: ReturnType<Clock['setTimer']> | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = clock.setTimer(() => {
-        const timeout = new RunTimeoutError(TIMEOUT_ERROR, this.deps.runTimeoutMs);
-        controller.abort(timeout);
-        reject(timeout);
-      }, this.deps.runTimeoutMs);
-    });
     const executor = path === 'skill' ? this.deps.skills : this.deps.models;
     let result: ExecutionResult;
     try {
-      result = await Promise.race([
+      result = await withTimeLimit(clock, this.deps.runTimeoutMs, (signal) =>
         executor.execute({
           automationId: automation.id,
           runId: run.id,
@@ -186,20 +177,14 @@ export class Dispatcher {
           inputs: automation.inputs,
           priorRunEnd: store.runs.lastSucceededEnd(automation.id),
           state: automation.state,
-          signal: controller.signal,
+          signal,
         }),
-        timedOut,
-      ]);
+      );
     } catch (error) {
       const spent = store.ledger.runSpend(run.id);
       const base = { output: null, costUsd: spent, ledgerId: null, skillRunId: null };
       if (error instanceof BudgetPausedError) return { ...base, status: 'skipped_budget', outcome: 'skipped_budget', error: error.message };
-      const timedOutNow = error instanceof RunTimeoutError || controller.signal.reason instanceof RunTimeoutError;
-      const message = timedOutNow ? TIMEOUT_ERROR : errorText(error);
-      return { ...base, status: 'failed', outcome: 'failed', error: message };
-    } finally {
-      if (timer) clock.clearTimer(timer);
-      timedOut.catch(() => undefined);
+      return { ...base, status: 'failed', outcome: 'failed', error: error instanceof RunTimeoutError ? TIMEOUT_ERROR : errorText(error) };
     }
     const output = isJsonObject(result.output) ? result.output : { output: result.output };
     const common = { output, costUsd: result.costUsd, ledgerId: result.ledgerId ?? null, skillRunId: result.skillRunId ?? null };
@@ -338,7 +323,3 @@ function report(automationId: number, runId: number | null, outcome: DispatchOut
 
 
 /** An error as a run's error text: its message, never a stack. */
-function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}

@@ -9,6 +9,7 @@ import { canonicalTimeZone } from '../util/timezone.js';
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import { ScheduleError } from '../errors.js';
+import { leftover, readScheduleWords } from './drafting/schedule-words.js';
 
 const NICKNAMES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -95,6 +96,36 @@ export function validateCron(expression: string, timezone: string): string {
     throw new ScheduleError(`\`${compiled.normalised}\`: never fires (no date matches)`, { expression });
   }
   return compiled.normalised;
+}
+
+/** Examples of schedules in words, for refusals. */
+export const SCHEDULE_WORD_EXAMPLES = '`every 15 minutes`, `every weekday at 7:15 am`, `twice a day`, `on the 1st of every month`';
+
+/**
+ * A schedule as a person typed it: cron (or a nickname), or words ("every 15 minutes") read as
+ * cron. Returns the cron expression and, when it was read from words, those words. Throws
+ * ScheduleError: the cron error for what looks like cron, otherwise one naming examples that work.
+ */
+export function readSchedule(text: string, timezone: string): { cron: string; fromWords: string | null } {
+  try {
+    return { cron: validateCron(text, timezone), fromWords: null };
+  } catch (error) {
+    if (!(error instanceof ScheduleError) || error.field === 'timezone') throw error;
+    const words = readScheduleWords(text);
+    if (words && leftover(text, words.phrases) === '') return { cron: validateCron(words.cron, timezone), fromWords: text.trim() };
+    if (!looksLikeCron(text)) {
+      throw new ScheduleError(`I could not read "${text.trim()}" as a schedule: say it like ${SCHEDULE_WORD_EXAMPLES}, or write cron such as \`*/15 * * * *\``, { expression: text });
+    }
+    throw error;
+  }
+}
+
+/** Whether text is meant as cron (fields of digits, `*`, ranges, lists and steps, or a nickname), not words. */
+function looksLikeCron(text: string): boolean {
+  const t = text.trim();
+  if (t.startsWith('@')) return true;
+  const fields = t.split(/\s+/);
+  return fields.length <= 7 && fields.some((f) => /[\d*]/.test(f)) && fields.every((f) => /^[\d*?,/#LW-]+$|^[A-Za-z]{3}([,-][A-Za-z]{3})*$/.test(f));
 }
 
 /**

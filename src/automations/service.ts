@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { BudgetGuard } from '../budget/guard.js';
 import { periodBounds } from '../budget/periods.js';
-import { SKILL_STATES, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
+import { choosePath, SKILL_STATES, type SkillState } from '../capabilities/types.js';
 import type { CapabilityRegistry } from '../capabilities/registry.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, FormExpiredError, NotFoundError, ValidationError } from '../errors.js';
@@ -15,8 +16,11 @@ import type { Dispatcher } from './dispatcher.js';
 import { parseInputsText } from './inputs-text.js';
 import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
-import { nextRuns, shortestGapSeconds, validateCron, validateTimezone } from './schedule.js';
-import type { Automation, AutomationStatus } from './types.js';
+import { nextRuns, readSchedule, shortestGapSeconds, validateTimezone } from './schedule.js';
+import type { Automation, AutomationStatus, JsonObject } from './types.js';
+import { DraftService } from './drafts.js';
+import type { CapabilityPreview } from './preview.js';
+import type { ModelRouter } from '../capabilities/types.js';
 import {
   automationView,
   capabilityView,
@@ -92,13 +96,22 @@ export interface AutomationServiceDeps {
   clock: Clock;
   logger: Logger;
   config: ServiceConfig;
+  /** Runs a capability once for a draft's preview. */
+  preview: CapabilityPreview;
+  /** Whether a model is configured for a capability. */
+  models: Pick<ModelRouter, 'isConfigured'>;
   /** Called after anything that moves a schedule (the scheduler re-arms). */
   onScheduleChange?: () => void;
 }
 
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
 export class AutomationService {
-  constructor(private readonly deps: AutomationServiceDeps) {}
+  /** The drafts of `/automation new`. */
+  readonly drafts: DraftService;
+
+  constructor(private readonly deps: AutomationServiceDeps) {
+    this.drafts = new DraftService({ store: deps.store, clock: deps.clock, service: this, preview: deps.preview, models: deps.models, defaultTimezone: deps.config.defaultTimezone });
+  }
 
   /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
   create(actor: Actor, input: CreateInput): AutomationView {
@@ -111,15 +124,20 @@ export class AutomationService {
     );
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
     this.deps.onScheduleChange?.();
-    return this.view(automation, true);
+    return { ...this.view(automation, true), scheduleReadFrom: wordsOf(input.schedule, automation.timezone) };
   }
 
   /**
    * Checks everything about a create except its inputs (which a person is about to type in a
    * form), so they hear about a bad schedule or a taken name first. Throws what create throws.
    */
-  checkCreate(actor: Actor, input: Omit<CreateInput, 'inputs'>): void {
-    this.prepareCreate(actor, input, false);
+  checkCreate(actor: Actor, input: CreateInput, withInputs = false): void {
+    this.prepareCreate(actor, input, withInputs);
+  }
+
+  /** Inputs as a person typed them (JSON or key=value pairs), checked against the capability. Throws ValidationError naming what is wrong. */
+  parseInputs(capability: string, text: string): JsonObject {
+    return this.deps.registry.parseInputs(capability, parseInputsText(text));
   }
 
   private prepareCreate(actor: Actor, input: CreateInput, checkInputs: boolean): AutomationSettings {
@@ -201,7 +219,8 @@ export class AutomationService {
     store.automations.updateSettings(current.id, settings, nextRunAt, now, { resetAlertMemory: alertChanged, resetState: workChanged });
     logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
     this.deps.onScheduleChange?.();
-    return this.view(store.automations.get(current.id)!, true);
+    const edited = store.automations.get(current.id)!;
+    return { ...this.view(edited, true), scheduleReadFrom: wordsOf(patch.schedule, edited.timezone) };
   }
 
   /** Pauses an active automation (a person's pause: runs finishing later leave it paused). */
@@ -399,14 +418,21 @@ export class AutomationService {
     const { registry, config, clock } = this.deps;
     if (!registry.get(s.capability) || !this.deps.store.capabilities.get(s.capability)) {
       const known = this.deps.store.capabilities.list().map((c) => c.name);
-      throw new ValidationError('capability', `unknown capability "${s.capability}": choose one of ${known.join(', ')}`);
+      throw new ValidationError('capability', `unknown capability "${s.capability}": ${didYouMean(s.capability, known)}choose one of ${known.join(', ')}`);
+    }
+    const record = this.deps.store.capabilities.get(s.capability)!;
+    if (choosePath(record) === 'claude_native' && !this.deps.models.isConfigured(s.capability)) {
+      throw new ValidationError(
+        'capability',
+        `${s.capability} runs through a model and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model`,
+      );
     }
     const inputs = checkInputs ? registry.parseInputs(s.capability, typeof s.inputs === 'string' ? parseInputsText(s.inputs) : s.inputs) : {};
     const timezone = validateTimezone(s.timezone ?? config.defaultTimezone);
     const minIntervalSeconds = Math.max(s.minIntervalSeconds ?? config.minIntervalSeconds, config.minIntervalSeconds);
     let schedule: string | null = null;
     if (s.schedule.toLowerCase() !== MANUAL_SCHEDULE) {
-      schedule = validateCron(s.schedule, timezone);
+      schedule = readSchedule(s.schedule, timezone).cron;
       const gap = shortestGapSeconds(schedule, timezone, clock.now());
       if (gap !== null && gap < minIntervalSeconds) {
         throw new ValidationError(
@@ -480,6 +506,23 @@ function currentAsInput(a: Automation): z.input<typeof settingsSchema> {
 
 function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** "did you mean `http_check`? " for a name one or two edits from a known one (case, `-` for `_`), else ''. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const typed = name.trim().toLowerCase().replace(/[-\s]/g, '_');
+  const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(best.k.length / 4)) ? `did you mean \`${best.k}\`? ` : '';
+}
+
+/** The words a typed schedule was read from ("every 15 minutes"), or null when it was cron, a nickname, manual or absent. */
+function wordsOf(typed: string | undefined, timezone: string): string | null {
+  if (typed === undefined || typed.trim().toLowerCase() === MANUAL_SCHEDULE) return null;
+  try {
+    return readSchedule(typed, timezone).fromWords;
+  } catch {
+    return null;
+  }
 }
 
 function safeNextRuns(schedule: string, timezone: string, after: Date, count: number): Date[] {

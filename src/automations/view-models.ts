@@ -49,6 +49,8 @@ export interface AutomationView
   path: ExecutionPath | null;
   /** The next slots (up to three) while it is active and scheduled; empty otherwise. */
   nextRuns: Date[];
+  /** On the answer to a create or edit: the words the schedule was read from ("every 15 minutes"), else null. */
+  scheduleReadFrom: string | null;
 }
 
 /** One run as people see it. */
@@ -127,6 +129,7 @@ export function automationView(a: Automation, capability: CapabilityRecord | nul
     alertUnreadable: a.alertConditionsError !== null,
     path: capability ? choosePath(capability) : null,
     nextRuns,
+    scheduleReadFrom: null,
   };
 }
 

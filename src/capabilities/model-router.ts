@@ -62,6 +62,10 @@ export class MeteredModelRouter implements ModelRouter {
     this.maxTokens = deps.maxTokens ?? 1024;
   }
 
+  isConfigured(capability: string): boolean {
+    return this.deps.route(capability) !== null;
+  }
+
   isFree(capability: string): boolean {
     const route = this.deps.route(capability);
     return route !== null && route.price.inputPerMTok === 0 && route.price.outputPerMTok === 0;

@@ -26,8 +26,9 @@ export function choosePath(capability: CapabilityRecord): ExecutionPath {
 
 /** What either executor receives for one run. */
 export interface ExecutionRequest {
-  automationId: number;
-  runId: number;
+  /** The automation run; null for a draft's preview (run once, recorded nowhere as a run). */
+  automationId: number | null;
+  runId: number | null;
   userId: string;
   capability: { name: string; description: string };
   inputs: JsonObject;
@@ -62,6 +63,8 @@ export interface ModelRouter {
    * model is): a budget pause does not hold it back. False when no model is configured for it.
    */
   isFree(capability: string): boolean;
+  /** True when a model (Claude or a local one) is configured for the capability's model work. */
+  isConfigured(capability: string): boolean;
 }
 
 /** What the model is asked for one run of a capability on the claude_native path. */

@@ -1,6 +1,7 @@
 /** The buttons and forms Steward attaches to its messages; their ids come from interactions/custom-id.ts. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { AutomationStatus } from '../automations/types.js';
+import type { DraftView } from '../automations/drafts.js';
 import { customId, type AutomationAction } from './interactions/custom-id.js';
 import { cut } from './limits.js';
 
@@ -57,4 +58,31 @@ export function createFormModal(form: string, name: string, capability: string, 
     .setCustomId(customId.createForm(form))
     .setTitle(cut(`Inputs for ${name}`, 45))
     .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+}
+
+/** Create / Edit / Cancel under a draft. */
+export function draftButtons(draft: string): ActionRowBuilder<ButtonBuilder> {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(customId.draft('create', draft)).setLabel('Create').setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(customId.draft('edit', draft)).setLabel('Edit').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder().setCustomId(customId.draft('cancel', draft)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+}
+
+/** The form that edits a draft: name, schedule, inputs and alert, filled in with the draft's. */
+export function draftFormModal(d: DraftView): ModalBuilder {
+  const field = (id: string, label: string, value: string, style: TextInputStyle, max: number, required: boolean, placeholder: string) => {
+    const input = new TextInputBuilder().setCustomId(id).setLabel(label).setStyle(style).setRequired(required).setMaxLength(max).setPlaceholder(placeholder);
+    if (value) input.setValue(cut(value, max));
+    return new ActionRowBuilder<TextInputBuilder>().addComponents(input);
+  };
+  return new ModalBuilder()
+    .setCustomId(customId.draftForm(d.id))
+    .setTitle(cut(`Edit the draft ${d.name}`, 45))
+    .addComponents(
+      field('name', 'Name', d.name, TextInputStyle.Short, 64, true, 'A name you will recognise'),
+      field('schedule', 'Schedule (words, cron, or manual)', d.schedule ?? 'manual', TextInputStyle.Short, 120, true, 'every 15 minutes'),
+      field('inputs', cut(`Inputs of ${d.capability} (JSON or key=value; …)`, 45), JSON.stringify(d.inputs), TextInputStyle.Paragraph, 4000, false, '{"url": "https://example.com"}'),
+      field('alert', 'Alert (empty: none)', d.alertText, TextInputStyle.Short, 1000, false, 'price < 100'),
+    );
 }

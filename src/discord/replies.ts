@@ -15,7 +15,17 @@ const PAGE_SIZE = 10;
 
 /** What a create answers (the command with inputs, or its form). */
 export function createdReply(automation: AutomationView) {
-  return { embeds: [createdEmbed(automation)], components: [automationButtons(automation.id, automation.status)], ...EPHEMERAL };
+  return {
+    ...(automation.scheduleReadFrom ? { content: scheduleReadLine(automation) } : {}),
+    embeds: [createdEmbed(automation)],
+    components: [automationButtons(automation.id, automation.status)],
+    ...EPHEMERAL,
+  };
+}
+
+/** The line saying how a schedule typed in words was stored (the words, then the cron expression). */
+export function scheduleReadLine(automation: AutomationView): string {
+  return cut(`🗓️ Read “${automation.scheduleReadFrom}” as \`${automation.schedule}\`.`, LIMITS.content);
 }
 
 /** `/automation show` (and the Show button): the automation's details with its buttons. */

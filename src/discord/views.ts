@@ -1,5 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import type { ExecutionPath } from '../automations/types.js';
+import type { DraftPreviewView, DraftView } from '../automations/drafts.js';
 import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunReportView, RunView } from '../automations/view-models.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
@@ -187,4 +188,56 @@ export function notificationEmbed(type: string, message: RichMessage): EmbedData
     fields: message.fields.map((f) => ({ ...f, inline: f.value.length < 40 })),
     ...(message.runId !== null ? { footer: { text: `run #${message.runId}${message.automationId !== null ? ` · automation #${message.automationId}` : ''}` } } : {}),
   });
+}
+
+/** An output's fields as a person reads them: one line a field, values in words, lists counted. */
+export function outputLines(output: Record<string, unknown>, max = 10): string[] {
+  const value = (v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'number') return String(v);
+    if (typeof v === 'string') return v.trim() ? md(cut(v.replace(/\s+/g, ' '), 200)) : '—';
+    if (Array.isArray(v)) {
+      if (v.length === 0) return 'none';
+      const titles = v.slice(0, 3).map((x) => (x && typeof x === 'object' && 'title' in x && typeof x.title === 'string' ? md(cut(x.title, 80)) : preview(x, 80)));
+      return `${plural(v.length, 'item')}: ${titles.join('; ')}${v.length > 3 ? '; …' : ''}`;
+    }
+    return preview(v, 200);
+  };
+  const entries = Object.entries(output);
+  const lines = entries.slice(0, max).map(([k, v]) => `**${md(k)}**: ${value(v)}`);
+  if (entries.length > max) lines.push(`… and ${entries.length - max} more`);
+  return lines;
+}
+
+/** `/automation new`: the draft, and what its preview gave. */
+export function draftEmbeds(d: DraftView, p: DraftPreviewView | null): EmbedData[] {
+  const draft = fitEmbed({
+    title: d.status === 'created' ? `Created: ${d.name}` : d.status === 'cancelled' ? `Cancelled: ${d.name}` : `Draft: ${d.name}`,
+    color: d.status === 'cancelled' ? COLORS.muted : d.status === 'created' ? COLORS.ok : COLORS.info,
+    description: `From “${md(cut(d.sentence, 500))}”`,
+    fields: [
+      { name: 'Capability', value: `${d.capability} (${pathWords(d.path)})`, inline: true },
+      { name: 'Schedule', value: d.schedule ? `${d.scheduleText}\n\`${d.schedule}\`` : 'manual only', inline: true },
+      { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : 'only when you run it' },
+      { name: 'Alert', value: d.alertText ? `\`${d.alertText}\` — ${d.alertMode === 'every' ? 'every run it holds' : 'when it turns true'}, to ${d.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}` : 'none' },
+      { name: 'Inputs', value: preview(d.inputs, 900) },
+      ...(d.notes.length ? [{ name: 'Assumed', value: d.notes.map((n) => `• ${md(n)}`).join('\n') }] : []),
+    ],
+    footer: { text: d.status === 'open' ? 'Nothing is saved until you press Create · this draft expires in 30 minutes' : d.status === 'created' ? `saved as #${d.automationId}` : 'nothing was saved' },
+  });
+  if (!p) return [draft];
+  const fired = p.wouldFire === null ? (d.alertText ? 'could not tell' : 'no alert set') : p.wouldFire ? '🔔 yes, it would alert now' : 'no, not now';
+  const previewEmbed = fitEmbed({
+    title: p.error ? 'Preview: it did not run' : 'Preview: what it sees now',
+    color: p.error ? COLORS.alert : COLORS.ok,
+    description: p.error ? `❌ ${cut(p.error, 1000)}` : outputLines(p.output ?? {}).join('\n') || 'an empty answer',
+    fields: [
+      ...(p.error ? [] : [{ name: 'Would alert', value: fired, inline: true }]),
+      ...(p.costUsd > 0 ? [{ name: 'Cost', value: formatUsd(p.costUsd), inline: true }] : []),
+      ...(p.hint ? [{ name: 'Tip', value: p.hint }] : []),
+    ],
+    footer: { text: 'a preview: not recorded as a run, no alert sent' },
+  });
+  return [draft, previewEmbed];
 }

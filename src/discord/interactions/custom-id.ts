@@ -14,6 +14,8 @@ const formId = z.string().regex(/^[0-9a-f]{16}$/);
 
 export const AUTOMATION_ACTIONS = ['show', 'pause', 'resume', 'run', 'delete', 'delete-yes', 'delete-no'] as const;
 export type AutomationAction = (typeof AUTOMATION_ACTIONS)[number];
+export const DRAFT_ACTIONS = ['create', 'edit', 'cancel'] as const;
+export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
 /** The arguments each prefix carries, as zod parses them from the id's parts. */
 const ARGS = {
@@ -27,6 +29,10 @@ const ARGS = {
   create: z.tuple([formId]).transform(([form]) => ({ form })),
   /** "Edit again": reopens a refused create form with what was typed. */
   'create-again': z.tuple([formId]).transform(([form]) => ({ form })),
+  /** Create / Edit / Cancel under a draft of `/automation new`. */
+  draft: z.tuple([z.enum(DRAFT_ACTIONS), formId]).transform(([action, draft]) => ({ action, draft })),
+  /** The form that edits a draft. */
+  'draft-form': z.tuple([formId]).transform(([draft]) => ({ draft })),
 } as const;
 
 export type ComponentPrefix = keyof typeof ARGS;
@@ -42,6 +48,8 @@ export const customId = {
   listPage: (page: number, all: boolean, status: 'active' | 'paused' | undefined): string => build('list', [page, all ? 1 : 0, status ?? '']),
   createForm: (form: string): string => build('create', [form]),
   createAgain: (form: string): string => build('create-again', [form]),
+  draft: (action: DraftAction, draft: string): string => build('draft', [action, draft]),
+  draftForm: (draft: string): string => build('draft-form', [draft]),
 };
 
 /** The prefix of a custom id of this version, or null for an id from another version or not Steward's. */

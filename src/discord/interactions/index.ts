@@ -2,6 +2,15 @@ import { automationButtonsHandler } from './automation-buttons.js';
 import { createAgainHandler, createFormHandler } from './create-form.js';
 import type { ComponentHandler } from './handler.js';
 import { listPagesHandler } from './list-pages.js';
+import { draftButtonsHandler } from './draft-buttons.js';
+import { draftFormHandler } from './draft-form.js';
 
 /** Every button and form handler, one per custom-id prefix. */
-export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [automationButtonsHandler, listPagesHandler, createFormHandler, createAgainHandler];
+export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
+  automationButtonsHandler,
+  listPagesHandler,
+  createFormHandler,
+  createAgainHandler,
+  draftButtonsHandler,
+  draftFormHandler,
+];

@@ -1,0 +1,23 @@
+import { draftButtons } from '../../src/discord/components.js';
+import { actorOf, EPHEMERAL, type Subcommand } from '../../src/discord/context.js';
+import { draftEmbeds } from '../../src/discord/views.js';
+
+/** `/automation new`: a sentence read into a draft, run once as a preview, with Create / Edit / Cancel. */
+export const draftNew: Subcommand = {
+  name: 'new',
+  define: (s) =>
+    s
+      .setDescription('Say what to automate in a sentence; see a draft and a preview before saving')
+      .addStringOption((o) =>
+        o.setName('what').setDescription('e.g. tell me when https://shop.example/kettle drops under $100').setRequired(true).setMaxLength(500),
+      )
+      .addStringOption((o) => o.setName('name').setDescription('A name (default: from the page)').setMaxLength(64)),
+  async execute(i, ctx) {
+    const actor = actorOf(i, ctx.config);
+    // A sentence that cannot become a draft is said at once; the preview may take a while.
+    const draft = ctx.service.drafts.draft(actor, i.options.getString('what', true), i.options.getString('name') ?? undefined);
+    await i.deferReply({ flags: EPHEMERAL.flags });
+    const { draft: shown, preview } = await ctx.service.drafts.preview(actor, draft.id);
+    await i.editReply({ embeds: draftEmbeds(shown, preview), components: [draftButtons(shown.id)], allowedMentions: EPHEMERAL.allowedMentions });
+  },
+};

@@ -1,0 +1,271 @@
+/**
+ * Drafts: an automation proposed from a person's sentence, kept in SQLite (theirs alone, for 30
+ * minutes) with a preview, until they press Create, Edit or Cancel. A draft is never a saved
+ * automation: Create saves exactly what the draft shows, through the same checks as
+ * `/automation create`, once.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { choosePath } from '../capabilities/types.js';
+import { ConflictError, FormExpiredError, ValidationError } from '../errors.js';
+import type { Actor } from './access.js';
+import { evaluateCondition } from './alerts/condition.js';
+import { parseAlertText } from './alerts/text.js';
+import { DEFAULT_SCHEDULES, draftSentence, EXAMPLE_SENTENCES } from './drafting/drafter.js';
+import type { CapabilityPreview } from './preview.js';
+import { nextRuns, readSchedule } from './schedule.js';
+import type { AutomationService, CreateInput } from './service.js';
+import type { Store } from '../store.js';
+import type { Clock } from '../clock.js';
+import type { ModelRouter } from '../capabilities/types.js';
+import type { AutomationView } from './view-models.js';
+import { scheduleText } from './view-models.js';
+import type { ExecutionPath, JsonObject } from './types.js';
+
+/** How long a draft waits for Create. */
+export const DRAFT_TTL_MS = 30 * 60_000;
+const KIND = 'draft';
+
+/** What a draft proposes, as people read it. */
+export interface DraftView {
+  id: string;
+  sentence: string;
+  name: string;
+  capability: string;
+  path: ExecutionPath | null;
+  inputs: JsonObject;
+  /** Cron, or null for manual. */
+  schedule: string | null;
+  scheduleText: string;
+  timezone: string;
+  nextRuns: Date[];
+  alertText: string;
+  alertMode: 'change' | 'every';
+  alertTo: 'tasks' | 'dm';
+  /** What was assumed or filled in by default, in words. */
+  notes: string[];
+  status: 'open' | 'created' | 'cancelled';
+  automationId: number | null;
+  expiresAt: Date;
+}
+
+/** What the capability gave when run once on the draft's inputs. */
+export interface DraftPreviewView {
+  output: JsonObject | null;
+  error: string | null;
+  costUsd: number;
+  /** Whether the draft's alert condition holds on this output (null: no condition, or no output). */
+  wouldFire: boolean | null;
+  /** Advice when the output shows the draft cannot work as it is. */
+  hint: string | null;
+}
+
+/** The fields of a draft the Edit form changes, as typed. */
+export interface DraftEdit {
+  name: string;
+  schedule: string;
+  inputs: string;
+  alert: string;
+}
+
+const draftPayload = z.object({
+  sentence: z.string(),
+  input: z.object({
+    name: z.string(),
+    capability: z.string(),
+    schedule: z.string(),
+    timezone: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    alert: z.string(),
+    alertMode: z.enum(['change', 'every']),
+    alertTo: z.enum(['tasks', 'dm']),
+  }),
+  nameGiven: z.boolean(),
+  notes: z.array(z.string()),
+  status: z.enum(['open', 'created', 'cancelled']),
+  automationId: z.number().nullable(),
+});
+type DraftPayload = z.output<typeof draftPayload>;
+
+export interface DraftDeps {
+  store: Store;
+  clock: Clock;
+  service: AutomationService;
+  preview: CapabilityPreview;
+  models: Pick<ModelRouter, 'isConfigured'>;
+  defaultTimezone: string;
+}
+
+/** The drafts of `/automation new`. Every method refuses another person's draft as expired. */
+export class DraftService {
+  constructor(private readonly deps: DraftDeps) {}
+
+  /**
+   * Reads a sentence into a draft and keeps it. Throws ValidationError when the sentence does not
+   * say what to do or on which page (with sentences that work), when its capability needs a model
+   * and none is configured, or for anything `/automation create` would refuse (a schedule below
+   * the minimum interval, a URL that is not valid).
+   */
+  draft(actor: Actor, sentence: string, name?: string): DraftView {
+    const text = sentence.trim();
+    if (text.length === 0) throw new ValidationError('what', `say what to automate, e.g. “${EXAMPLE_SENTENCES[0]}”`);
+    const read = draftSentence(text);
+    const examples = `Sentences that work: “${EXAMPLE_SENTENCES[0]}”, “${EXAMPLE_SENTENCES[1]}”.`;
+    if (read.capability === null || read.schedule === null) {
+      throw new ValidationError('what', `I could not tell what to do from “${text}”: name a page to check, a price to watch, a feed, or a question. ${examples}`);
+    }
+    if (read.missing.includes('url')) {
+      throw new ValidationError('what', `which page? “${text}” reads as ${read.capability} but names no address: add its URL. ${examples}`);
+    }
+    const capability = this.deps.store.capabilities.get(read.capability);
+    if (capability && choosePath(capability) === 'claude_native' && !this.deps.models.isConfigured(read.capability)) {
+      throw new ValidationError(
+        'what',
+        `“${text}” needs a model (${read.capability}) and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model`,
+      );
+    }
+    const timezone = this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
+    const notes = [...read.notes];
+    if (read.scheduleDefault) notes.push(`schedule: ${DEFAULT_SCHEDULES[read.capability].words} (the default for ${read.capability})`);
+    const input: DraftPayload['input'] = {
+      name: name?.trim() || this.uniqueName(actor, read.name ?? read.capability),
+      capability: read.capability,
+      schedule: read.schedule,
+      timezone,
+      inputs: read.inputs,
+      alert: read.alert,
+      alertMode: read.alertMode,
+      alertTo: 'tasks',
+    };
+    this.deps.service.checkCreate(actor, { ...input, inputs: input.inputs } as CreateInput, true);
+    const id = randomUUID().replace(/-/g, '').slice(0, 16);
+    const now = this.deps.clock.now();
+    const payload: DraftPayload = { sentence: text, input, nameGiven: Boolean(name?.trim()), notes, status: 'open', automationId: null };
+    this.deps.store.forms.insert({ id, userId: actor.userId, kind: KIND, payload: JSON.stringify(payload), expiresAt: new Date(now.getTime() + DRAFT_TTL_MS) }, now);
+    return this.view(id, payload, new Date(now.getTime() + DRAFT_TTL_MS));
+  }
+
+  /**
+   * Runs the draft's capability once on its inputs (no run row, no alert; a model call is metered
+   * and refused while the budget is paused) and says whether its condition would fire. A draft
+   * without a name of its own is named after the product's title when the page has one.
+   */
+  async preview(actor: Actor, id: string): Promise<{ draft: DraftView; preview: DraftPreviewView }> {
+    const { payload, expiresAt } = this.load(actor, id);
+    const capability = this.deps.store.capabilities.get(payload.input.capability);
+    if (!capability) throw new ValidationError('capability', `unknown capability "${payload.input.capability}"`);
+    const result = await this.deps.preview.run(actor.userId, capability, payload.input.inputs);
+    let wouldFire: boolean | null = null;
+    if (result.output && payload.input.alert) {
+      try {
+        wouldFire = evaluateCondition(parseAlertText(payload.input.alert), result.output);
+      } catch {
+        wouldFire = null;
+      }
+    }
+    const current = this.load(actor, id).payload; // the person may have pressed something meanwhile
+    if (!current.nameGiven && current.status === 'open' && payload.input.capability === 'page_watch' && typeof result.output?.title === 'string' && result.output.title.trim()) {
+      current.input.name = this.uniqueName(actor, result.output.title);
+      this.save(id, current);
+    }
+    return { draft: this.view(id, current, expiresAt), preview: { output: result.output, error: result.error, costUsd: result.costUsd, wouldFire, hint: hintFor(payload.input.capability, result.output) } };
+  }
+
+  /**
+   * Saves the draft as an automation, exactly as shown, as `/automation create` would. Pressed
+   * again, it creates nothing and says so (ConflictError naming the automation).
+   */
+  create(actor: Actor, id: string): AutomationView {
+    const { store } = this.deps;
+    return store.transaction(() => {
+      const { payload } = this.load(actor, id);
+      if (payload.status === 'created') throw new ConflictError(`this draft is already saved as "${payload.input.name}" (#${payload.automationId}): see \`/automation show\``);
+      if (payload.status === 'cancelled') throw new ConflictError('this draft was cancelled: run `/automation new` again');
+      const created = this.deps.service.create(actor, { ...payload.input, createdVia: 'draft' });
+      this.save(id, { ...payload, status: 'created', automationId: created.id });
+      return created;
+    });
+  }
+
+  /** Changes the draft's name, schedule, inputs and alert from the Edit form, checked as create checks them. */
+  edit(actor: Actor, id: string, edit: DraftEdit): DraftView {
+    const { payload, expiresAt } = this.load(actor, id);
+    if (payload.status !== 'open') throw new ConflictError('this draft is no longer open: run `/automation new` again');
+    const schedule = readSchedule(edit.schedule, payload.input.timezone).cron;
+    const input = { ...payload.input, name: edit.name.trim(), schedule, alert: edit.alert.trim() };
+    const inputs = this.deps.service.parseInputs(input.capability, edit.inputs);
+    this.deps.service.checkCreate(actor, { ...input, inputs } as CreateInput, true);
+    const next: DraftPayload = { ...payload, input: { ...input, inputs }, nameGiven: true };
+    this.save(id, next);
+    return this.view(id, next, expiresAt);
+  }
+
+  /** Drops the draft: nothing is saved. */
+  cancel(actor: Actor, id: string): DraftView {
+    const { payload, expiresAt } = this.load(actor, id);
+    if (payload.status === 'created') throw new ConflictError(`this draft is already saved as "${payload.input.name}": delete it with \`/automation delete\``);
+    const next: DraftPayload = { ...payload, status: 'cancelled' };
+    this.save(id, next);
+    return this.view(id, next, expiresAt);
+  }
+
+  /** The draft as it is now. */
+  get(actor: Actor, id: string): DraftView {
+    const { payload, expiresAt } = this.load(actor, id);
+    return this.view(id, payload, expiresAt);
+  }
+
+  private load(actor: Actor, id: string): { payload: DraftPayload; expiresAt: Date } {
+    const form = this.deps.store.forms.get(id, actor.userId, KIND, this.deps.clock.now());
+    const parsed = form ? draftPayload.safeParse(JSON.parse(form.payload)) : null;
+    if (!form || !parsed?.success) throw new FormExpiredError(DRAFT_TTL_MS / 60_000, 'automation new', 'draft');
+    return { payload: parsed.data, expiresAt: form.expiresAt };
+  }
+
+  private save(id: string, payload: DraftPayload): void {
+    this.deps.store.forms.updatePayload(id, JSON.stringify(payload));
+  }
+
+  /** `base`, or `base 2`, `base 3`… whichever the person does not have yet (cut to fit a name). */
+  private uniqueName(actor: Actor, base: string): string {
+    const clean = base.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 60) || 'automation';
+    const stem = /^#?\d+$/.test(clean) ? `automation ${clean}` : clean;
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? stem : `${stem.slice(0, 60)} ${n}`;
+      if (!this.deps.store.automations.findByName(actor.userId, name)) return name;
+    }
+  }
+
+  private view(id: string, p: DraftPayload, expiresAt: Date): DraftView {
+    const capability = this.deps.store.capabilities.get(p.input.capability);
+    const schedule = p.input.schedule.toLowerCase() === 'manual' ? null : p.input.schedule;
+    return {
+      id,
+      sentence: p.sentence,
+      name: p.input.name,
+      capability: p.input.capability,
+      path: capability ? choosePath(capability) : null,
+      inputs: p.input.inputs,
+      schedule,
+      scheduleText: scheduleText({ schedule, timezone: p.input.timezone }),
+      timezone: p.input.timezone,
+      nextRuns: schedule ? nextRuns(schedule, p.input.timezone, this.deps.clock.now(), 3) : [],
+      alertText: p.input.alert,
+      alertMode: p.input.alertMode,
+      alertTo: p.input.alertTo,
+      notes: p.notes,
+      status: p.status,
+      automationId: p.automationId,
+      expiresAt,
+    };
+  }
+}
+
+/** What to tell a person whose preview shows the draft cannot work as it is. */
+function hintFor(capability: string, output: JsonObject | null): string | null {
+  if (!output) return null;
+  if (capability === 'page_watch' && output.price === null && output.in_stock === null) {
+    return 'The page shows no price or stock that Steward can read: Edit the inputs and add `selector` with the CSS selector of the price, e.g. `selector=.price`.';
+  }
+  return null;
+}
