@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StewardError } from '../../errors.js';
+import { redactUrl } from '../../redact.js';
 import type { FetchedResponse } from './fetcher.js';
 
 /** A URL input of a skill: a full http:// or https:// address. */
@@ -26,9 +27,10 @@ export function decodeBody(body: Buffer, contentType: string | null | undefined)
   }
 }
 
-/** Throws the run's error (`GET https://… answered 404`) unless the response is 2xx. */
+/** Throws the run's error (`GET https://… answered 404`, the URLs without user info or query) unless the response is 2xx. */
 export function requireSuccess(response: FetchedResponse, requestedUrl: string): void {
   if (response.status < 200 || response.status > 299) {
-    throw new StewardError('http_status', `GET ${requestedUrl} answered ${response.status}`, { url: requestedUrl, finalUrl: response.url, status: response.status });
+    const url = redactUrl(requestedUrl);
+    throw new StewardError('http_status', `GET ${url} answered ${response.status}`, { url, finalUrl: redactUrl(response.url), status: response.status });
   }
 }
