@@ -7,6 +7,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { cutText } from '../../util/json-bounds.js';
 
 export const feedWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -25,6 +26,12 @@ export interface FeedItem {
 }
 
 const DEFAULT_MAX_ITEMS = 20;
+/** Longest item title kept (characters); longer ones end in "…". */
+export const MAX_TITLE_CHARS = 300;
+/** Longest item link kept; a longer one is left out (a cut link would lead nowhere). */
+export const MAX_LINK_CHARS = 2_000;
+/** Longest item id kept in the state as written; a longer one is kept as `hash:` + a hash of it. */
+export const MAX_ID_CHARS = 200;
 /** How many ids the state keeps; items past this position in the feed are not looked at. */
 export const SEEN_LIMIT = 500;
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
@@ -49,7 +56,13 @@ export function parseFeedItems(body: string, contentType: string | null, feedUrl
     const published = isoDate(date);
     const absolute = resolve(link, base);
     const cleanTitle = clean(title);
-    return { title: cleanTitle, link: absolute, published, id: clean(id) ?? absolute ?? `hash:${hash(`${cleanTitle ?? ''}\n${published ?? ''}`)}` };
+    const key = clean(id) ?? absolute ?? `hash:${hash(`${cleanTitle ?? ''}\n${published ?? ''}`)}`;
+    return {
+      title: cleanTitle === null ? null : cutText(cleanTitle, MAX_TITLE_CHARS),
+      link: absolute !== null && absolute.length <= MAX_LINK_CHARS ? absolute : null,
+      published: published === null ? null : cutText(published, 100),
+      id: key.length <= MAX_ID_CHARS ? key : `hash:${hash(key)}`,
+    };
   };
   switch (parsed.format) {
     case 'rss':
@@ -115,7 +128,9 @@ const feedState = z.object({ seen: z.array(z.string()), url: z.string().optional
  * `max_items` of them; `count` is how many were new in all (it can exceed `new_items.length`).
  * The first run, and the first run after the url changed, is a baseline: it records every item
  * as seen and reports none (`baseline: true`), so a new watch does not alert on old news. The
- * new state keeps the feed's ids first, then older ones, at most {@link SEEN_LIMIT}.
+ * new state keeps the feed's ids first, then older ones, at most {@link SEEN_LIMIT} ids of at
+ * most {@link MAX_ID_CHARS} characters (about 100 KB at most). Titles are cut at
+ * {@link MAX_TITLE_CHARS} characters, links longer than {@link MAX_LINK_CHARS} left out.
  * Throws on a non-2xx answer, a FetchError, or a body that is not a feed.
  */
 export function createFeedWatch(fetcher: Fetcher): NonNullable<CapabilityDefinition['skill']> {
