@@ -74,6 +74,9 @@ const variables = {
     accepts: 'user ids separated by commas',
   },
   SHUTDOWN_GRACE_SECONDS: { schema: positiveInt(30), accepts: 'a whole number of seconds ≥ 1' },
+  OUTBOX_MAX_PER_CHANNEL: { schema: positiveInt(50), accepts: 'a whole number ≥ 1' },
+  RUN_RETENTION_DAYS: { schema: z.coerce.number().int().min(0).default(90), accepts: 'a whole number of days ≥ 0 (0 keeps every run)' },
+  RUN_RETENTION_MIN_RUNS: { schema: z.coerce.number().int().min(0).default(20), accepts: 'a whole number ≥ 0' },
 } as const;
 
 type Variables = typeof variables;

@@ -1,4 +1,5 @@
 import { Dispatcher } from './automations/dispatcher.js';
+import { RunRetention } from './automations/retention.js';
 import { Scheduler } from './automations/scheduler.js';
 import { CapabilityPreview } from './automations/preview.js';
 import { AutomationService } from './automations/service.js';
@@ -43,6 +44,8 @@ export class Engine {
   readonly dispatcher: Dispatcher;
   readonly scheduler: Scheduler;
   readonly notifications: NotificationService;
+  /** Deletes runs older than RUN_RETENTION_DAYS (keeping each automation's last RUN_RETENTION_MIN_RUNS), hourly. */
+  readonly retention: RunRetention;
   readonly service: AutomationService;
   readonly clock: Clock;
   private readonly logger: Logger;
@@ -55,7 +58,7 @@ export class Engine {
     const clock = options.clock ?? systemClock;
     this.clock = clock;
     this.logger = logger;
-    this.store = new Store(options.db ?? openDatabase(config.STEWARD_DB));
+    this.store = new Store(options.db ?? openDatabase(config.STEWARD_DB), { outbox: { maxAlertsPerChannel: config.OUTBOX_MAX_PER_CHANNEL } });
     const safeFetcher = options.fetcher
       ? null
       : createSafeFetcher({
@@ -109,6 +112,13 @@ export class Engine {
       logger,
       maxConcurrentRuns: config.MAX_CONCURRENT_RUNS,
     });
+    this.retention = new RunRetention({
+      store: this.store,
+      clock,
+      logger,
+      retentionDays: config.RUN_RETENTION_DAYS,
+      keepRuns: config.RUN_RETENTION_MIN_RUNS,
+    });
     this.service = new AutomationService({
       store: this.store,
       registry,
@@ -132,12 +142,13 @@ export class Engine {
     this.store.close();
   }
 
-  /** Closes runs a crash left open, then starts outbox delivery and the scheduler. */
+  /** Closes runs a crash left open, then starts outbox delivery, the scheduler and run retention. */
   start(): void {
     const interrupted = this.dispatcher.recoverInterrupted();
     if (interrupted.length > 0) this.logger.warn({ event: 'runs_recovered', runs: interrupted.length }, 'closed runs left open by a crash');
     this.notifications.start();
     this.scheduler.start();
+    this.retention.start();
     this.logger.info({ event: 'engine_started' }, 'engine started');
   }
 
@@ -148,7 +159,7 @@ export class Engine {
    */
   async stop(graceMs = 30_000): Promise<void> {
     const settled = await withinMs(
-      this.scheduler.stop().then(() => this.dispatcher.idle()),
+      Promise.all([this.retention.stop(), this.scheduler.stop().then(() => this.dispatcher.idle())]),
       graceMs,
     );
     if (!settled) this.logger.warn({ event: 'shutdown_runs_abandoned' }, 'runs still going at shutdown; they will be recorded as interrupted');

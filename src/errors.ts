@@ -1,3 +1,4 @@
+import { redactSecrets, redactUrl } from './redact.js';
 import { formatUsd } from './util/money.js';
 
 /** How a fetch failed without a response. */
@@ -19,6 +20,7 @@ export type ErrorCode =
   | 'model_call'
   | 'model_answer'
   | 'model_answer_cut'
+  | 'prompt_too_large'
   | 'http_status'
   | 'not_a_feed'
   | 'blocked_address'
@@ -189,14 +191,25 @@ export class ModelAnswerCutError extends StewardError {
   }
 }
 
-/** A request that did not produce a response; the message reads like "GET https://… timed out after 15 s". */
+/** A prompt still over its size cap after its gathered context was cut: no model call is made (nothing is spent). */
+export class PromptTooLargeError extends StewardError {
+  constructor(chars: number, limitChars: number) {
+    super('prompt_too_large', `the prompt is ${chars.toLocaleString('en-US')} characters, over the cap of ${limitChars.toLocaleString('en-US')}: shorten the inputs`, { chars, limitChars });
+  }
+}
+
+/**
+ * A request that did not produce a response; the message reads like "GET https://… timed out
+ * after 15 s". The message, the `url` fact and `url` keep the URL without user info, query or
+ * fragment (where tokens ride along): it becomes a run's error text, a notice and a log line.
+ */
 export class FetchError extends StewardError {
   readonly kind: FetchErrorKind;
   readonly url: string;
   constructor(kind: FetchErrorKind, url: string, message: string) {
-    super(`fetch_${kind}`, message, { kind, url });
+    super(`fetch_${kind}`, redactSecrets(message), { kind, url: redactUrl(url) });
     this.kind = kind;
-    this.url = url;
+    this.url = redactUrl(url);
   }
 }
 
@@ -232,8 +245,7 @@ export class StaleComponentError extends StewardError {
   }
 }
 
-/** The text of any thrown value, for a run's or a preview's `error`. */
+/** The text of any thrown value, for a run's or a preview's `error`: its message, never a stack, URLs in it without user info or query. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
+  return redactSecrets(error instanceof Error ? error.message || error.name : String(error));
 }

@@ -3,7 +3,7 @@ import { AutomationRepository, RunRepository } from './automations/repository.js
 import { LedgerRepository } from './budget/ledger.js';
 import { CapabilityRepository } from './capabilities/repository.js';
 import type { Db } from './db/database.js';
-import { OutboxRepository } from './notifications/outbox.js';
+import { OutboxRepository, type OutboxOptions } from './notifications/outbox.js';
 import { SettingsRepository } from './settings/repository.js';
 
 /** The repositories over one connection, and a way to make several of their writes one transaction. */
@@ -16,12 +16,15 @@ export class Store {
   readonly settings: SettingsRepository;
   readonly forms: PendingFormRepository;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    options: { outbox?: OutboxOptions } = {},
+  ) {
     this.automations = new AutomationRepository(db);
     this.runs = new RunRepository(db);
     this.ledger = new LedgerRepository(db);
     this.capabilities = new CapabilityRepository(db);
-    this.outbox = new OutboxRepository(db);
+    this.outbox = new OutboxRepository(db, options.outbox);
     this.settings = new SettingsRepository(db);
     this.forms = new PendingFormRepository(db);
   }

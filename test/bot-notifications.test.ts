@@ -103,6 +103,16 @@ describe('alerts and pause notices in the tasks channel', () => {
     expect(tasks(h)).toHaveLength(0);
   });
 
+  it('sends the pause notice where the alerts go: an automation alerting by DM is paused by DM, not in public', async () => {
+    h = await startBot({ env: { FAILURE_PAUSE_THRESHOLD: '2' } });
+    const a = h.steward.engine.service.create(alice(h), { name: 'quiet', capability: 'page_watch', schedule: '0 * * * *', inputs: { url: site.url('/gone') }, alertTo: 'dm' });
+    for (let i = 0; i < 2; i++) await h.steward.engine.service.runNow(alice(h), a.id);
+    await until(() => h!.discord.dms(ALICE).length === 1, 'the pause notice by DM');
+    expect(h.discord.dms(ALICE)[0]!.embeds[0]).toMatchObject({ title: 'Paused: quiet' });
+    expect(h.discord.dms(ALICE)[0]!.components ?? []).toEqual([]);
+    expect(tasks(h)).toHaveLength(0);
+  });
+
   it('pauses a failing automation with one notice whose Resume button brings it back', async () => {
     h = await startBot({ env: { FAILURE_PAUSE_THRESHOLD: '2' } });
     const a = h.steward.engine.service.create(alice(h), { name: 'shop', capability: 'page_watch', schedule: '0 * * * *', inputs: { url: site.url('/gone') } });
@@ -163,6 +173,32 @@ describe('delivery when Discord misbehaves', () => {
     await h.clock.advance(5_000);
     await until(() => tasks(h!).length === 1, 'the alert after the rate limit');
     expect(tasks(h)).toHaveLength(1);
+  });
+
+  it('an alert Discord refuses as invalid (50035) is sent again as plain text', async () => {
+    h = await startBot();
+    h.discord.failNext({ method: 'POST', path: new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`) }, { status: 400 }, 1);
+    await h.steward.engine.service.runNow(alice(h), createDownCheck(h, 'refused-once').id);
+    await until(() => tasks(h!).length === 1, 'the plain-text alert');
+    const [message] = tasks(h);
+    expect(message!.embeds).toEqual([]);
+    expect(message!.content).toContain('Alert: refused-once');
+    expect(message!.content).toContain('ok: false');
+    expect(h.store.outbox.all()).toMatchObject([{ attempts: 2, plainText: true, failedAt: null, lastError: null }]);
+  });
+
+  it('refused again as plain text, it is kept as a dead letter that /automation show reports', async () => {
+    h = await startBot();
+    h.discord.failNext({ method: 'POST', path: new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`) }, { status: 400 }, 2);
+    await h.steward.engine.service.runNow(alice(h), createDownCheck(h, 'refused').id);
+    await until(() => h!.store.outbox.all()[0]?.failedAt != null, 'the dead letter');
+    expect(tasks(h)).toHaveLength(0);
+    const trace = await h.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name: 'refused' } });
+    await trace.answered();
+    const fields = (trace.reply()!.embeds![0] as { fields?: { name: string; value: string }[] }).fields ?? [];
+    expect(fields).toContainEqual(
+      expect.objectContaining({ name: 'Undelivered', value: '1 notice could not be delivered: Discord answered 400 (50035): Invalid Form Body' }),
+    );
   });
 
   it('Discord unreachable: nothing is lost, and it is delivered after a restart', async () => {

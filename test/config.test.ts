@@ -33,6 +33,9 @@ describe('configuration', () => {
       MANAGER_ROLE_ID: undefined,
       OWNER_IDS: [],
       SHUTDOWN_GRACE_SECONDS: 30,
+      OUTBOX_MAX_PER_CHANNEL: 50,
+      RUN_RETENTION_DAYS: 90,
+      RUN_RETENTION_MIN_RUNS: 20,
       MODEL_ROUTES: {},
     });
   });
@@ -54,6 +57,8 @@ describe('configuration', () => {
     ['MODEL_PRICES', '{"m": 3}', 'MODEL_PRICES="{\\"m\\": 3}" is not valid: expected JSON like {"claude-haiku-4-5": [1, 5]}: USD per million input and output tokens'],
     ['TASKS_CHANNEL_ID', '#tasks', 'TASKS_CHANNEL_ID="#tasks" is not valid: expected a channel id (a number such as 1234567890123456789)'],
     ['OWNER_IDS', '123456789012345678, bob', 'OWNER_IDS="123456789012345678, bob" is not valid: expected user ids separated by commas'],
+    ['RUN_RETENTION_DAYS', '-3', 'RUN_RETENTION_DAYS="-3" is not valid: expected a whole number of days ≥ 0 (0 keeps every run)'],
+    ['OUTBOX_MAX_PER_CHANNEL', '0', 'OUTBOX_MAX_PER_CHANNEL="0" is not valid: expected a whole number ≥ 1'],
     ['MODEL_ROUTE_ASK', 'gpt', 'MODEL_ROUTE_ASK="gpt" is not valid: expected claude or local'],
   ])('refuses %s=%s in one line naming the variable', (name, value, message) => {
     let error: unknown;

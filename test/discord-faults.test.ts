@@ -61,7 +61,10 @@ describe('Discord down while automations fire', () => {
 
     const posted = h.discord.channelMessages(h.discord.tasksChannelId).filter((m) => !m.deleted);
     expect(posted).toHaveLength(NOTICES); // none lost, none twice
-    expect(posted.map((m) => m.nonce)).toEqual(queued.map((n) => `steward-${n.id}`)); // in creation order
+    // By priority (the pause notice first, though queued after 15 alerts), then in creation order.
+    const order = [...queued].sort((a, b) => b.priority - a.priority || a.id - b.id);
+    expect(order[0]!.type).toBe('pause');
+    expect(posted.map((m) => m.nonce)).toEqual(order.map((n) => `steward-${n.id}`));
     expect(posted.filter((m) => m.embeds[0]?.title === 'Paused: broken')).toHaveLength(1);
     const attempts = h.store.outbox.all().reduce((sum, n) => sum + n.attempts, 0);
     const faults = h.discord.requests.filter((r) => r.path.endsWith(`/channels/${h.discord.tasksChannelId}/messages`) && r.status !== 200).length;

@@ -279,7 +279,7 @@ describe('order per channel', () => {
     expect(sink.delivered.map((n) => n.channel)).toEqual(['dm:alice', 'tasks']);
   });
 
-  it('gives up on a message the sink calls permanent (failed_at) and lets the next one of that channel go', async () => {
+  it('a message the sink refuses for good is tried once more as plain text, then kept as a dead letter; the next one of the channel goes', async () => {
     const h = harness();
     const sink = new ChannelSink();
     const service = serviceWith(h, sink);
@@ -288,23 +288,152 @@ describe('order per channel', () => {
       await h.engine.service.runNow(h.alice, name);
     }
     const [first, second] = h.store.outbox.all();
-    sink.failFor.set(first!.id, new DeliveryError('Unknown Channel', { permanent: true }));
+    sink.failFor.set(first!.id, new DeliveryError('Discord answered 400 (50035): Invalid Form Body', { permanent: true }));
 
     service.start();
     await service.idle();
 
     expect(sink.delivered.map((n) => n.id)).toEqual([second!.id]);
+    const tries = sink.tried.filter((n) => n.id === first!.id);
+    expect(tries).toHaveLength(2);
+    expect(tries[0]!.embed).not.toBeNull();
+    expect(tries[1]!.embed).toBeNull();
+    expect(tries[1]!.content).toBe('Alert: first\n`ok == true` is true\nok: true');
     const failed = outboxRow(h, first!.id);
     expect(failed.failedAt?.getTime()).toBe(T0);
     expect(failed.deliveredAt).toBeNull();
-    expect(failed.attempts).toBe(1);
-    expect(failed.lastError).toBe('Unknown Channel');
+    expect(failed.attempts).toBe(2);
+    expect(failed.lastError).toBe('Discord answered 400 (50035): Invalid Form Body');
 
     await h.clock.advance(60 * 60_000);
-    expect(sink.tried.filter((n) => n.id === first!.id)).toHaveLength(1);
+    expect(sink.tried.filter((n) => n.id === first!.id)).toHaveLength(2);
     expect(sink.delivered).toHaveLength(1);
+    // Never silently dropped: `/automation show` says so.
+    expect(h.engine.service.inspect(h.alice, 'first').undeliveredNotices).toEqual({ count: 1, lastError: 'Discord answered 400 (50035): Invalid Form Body' });
+    expect(h.engine.service.inspect(h.alice, 'second').undeliveredNotices).toEqual({ count: 0, lastError: null });
+  });
+
+  it('a message refused with its embed is delivered as plain text when Discord takes that', async () => {
+    const h = harness();
+    const refusing: NotificationSink = {
+      deliver: async (n) => {
+        if (n.embed) throw new DeliveryError('Discord answered 400 (50035): Invalid Form Body', { permanent: true });
+        h.sink.delivered.push(n);
+      },
+    };
+    const service = serviceWith(h, refusing);
+    alerting(h, 'emoji');
+    h.skill = () => ({ output: { ok: true, note: 'half an emoji: \uD83D' }, costUsd: 0 });
+    await h.engine.service.runNow(h.alice, 'emoji');
+    expect(await service.deliverDue()).toEqual({ delivered: 1, failed: 1 });
+    expect(h.sink.delivered).toHaveLength(1);
+    expect(h.sink.delivered[0]!.content).toBe('Alert: emoji\n`ok == true` is true\nok: true\nnote: half an emoji: \uFFFD');
+    expect(outboxRow(h, onlyAlert(h).id)).toMatchObject({ attempts: 2, plainText: true, failedAt: null });
+    expect(outboxRow(h, onlyAlert(h).id).deliveredAt).not.toBeNull();
   });
 });
+
+describe('outbox bounds', () => {
+  const every = (h: Harness, name: string, alertTo: 'tasks' | 'dm' = 'tasks') =>
+    h.engine.service.create(h.alice, { name, capability: 'echo', schedule: 'manual', alert: 'ok == true', alertMode: 'every', alertTo });
+
+  it('delivers pause and budget notices before the alerts queued ahead of them, then alerts by age', async () => {
+    const h = harness({ env: { FAILURE_PAUSE_THRESHOLD: '1' } });
+    const sink = new ChannelSink();
+    const service = serviceWith(h, sink);
+    for (const name of ['a1', 'a2', 'a3']) {
+      every(h, name);
+      await h.engine.service.runNow(h.alice, name);
+    }
+    h.engine.service.create(h.alice, { name: 'broken', capability: 'echo', schedule: '0 9 * * *' });
+    h.skill = () => {
+      throw new Error('boom');
+    };
+    await h.engine.service.runNow(h.alice, 'broken');
+    h.store.outbox.enqueue({ type: 'budget_warning', channel: 'tasks', content: 'warning', embed: null, dedupeKey: 'w' }, h.clock.now());
+    h.store.outbox.enqueue({ type: 'budget_paused', channel: 'tasks', content: 'budget paused', embed: null, dedupeKey: 'p' }, h.clock.now());
+
+    await service.deliverDue();
+    expect(sink.delivered.map((n) => n.type === 'alert' ? n.content : n.type)).toEqual([
+      'pause',
+      'budget_paused',
+      'Alert: a1: ok == true',
+      'Alert: a2: ok == true',
+      'Alert: a3: ok == true',
+      'budget_warning',
+    ]);
+  });
+
+  it('keeps only the newest undelivered alert of an automation, saying how many it stands for', async () => {
+    const h = harness();
+    every(h, 'flappy');
+    every(h, 'other');
+    for (let i = 0; i < 13; i++) {
+      await h.engine.service.runNow(h.alice, 'flappy');
+      await h.clock.advance(60_000);
+    }
+    await h.engine.service.runNow(h.alice, 'other');
+    const waiting = h.store.outbox.all().filter((n) => n.deliveredAt === null && n.failedAt === null && !folded(h, n.id));
+    expect(waiting).toHaveLength(2);
+    const runs = h.store.runs.recent(h.store.automations.findByName('alice', 'flappy')!.id, 20);
+    expect(runs.filter((r) => r.alertSent)).toHaveLength(13);
+
+    await h.engine.notifications.deliverDue();
+    expect(h.sink.delivered).toHaveLength(2);
+    const [kept] = h.sink.delivered;
+    expect(kept!.runId).toBe(runs[0]!.id);
+    expect(kept!.content).toBe('Alert: flappy: ok == true (and 12 more while Discord was unreachable)');
+    expect(kept!.embed!.description).toBe('`ok == true` is true\n(and 12 more while Discord was unreachable)');
+    expect(h.sink.delivered[1]!.content).toBe('Alert: other: ok == true');
+  });
+
+  it('never folds an alert while it is being sent', async () => {
+    const h = harness();
+    every(h, 'slow');
+    await h.engine.service.runNow(h.alice, 'slow');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: Notification[] = [];
+    const service = serviceWith(h, { deliver: async (n) => { seen.push(n); await gate; } });
+    const pass = service.deliverDue();
+    await flush();
+    expect(seen).toHaveLength(1);
+    await h.engine.service.runNow(h.alice, 'slow'); // queued while the first is in flight
+    release();
+    await pass;
+    await service.deliverDue();
+    expect(seen.map((n) => n.content)).toEqual(['Alert: slow: ok == true', 'Alert: slow: ok == true']);
+  });
+
+  it('at OUTBOX_MAX_PER_CHANNEL folds the oldest alerts of the channel into the newest, with a count, and never a pause notice', async () => {
+    const h = harness({ env: { OUTBOX_MAX_PER_CHANNEL: '3', FAILURE_PAUSE_THRESHOLD: '1' } });
+    h.engine.service.create(h.alice, { name: 'broken', capability: 'think', schedule: '0 9 * * *' });
+    h.provider.answer = () => new Error('model down');
+    await h.engine.service.runNow(h.alice, 'broken');
+    for (const name of ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']) {
+      every(h, name);
+      await h.engine.service.runNow(h.alice, name);
+    }
+    every(h, 'private', 'dm');
+    await h.engine.service.runNow(h.alice, 'private');
+    expect(h.store.outbox.pendingCount()).toBe(5); // the pause notice, 3 alerts in tasks, 1 DM
+
+    await h.engine.notifications.deliverDue();
+    expect(h.sink.delivered.map((n) => n.type === 'alert' ? n.content.split(':')[1]!.trim() : n.type)).toEqual(['pause', 'n4', 'n5', 'n6', 'private']);
+    // Each alert past the cap folded the oldest one into itself: 3 not sent, each counted once.
+    for (const [i, name] of [[1, 'n4'], [2, 'n5'], [3, 'n6']] as const) {
+      expect(h.sink.delivered[i]!.content).toBe(
+        `Alert: ${name}: ok == true (1 older alert of other automations not sent: more than 3 were waiting for this channel (OUTBOX_MAX_PER_CHANNEL))`,
+      );
+    }
+  });
+});
+
+/** Whether a notification was folded into a newer one. */
+function folded(h: Harness, id: number): boolean {
+  const row = h.store.db.prepare<[number], { superseded_by: number | null }>('SELECT superseded_by FROM notification WHERE id = ?').get(id);
+  return row?.superseded_by != null;
+}
 
 describe('exactly once', () => {
   // Engine.stop() flushes with deliverDue() while the started service may begin a pass of its own.

@@ -15,7 +15,7 @@ let h: BotHarness;
 let logs = '';
 
 beforeAll(async () => {
-  site = await serve({ '/down': (_, res) => res.writeHead(503).end('down') });
+  site = await serve({ '/down': (_, res) => res.writeHead(503).end('down'), [`/err?token=SECRET-query-token-4242`]: (_, res) => res.writeHead(500).end('oops') });
   const anthropicUrl = await anthropic.start();
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -65,6 +65,37 @@ describe('secrets', () => {
     }
     // The real token did reach Discord, in the Authorization header only.
     expect(h.discord.requests.some((r) => r.authorization === `Bot ${DISCORD_TOKEN}`)).toBe(true);
+  });
+});
+
+describe('secrets in URLs', () => {
+  const SECRET = 'SECRET-query-token-4242';
+
+  it('a failing fetch of …/err?token=SECRET: no SECRET in the run errors, the pause notice (sent by DM), the alert fields or the logs', async () => {
+    const service = h.steward.engine.service;
+    const actor = { userId: ALICE, guildId: h.discord.guildId, manager: false };
+    const a = service.create(actor, { name: 'leaky', capability: 'page_watch', schedule: '0 * * * *', inputs: { url: `${site.url('/err')}?token=${SECRET}` }, alertTo: 'dm' });
+    for (let i = 0; i < h.config.FAILURE_PAUSE_THRESHOLD; i++) await service.runNow(actor, a.id);
+    expect(h.store.automations.get(a.id)).toMatchObject({ status: 'paused' });
+    // An uptime check whose site cannot be reached: its `error` output goes into alert fields.
+    const down = service.create(actor, { name: 'leaky-up', capability: 'http_check', schedule: 'manual', inputs: { url: `http://127.0.0.1:1/x?token=${SECRET}` }, alert: 'ok == false', alertTo: 'dm' });
+    const report = await service.runNow(actor, down.id);
+    expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
+
+    const deadline = Date.now() + 3_000;
+    while (h.discord.dms(ALICE).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const dms = h.discord.dms(ALICE);
+    expect(dms.map((m) => m.embeds[0]?.title)).toEqual(['Paused: leaky', 'Alert: leaky-up']);
+    expect(dms[0]!.embeds[0]!.description).toBe(`Paused after ${h.config.FAILURE_PAUSE_THRESHOLD} failed runs in a row. Last error: GET ${site.url('/err')}?[redacted] answered 500`);
+    expect(JSON.stringify(dms[1]!.embeds[0]!.fields)).toContain('GET http://127.0.0.1:1/x?[redacted] failed');
+    expect(h.discord.channelMessages(h.discord.tasksChannelId).some((m) => JSON.stringify(m).includes('leaky'))).toBe(false);
+
+    const runs = [...h.store.runs.recent(a.id, 10), ...h.store.runs.recent(down.id, 10)];
+    expect(runs.map((r) => r.error ?? '').join('\n')).toContain('?[redacted]');
+    for (const text of [JSON.stringify(runs), JSON.stringify(dms), JSON.stringify(h.store.outbox.all()), logs]) {
+      expect(text).not.toContain(SECRET);
+    }
+    expect(logs).toContain('"event":"automation_paused"');
   });
 });
 

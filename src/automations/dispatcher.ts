@@ -4,8 +4,10 @@ import { choosePath } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
 import { BudgetPausedError, errorText, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { redactSecrets } from '../redact.js';
 import type { Store } from '../store.js';
 import { isJsonObject } from '../util/json.js';
+import { capObject, formatKb, jsonBytes } from '../util/json-bounds.js';
 import { evaluateCondition } from './alerts/condition.js';
 import { decideAlert } from './alerts/mode.js';
 import { nextSlot } from './next-slot.js';
@@ -46,6 +48,10 @@ export interface DispatchOptions {
 /** Timer jitter tolerated by the min-interval check. */
 const MIN_INTERVAL_SLACK_MS = 1_000;
 export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
+/** A run's output is stored (and judged) cut to this many bytes of JSON, with a `_truncated` marker. */
+export const MAX_RUN_OUTPUT_BYTES = 64 * 1024;
+/** The state an automation keeps between runs may not exceed this many bytes of JSON: a run leaving more fails, saying so. */
+export const MAX_STATE_BYTES = 256 * 1024;
 
 /** How a run ended, before it is written. */
 interface Ending {
@@ -186,8 +192,17 @@ export class Dispatcher {
       if (error instanceof BudgetPausedError) return { ...base, status: 'skipped_budget', outcome: 'skipped_budget', error: error.message };
       return { ...base, status: 'failed', outcome: 'failed', error: error instanceof RunTimeoutError ? TIMEOUT_ERROR : errorText(error) };
     }
-    const output = isJsonObject(result.output) ? result.output : { output: result.output };
+    const capped = capObject(isJsonObject(result.output) ? result.output : { output: result.output }, MAX_RUN_OUTPUT_BYTES);
+    if (capped.cut) {
+      this.deps.logger.warn({ event: 'run_output_cut', automationId: automation.id, runId: run.id, bytes: capped.bytes, limitBytes: MAX_RUN_OUTPUT_BYTES }, 'run output cut to its size cap');
+    }
+    const output = capped.value;
     const common = { output, costUsd: result.costUsd, ledgerId: result.ledgerId ?? null, skillRunId: result.skillRunId ?? null };
+    const stateBytes = result.state ? jsonBytes(result.state) : 0;
+    if (stateBytes > MAX_STATE_BYTES) {
+      const error = `the state this run would keep is ${formatKb(stateBytes)}, over the ${formatKb(MAX_STATE_BYTES)} an automation may keep between runs`;
+      return { ...common, output: null, status: 'failed', outcome: 'failed', error };
+    }
     if (automation.maxCostPerRunUsd !== null && result.costUsd > automation.maxCostPerRunUsd) {
       return { ...common, status: 'failed', outcome: 'cost_exceeded', error: 'cost_exceeded' };
     }
@@ -202,6 +217,8 @@ export class Dispatcher {
   private finish(automationId: number, run: Run, ending: Ending): DispatchReport {
     const { store, clock, logger } = this.deps;
     const now = clock.now();
+    // What people and logs see of an error: URLs without user info, query or fragment.
+    const runError = ending.error === null ? null : redactSecrets(ending.error);
     const queued = store.transaction(() => {
       const current = store.automations.get(automationId)!;
       const counted = ending.status !== 'skipped_budget';
@@ -229,7 +246,7 @@ export class Dispatcher {
         output: ending.output,
         alertSent: alertNotice !== null,
         alertContent: alertNotice?.content ?? null,
-        error: ending.error,
+        error: runError,
         costUsd: ending.costUsd,
         ledgerId: ending.ledgerId,
         skillRunId: ending.skillRunId,
@@ -253,19 +270,19 @@ export class Dispatcher {
       );
       const notices = [];
       if (alertNotice) notices.push(store.outbox.enqueue(alertNotice, now));
-      if (pauseNow) notices.push(store.outbox.enqueue(pauseNotification(current, run.id, failureCount, ending.error ?? 'unknown'), now));
+      if (pauseNow) notices.push(store.outbox.enqueue(pauseNotification(current, run.id, failureCount, runError ?? 'unknown'), now));
       return { alert: alertNotice !== null, paused: pauseNow, failureCount, notices: notices.length };
     });
 
     logger.info(
-      { event: 'run_finished', automationId, runId: run.id, status: ending.status, outcome: ending.outcome, costUsd: ending.costUsd, alertSent: queued.alert, error: ending.error },
+      { event: 'run_finished', automationId, runId: run.id, status: ending.status, outcome: ending.outcome, costUsd: ending.costUsd, alertSent: queued.alert, error: runError },
       'run finished',
     );
     if (queued.paused) {
-      logger.warn({ event: 'automation_paused', automationId, failures: queued.failureCount, lastError: ending.error }, 'automation paused after repeated failures');
+      logger.warn({ event: 'automation_paused', automationId, failures: queued.failureCount, lastError: runError }, 'automation paused after repeated failures');
     }
     if (queued.notices > 0) this.deps.onNotification?.();
-    return report(automationId, run.id, ending.outcome, ending.error, queued.alert);
+    return report(automationId, run.id, ending.outcome, runError, queued.alert);
   }
 
   /**
@@ -322,4 +339,3 @@ function report(automationId: number, runId: number | null, outcome: DispatchOut
 }
 
 
-/** An error as a run's error text: its message, never a stack. */

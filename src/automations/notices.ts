@@ -1,4 +1,5 @@
 import type { NewNotification } from '../notifications/outbox.js';
+import { redactSecrets } from '../redact.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
 import type { Automation, JsonObject } from './types.js';
@@ -6,8 +7,9 @@ import type { Automation, JsonObject } from './types.js';
 const MAX_FIELDS = 8;
 const MAX_VALUE_CHARS = 200;
 
+/** A value as a notice shows it: URLs without user info or query (see redactSecrets), cut to a field's length. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'null';
+  const text = redactSecrets(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null');
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
@@ -48,12 +50,15 @@ export function alertNotification(automation: Automation, runId: number, output:
   };
 }
 
-/** The notice sent when failures pause an automation. */
+/**
+ * The notice sent when failures pause an automation: where its alerts go (the tasks channel, or
+ * the owner's DMs: what is private stays private), the last error without secrets.
+ */
 export function pauseNotification(automation: Automation, runId: number, failures: number, lastError: string): NewNotification {
   const description = `Paused after ${failures} failed runs in a row. Last error: ${show(lastError)}`;
   return {
     type: 'pause',
-    channel: 'tasks',
+    channel: automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks',
     content: `Paused: ${automation.name}. ${description}`,
     embed: {
       title: `Paused: ${automation.name}`,
@@ -62,7 +67,8 @@ export function pauseNotification(automation: Automation, runId: number, failure
         { name: 'Failures in a row', value: String(failures) },
         { name: 'Last error', value: show(lastError) },
       ],
-      actions: ['resume', 'show'],
+      // Buttons do not work in DMs (commands are refused there), so a DM notice carries none.
+      actions: automation.alertTo === 'dm' ? [] : ['resume', 'show'],
       automationId: automation.id,
       runId,
     },

@@ -404,6 +404,14 @@ export interface RunFinish {
   skillRunId: string | null;
 }
 
+/**
+ * The runs of an id range that retention deletes: finished, started before the cutoff, with at
+ * least `keep` newer runs of their automation (counted through automation_run_by_automation).
+ */
+export const EXPIRED_RUNS = `SELECT r.id FROM automation_run r
+  WHERE r.id > ? AND r.id <= ? AND r.finished_at IS NOT NULL AND r.started_at < ?
+    AND (SELECT COUNT(*) FROM (SELECT 1 FROM automation_run k WHERE k.automation_id = r.automation_id AND k.id > r.id LIMIT ?)) >= ?`;
+
 /** Every SQL statement about runs. */
 export class RunRepository {
   constructor(private readonly db: Db) {}
@@ -462,6 +470,41 @@ export class RunRepository {
       )
       .get(automationId);
     return row ? new Date(row.finished_at) : null;
+  }
+
+  /**
+   * One batch of run retention over the runs with id in (`afterId`, `afterId` + `window` rows]:
+   * deletes the finished ones started before `cutoff` that are not among the last `keep` runs of
+   * their automation; the invocation ledger keeps its rows (their run reference cleared), the
+   * outbox loses the delivered, folded and dead notifications of those runs (a pending one keeps
+   * its place, its run reference cleared). Reads at most `window` rows in id order plus, per
+   * candidate, `keep` index entries. Returns how many runs it deleted, the last id it looked at
+   * (the next batch's `afterId`), and whether the runs after it are all too recent (or none).
+   * Call it inside a transaction.
+   */
+  deleteExpiredBatch(cutoff: Date, keep: number, afterId: number, window: number): { deleted: number; lastId: number; done: boolean } {
+    const rows = this.db
+      .prepare<[number, number], { id: number; started_at: number }>('SELECT id, started_at FROM automation_run WHERE id > ? ORDER BY id LIMIT ?')
+      .all(afterId, window);
+    const last = rows.at(-1);
+    if (!last) return { deleted: 0, lastId: afterId, done: true };
+    const ids = this.db
+      .prepare<[number, number, number, number, number], { id: number }>(EXPIRED_RUNS)
+      .all(afterId, last.id, cutoff.getTime(), keep, keep)
+      .map((r) => r.id);
+    if (ids.length > 0) {
+      const list = JSON.stringify(ids);
+      this.db.prepare('UPDATE invocation_log SET automation_run_id = NULL WHERE automation_run_id IN (SELECT value FROM json_each(?))').run(list);
+      this.db
+        .prepare(
+          `DELETE FROM notification WHERE run_id IN (SELECT value FROM json_each(?))
+             AND (delivered_at IS NOT NULL OR failed_at IS NOT NULL OR superseded_by IS NOT NULL)`,
+        )
+        .run(list);
+      this.db.prepare('UPDATE notification SET run_id = NULL WHERE run_id IN (SELECT value FROM json_each(?))').run(list);
+      this.db.prepare('DELETE FROM automation_run WHERE id IN (SELECT value FROM json_each(?))').run(list);
+    }
+    return { deleted: ids.length, lastId: last.id, done: rows.length < window || last.started_at >= cutoff.getTime() };
   }
 
   /** Runs still marked running (after a crash: the ones to close as interrupted). */

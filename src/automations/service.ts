@@ -8,6 +8,8 @@ import type { CapabilityRegistry } from '../capabilities/registry.js';
 import type { Clock } from '../clock.js';
 import { ConflictError, FormExpiredError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { DeadLetters } from '../notifications/outbox.js';
+import { redactSecrets } from '../redact.js';
 import type { Store } from '../store.js';
 import { evaluateCondition, type Condition } from './alerts/condition.js';
 import { parseAlertText } from './alerts/text.js';
@@ -301,6 +303,7 @@ export class AutomationService {
         todayUsd: this.deps.store.ledger.automationSpendBetween(automation.id, day.start, day.end),
         monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
       },
+      undeliveredNotices: undeliveredNotices(this.deps.store.outbox.deadLetters(automation.id)),
     };
   }
 
@@ -537,4 +540,9 @@ function formatSeconds(s: number): string {
   if (s % 3600 === 0) return `${s / 3600} h`;
   if (s % 60 === 0) return `${s / 60} min`;
   return `${s} s`;
+}
+
+/** Dead letters as `/automation show` tells them: the refusal's text without secrets. */
+function undeliveredNotices(dead: DeadLetters): { count: number; lastError: string | null } {
+  return { count: dead.count, lastError: dead.lastError === null ? null : redactSecrets(dead.lastError) };
 }

@@ -61,6 +61,8 @@ export interface AutomationDetailsView {
   automation: AutomationView;
   recentRuns: RunView[];
   spend: { todayUsd: number; monthUsd: number };
+  /** Its notices Discord refused for good (kept as dead letters): how many, and the last refusal (secrets redacted). */
+  undeliveredNotices: { count: number; lastError: string | null };
 }
 
 /** The outcome of a run now: the dispatch report, with the automation and the run row as they are now. */

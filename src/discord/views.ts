@@ -91,6 +91,7 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Spend', value: `${formatUsd(d.spend.todayUsd)} today, ${formatUsd(d.spend.monthUsd)} this month`, inline: true },
       { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
       { name: 'Inputs', value: preview(a.inputs, 600) },
+      ...(d.undeliveredNotices.count ? [{ name: 'Undelivered', value: `${plural(d.undeliveredNotices.count, 'notice')} could not be delivered: ${d.undeliveredNotices.lastError ?? 'refused by Discord'}` }] : []),
     ],
     footer: { text: `#${a.id} · owner ${a.userId} · created ${a.createdAt.toISOString().slice(0, 10)}` },
   });

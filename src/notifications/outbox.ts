@@ -46,6 +46,30 @@ export interface Notification extends Required<Omit<NewNotification, 'dedupeKey'
   deliveredAt: Date | null;
   failedAt: Date | null;
   lastError: string | null;
+  /** Older undelivered alerts of the same automation folded into this one (they were never sent). */
+  coalesced: number;
+  /** Older undelivered alerts of other automations folded into this one at the channel's cap (never sent). */
+  dropped: number;
+  /** Discord refused it once: the next attempt sends it as plain text, the last one before giving up. */
+  plainText: boolean;
+}
+
+/** Default of OUTBOX_MAX_PER_CHANNEL: undelivered alerts kept per channel. */
+export const DEFAULT_MAX_ALERTS_PER_CHANNEL = 50;
+
+export interface OutboxOptions {
+  /**
+   * Undelivered alerts kept per channel (OUTBOX_MAX_PER_CHANNEL). Past it, the oldest are folded
+   * into the newest with a count. Pause and budget notices never count and are never folded.
+   */
+  maxAlertsPerChannel?: number;
+}
+
+/** Notice undelivered notifications of one automation: how many Discord refused for good, and the last refusal. */
+export interface DeadLetters {
+  count: number;
+  lastError: string | null;
+  lastAt: Date | null;
 }
 
 interface NotificationRow {
@@ -64,7 +88,13 @@ interface NotificationRow {
   delivered_at: number | null;
   failed_at: number | null;
   last_error: string | null;
+  coalesced: number;
+  dropped: number;
+  plain_text: number;
 }
+
+/** Not delivered, not given up, not folded into a newer notification. */
+const PENDING = 'delivered_at IS NULL AND failed_at IS NULL AND superseded_by IS NULL';
 
 function toNotification(row: NotificationRow): Notification {
   return {
@@ -83,14 +113,44 @@ function toNotification(row: NotificationRow): Notification {
     deliveredAt: row.delivered_at === null ? null : new Date(row.delivered_at),
     failedAt: row.failed_at === null ? null : new Date(row.failed_at),
     lastError: row.last_error,
+    coalesced: row.coalesced,
+    dropped: row.dropped,
+    plainText: row.plain_text !== 0,
   };
 }
 
-/** Every SQL statement about the outbox. */
-export class OutboxRepository {
-  constructor(private readonly db: Db) {}
+/** Ids handed to the sink and not yet marked, per database: every repository over one connection sees the same ones. */
+const inFlightByDb = new WeakMap<Db, Set<number>>();
 
-  /** Queues a notification for delivery now. Returns its id, or null when its dedupe key was used before. */
+/**
+ * Every SQL statement about the outbox. It stays bounded: per automation only the newest
+ * undelivered alert is kept (older ones are folded into it and counted), and a channel keeps at
+ * most `maxAlertsPerChannel` undelivered alerts (the oldest are folded into the newest and
+ * counted). Pause and budget notices are never folded. A message being sent is never folded.
+ */
+export class OutboxRepository {
+  /** Undelivered alerts kept per channel. */
+  readonly maxAlertsPerChannel: number;
+  /** Notifications handed to the sink and not yet marked: never folded while in flight. */
+  private readonly inFlight: Set<number>;
+
+  constructor(
+    private readonly db: Db,
+    options: OutboxOptions = {},
+  ) {
+    this.maxAlertsPerChannel = Math.max(1, options.maxAlertsPerChannel ?? DEFAULT_MAX_ALERTS_PER_CHANNEL);
+    let inFlight = inFlightByDb.get(db);
+    if (!inFlight) inFlightByDb.set(db, (inFlight = new Set()));
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Queues a notification for delivery now. Returns its id, or null when its dedupe key was used
+   * before. An alert of an automation folds that automation's undelivered alerts of the same
+   * channel into itself (`coalesced`); past the channel's cap the oldest undelivered alerts of the
+   * channel are folded into it too (`dropped`). Call it inside the caller's transaction: its
+   * writes are several statements.
+   */
   enqueue(n: NewNotification, now: Date): number | null {
     const info = this.db
       .prepare(
@@ -109,41 +169,125 @@ export class OutboxRepository {
         now.getTime(),
         now.getTime(),
       );
-    return info.changes === 1 ? Number(info.lastInsertRowid) : null;
+    if (info.changes !== 1) return null;
+    const id = Number(info.lastInsertRowid);
+    if (n.type === 'alert') this.foldBacklog(id, n.channel, n.automationId ?? null);
+    return id;
+  }
+
+  private foldBacklog(id: number, channel: Channel, automationId: number | null): void {
+    const inFlight = JSON.stringify([...this.inFlight]);
+    const older =
+      automationId === null
+        ? []
+        : this.db
+            .prepare<[number, string, number, string], { id: number; coalesced: number; dropped: number }>(
+              `SELECT id, coalesced, dropped FROM notification
+                WHERE automation_id = ? AND ${PENDING} AND channel = ? AND type = 'alert' AND id <> ?
+                  AND id NOT IN (SELECT value FROM json_each(?))`,
+            )
+            .all(automationId, channel, id, inFlight);
+    let coalesced = older.reduce((sum, o) => sum + 1 + o.coalesced, 0);
+    let dropped = older.reduce((sum, o) => sum + o.dropped, 0);
+    this.supersede(older.map((o) => o.id), id);
+
+    const waiting = this.db
+      .prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM notification WHERE channel = ? AND ${PENDING} AND type = 'alert'`)
+      .get(channel)!.n;
+    if (waiting > this.maxAlertsPerChannel) {
+      const oldest = this.db
+        .prepare<[string, number, string, number], { id: number; automation_id: number | null; coalesced: number; dropped: number }>(
+          `SELECT id, automation_id, coalesced, dropped FROM notification
+            WHERE channel = ? AND ${PENDING} AND type = 'alert' AND id <> ? AND id NOT IN (SELECT value FROM json_each(?))
+            ORDER BY id LIMIT ?`,
+        )
+        .all(channel, id, inFlight, waiting - this.maxAlertsPerChannel);
+      for (const o of oldest) {
+        if (o.automation_id === automationId && automationId !== null) coalesced += 1 + o.coalesced;
+        else dropped += 1 + o.coalesced;
+        dropped += o.dropped;
+      }
+      this.supersede(oldest.map((o) => o.id), id);
+    }
+    if (coalesced > 0 || dropped > 0) {
+      this.db.prepare('UPDATE notification SET coalesced = ?, dropped = ? WHERE id = ?').run(coalesced, dropped, id);
+    }
+  }
+
+  private supersede(ids: number[], by: number): void {
+    if (ids.length === 0) return;
+    this.db
+      .prepare('UPDATE notification SET superseded_by = ? WHERE id IN (SELECT value FROM json_each(?))')
+      .run(by, JSON.stringify(ids));
   }
 
   /**
-   * The oldest undelivered notification of each channel (delivery is in order per channel),
-   * whether or not its next attempt is due.
+   * The next undelivered notification of each channel, whether or not its next attempt is due:
+   * the highest priority first (pause and budget notices before alerts), then the oldest.
+   * Channels are listed in that same order.
    */
   channelHeads(): Notification[] {
     return this.db
       .prepare<[], NotificationRow>(
-        `SELECT n.* FROM notification n
-           JOIN (SELECT MIN(id) AS id FROM notification WHERE delivered_at IS NULL AND failed_at IS NULL GROUP BY channel) h
-             ON h.id = n.id
-          ORDER BY n.id`,
+        `SELECT * FROM (
+           SELECT n.*, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY priority DESC, id) AS head_rank
+             FROM notification n WHERE ${PENDING}
+         ) WHERE head_rank = 1
+         ORDER BY priority DESC, id`,
       )
       .all()
       .map(toNotification);
   }
 
+  /** Marks a notification as handed to the sink: it is not folded into a newer one until marked delivered, retried or failed. */
+  markSending(id: number): void {
+    this.inFlight.add(id);
+  }
+
   markDelivered(id: number, now: Date): void {
+    this.inFlight.delete(id);
     this.db
       .prepare('UPDATE notification SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?')
       .run(now.getTime(), id);
   }
 
   markRetry(id: number, error: string, nextAttemptAt: Date): void {
+    this.inFlight.delete(id);
     this.db
       .prepare('UPDATE notification SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
       .run(error, nextAttemptAt.getTime(), id);
   }
 
+  /** Discord refused the message: its next attempt, due now, sends it as plain text. */
+  markPlainTextRetry(id: number, error: string, now: Date): void {
+    this.inFlight.delete(id);
+    this.db
+      .prepare('UPDATE notification SET attempts = attempts + 1, last_error = ?, plain_text = 1, next_attempt_at = ? WHERE id = ?')
+      .run(error, now.getTime(), id);
+  }
+
+  /** Gives up on a notification: it stays as a dead letter (failed_at, last_error) that `deadLetters` reports. */
   markFailed(id: number, error: string, now: Date): void {
+    this.inFlight.delete(id);
     this.db
       .prepare('UPDATE notification SET attempts = attempts + 1, last_error = ?, failed_at = ? WHERE id = ?')
       .run(error, now.getTime(), id);
+  }
+
+  /** The automation's notifications that could not be delivered: how many, and the most recent refusal. */
+  deadLetters(automationId: number): DeadLetters {
+    const row = this.db
+      .prepare<[number, number], { n: number; last_error: string | null; failed_at: number | null }>(
+        `SELECT (SELECT COUNT(*) FROM notification WHERE automation_id = ? AND failed_at IS NOT NULL) AS n, last_error, failed_at
+           FROM notification WHERE automation_id = ? AND failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT 1`,
+      )
+      .get(automationId, automationId);
+    return row ? { count: row.n, lastError: row.last_error, lastAt: new Date(row.failed_at!) } : { count: 0, lastError: null, lastAt: null };
+  }
+
+  /** How many notifications wait for delivery (not delivered, not given up, not folded). */
+  pendingCount(): number {
+    return this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM notification WHERE ${PENDING}`).get()!.n;
   }
 
   get(id: number): Notification | null {
@@ -155,4 +299,17 @@ export class OutboxRepository {
   all(): Notification[] {
     return this.db.prepare<[], NotificationRow>('SELECT * FROM notification ORDER BY id').all().map(toNotification);
   }
+}
+
+/**
+ * What a notification says about the alerts folded into it ("and 12 more while Discord was
+ * unreachable"), or null when none were. `cap` is the channel cap, named when alerts were dropped.
+ */
+export function backlogNote(n: Pick<Notification, 'coalesced' | 'dropped'>, cap: number): string | null {
+  const parts: string[] = [];
+  if (n.coalesced > 0) parts.push(`and ${n.coalesced} more while Discord was unreachable`);
+  if (n.dropped > 0) {
+    parts.push(`${n.dropped} older ${n.dropped === 1 ? 'alert' : 'alerts'} of other automations not sent: more than ${cap} were waiting for this channel (OUTBOX_MAX_PER_CHANNEL)`);
+  }
+  return parts.length ? parts.join('; ') : null;
 }

@@ -1,7 +1,7 @@
 import { InstantTimer, type Clock, type TimerHandle } from '../clock.js';
 import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Notification, OutboxRepository } from './outbox.js';
+import { backlogNote, type Notification, type OutboxRepository } from './outbox.js';
 
 /** Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to explain a failure. */
 export interface NotificationSink {
@@ -23,9 +23,12 @@ export interface NotificationServiceDeps {
 }
 
 /**
- * Delivers the outbox through the sink, oldest first and in order per channel: a channel whose
- * oldest message fails waits (with backoff) before anything after it is tried. Messages are
- * retried until delivered; only an error the sink calls permanent gives up on one.
+ * Delivers the outbox through the sink, per channel by priority (pause and budget notices before
+ * alerts) and then oldest first: a channel whose next message fails waits (with backoff) before
+ * anything after it is tried. Messages are retried until delivered. A message the sink refuses
+ * for good (DeliveryError `permanent`, e.g. Discord's 50035 invalid form body) is tried once more
+ * at once as plain text; refused again, it is kept as a dead letter (logged, and counted by
+ * `OutboxRepository.deadLetters` for `/automation show`). Nothing is dropped without a trace.
  */
 export class NotificationService {
   private readonly timer: InstantTimer;
@@ -99,20 +102,30 @@ export class NotificationService {
       const head = outbox.channelHeads().find((n) => !blocked.has(n.channel) && n.nextAttemptAt <= clock.now());
       if (!head) break;
       try {
-        await this.deliverWithin(head);
+        outbox.markSending(head.id);
+        await this.deliverWithin(presented(head, outbox.maxAlertsPerChannel));
         outbox.markDelivered(head.id, clock.now());
         delivered++;
-        logger.info({ event: 'notification_delivered', id: head.id, type: head.type, channel: head.channel }, 'notification delivered');
+        logger.info(
+          { event: 'notification_delivered', id: head.id, type: head.type, channel: head.channel, ...(head.plainText ? { plainText: true } : {}), ...(head.coalesced || head.dropped ? { coalesced: head.coalesced, dropped: head.dropped } : {}) },
+          'notification delivered',
+        );
       } catch (error) {
         failed++;
-        blocked.add(head.channel);
         const message = error instanceof Error ? error.message : String(error);
         const options = error instanceof DeliveryError ? error.options : {};
-        if (options.permanent) {
+        if (options.permanent && !head.plainText) {
+          // Refused as it is (an invalid embed, a lone surrogate): the next try, right away, is plain text.
+          outbox.markPlainTextRetry(head.id, message, clock.now());
+          logger.warn({ event: 'notification_refused', id: head.id, type: head.type, channel: head.channel, error: message }, 'notification refused; trying once more as plain text');
+        } else if (options.permanent) {
           outbox.markFailed(head.id, message, clock.now());
-          blocked.delete(head.channel);
-          logger.error({ event: 'notification_dropped', id: head.id, type: head.type, error: message }, 'notification could not be delivered and was given up');
+          logger.error(
+            { event: 'notification_dead_letter', id: head.id, type: head.type, channel: head.channel, automationId: head.automationId, error: message },
+            'notification refused twice (also as plain text); kept as undelivered',
+          );
         } else {
+          blocked.add(head.channel);
           const wait = Math.max(options.retryAfterMs ?? 0, backoffMs(head.attempts + 1));
           outbox.markRetry(head.id, message, new Date(clock.now().getTime() + wait));
           logger.warn({ event: 'notification_retry', id: head.id, type: head.type, attempts: head.attempts + 1, retryInMs: wait, error: message }, 'notification delivery failed; will retry');
@@ -146,4 +159,22 @@ export class NotificationService {
       this.timer.armAt(new Date(this.deps.clock.now().getTime() + 60_000));
     }
   }
+}
+
+/**
+ * The notification as the sink gets it: the note on alerts folded into it added to its text, and,
+ * after a refusal, as plain text only (no embed, no buttons, lone surrogates replaced).
+ */
+export function presented(n: Notification, cap: number): Notification {
+  const note = backlogNote(n, cap);
+  const embed = n.embed && note ? { ...n.embed, description: `${n.embed.description}\n(${note})` } : n.embed;
+  const content = note ? `${n.content} (${note})` : n.content;
+  if (!n.plainText) return { ...n, content, embed };
+  const lines = embed ? [embed.title, embed.description, ...embed.fields.map((f) => `${f.name}: ${f.value}`)] : [content];
+  return { ...n, content: wellFormed(lines.join('\n')), embed: null };
+}
+
+/** `text` with every lone surrogate (half an emoji, which Discord refuses) replaced by U+FFFD. */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

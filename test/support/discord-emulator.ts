@@ -199,7 +199,10 @@ export interface InteractionTrace {
 
 /** A fault for the next matching REST requests. */
 export interface RestFault {
-  status: 500 | 502 | 503 | 429;
+  /** 400: Discord refuses the body (code 50035 Invalid Form Body unless `code` says otherwise). */
+  status: 500 | 502 | 503 | 429 | 400;
+  /** For 400: the error code in the answer. Default 50035. */
+  code?: number;
   /** For 429: seconds (may be fractional) in the body's retry_after and the Retry-After header. Default 1. */
   retryAfterSeconds?: number;
   /** For 429: a global rate limit (X-RateLimit-Global, scope global). */
@@ -1286,6 +1289,7 @@ function applyEdit(message: EmulatedMessage, body: MessageBody, files: RecordedR
 }
 
 function faultAnswer(fault: RestFault): Answer {
+  if (fault.status === 400) return fail(400, fault.code ?? 50035, 'Invalid Form Body');
   if (fault.status !== 429) return fail(fault.status, 0, `${fault.status}: emulated server error`);
   const seconds = fault.retryAfterSeconds ?? 1;
   const scope = fault.global ? 'global' : 'user';

@@ -117,7 +117,8 @@ export interface HarnessOptions {
 export function makeHarness(options: HarnessOptions = {}): Harness {
   const { dir, cleanup } = tempDir();
   const dbPath = join(dir, 'steward.db');
-  const config = loadConfig({ STEWARD_DB: dbPath, ...options.env });
+  // Run retention (an hourly timer) is off unless a test asks for it: tests that count the clock's timers see only their own.
+  const config = loadConfig({ STEWARD_DB: dbPath, RUN_RETENTION_DAYS: '0', ...options.env });
   const clock = new FakeClock(options.start ?? '2026-03-02T08:00:00Z');
   const sink = new RecordingSink();
   const provider = new ScriptedProvider();

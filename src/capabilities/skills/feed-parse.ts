@@ -3,6 +3,14 @@ import { load } from 'cheerio';
 import { parseFeed, type AnyFeed } from 'feedsmith';
 import { StewardError } from '../../errors.js';
 import { assertElementCount } from '../content/limits.js';
+import { cutText } from '../../util/json-bounds.js';
+
+/** Longest item title kept (characters); longer ones end in "…". */
+export const MAX_TITLE_CHARS = 300;
+/** Longest item link kept; a longer one is left out (a cut link would lead nowhere). */
+export const MAX_LINK_CHARS = 2_000;
+/** Longest item id kept in the state as written; a longer one is kept as `hash:` + a hash of it. */
+export const MAX_ID_CHARS = 200;
 
 /** One entry of a feed, whatever its format. */
 export interface FeedItem {
@@ -38,7 +46,13 @@ export function parseFeedItems(body: string, contentType: string | null, feedUrl
     const published = isoDate(date);
     const absolute = resolve(link, base);
     const cleanTitle = clean(title);
-    return { title: cleanTitle, link: absolute, published, id: clean(id) ?? absolute ?? `hash:${hash(`${cleanTitle ?? ''}\n${published ?? ''}`)}` };
+    const key = clean(id) ?? absolute ?? `hash:${hash(`${cleanTitle ?? ''}\n${published ?? ''}`)}`;
+    return {
+      title: cleanTitle === null ? null : cutText(cleanTitle, MAX_TITLE_CHARS),
+      link: absolute !== null && absolute.length <= MAX_LINK_CHARS ? absolute : null,
+      published: published === null ? null : cutText(published, 100),
+      id: key.length <= MAX_ID_CHARS ? key : `hash:${hash(key)}`,
+    };
   };
   switch (parsed.format) {
     case 'rss':

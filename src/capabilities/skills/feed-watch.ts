@@ -4,8 +4,10 @@ import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { httpUrlInput, requireSuccess } from '../http/response.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { cutText } from '../../util/json-bounds.js';
 
-export { parseFeedItems, type FeedItem } from './feed-parse.js';
+export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS, parseFeedItems, type FeedItem } from './feed-parse.js';
+import { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-parse.js';
 
 export const feedWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -25,7 +27,9 @@ const feedState = z.object({ seen: z.array(z.string()), url: z.string().optional
  * `max_items` of them; `count` is how many were new in all (it can exceed `new_items.length`).
  * The first run, and the first run after the url changed, is a baseline: it records every item
  * as seen and reports none (`baseline: true`), so a new watch does not alert on old news. The
- * new state keeps the feed's ids first, then older ones, at most {@link SEEN_LIMIT}.
+ * new state keeps the feed's ids first, then older ones, at most {@link SEEN_LIMIT} ids of at
+ * most {@link MAX_ID_CHARS} characters (about 100 KB at most). Titles are cut at
+ * {@link MAX_TITLE_CHARS} characters, links longer than {@link MAX_LINK_CHARS} left out.
  * The feed is fetched here and parsed in `workers` (terminated if the run's time limit passes).
  * Throws on a non-2xx answer, a FetchError, a body that is not a feed, or a feed past the element cap.
  */

@@ -5,6 +5,7 @@ import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
 import { firstSentences, type PageText } from './page-text.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { cutText } from '../../util/json-bounds.js';
 
 export const summarizePageInputs = z.strictObject({
   url: httpUrlInput,
@@ -15,6 +16,11 @@ const summarySchema = z.object({ summary: z.string().min(1), key_points: z.array
 
 /** Page text sent to the model: enough for a summary, bounded so a huge page cannot run up the bill. */
 const MODEL_TEXT_CHARS = 12_000;
+/** The page title and description sent along are cut at this length: a huge `<title>` must not run up the bill either. */
+const MODEL_TITLE_CHARS = 300;
+const MODEL_DESCRIPTION_CHARS = 1_000;
+/** Headings kept as key points, each cut at MODEL_TITLE_CHARS. */
+const MAX_HEADINGS = 50;
 
 /** Fetches the page here, reads its text in a content worker (terminated if the run's time limit passes). */
 async function fetchPageText(deps: SummarizeDeps, request: ExecutionRequest): Promise<{ url: string; page: PageText; maxPoints: number }> {
@@ -22,7 +28,16 @@ async function fetchPageText(deps: SummarizeDeps, request: ExecutionRequest): Pr
   const response = await deps.fetcher(inputs.url, { signal: request.signal, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
   requireSuccess(response, inputs.url);
   const page = await deps.workers.run('pageText', { body: response.body, contentType: response.headers['content-type'] ?? null, url: response.url, maxChars: MODEL_TEXT_CHARS }, request.signal);
-  return { url: response.url, page, maxPoints: inputs.max_points ?? 5 };
+  return {
+    url: response.url,
+    page: {
+      ...page,
+      title: page.title === null ? null : cutText(page.title, MODEL_TITLE_CHARS),
+      description: page.description === null ? null : cutText(page.description, MODEL_DESCRIPTION_CHARS),
+      headings: page.headings.slice(0, MAX_HEADINGS).map((h) => cutText(h, MODEL_TITLE_CHARS)),
+    },
+    maxPoints: inputs.max_points ?? 5,
+  };
 }
 
 interface SummarizeDeps {
