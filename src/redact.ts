@@ -56,3 +56,21 @@ export function isSecretName(name: string): boolean {
 export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
   return Object.entries(env).flatMap(([name, value]) => (isSecretName(name) && value?.trim() ? [value.trim()] : []));
 }
+
+/** Input names whose values are secrets (an API key, a token, a password). */
+const SECRET_INPUT = /(token|secret|password|passwd|api[_-]?key|auth|credential|cookie)/i;
+
+/**
+ * Inputs as they may be shown after create: values of secret-looking names masked, URLs (anywhere
+ * in text values) without user info or query. The inputs themselves are not changed.
+ */
+export function maskInputs(inputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const mask = (name: string, value: unknown): unknown => {
+    if (SECRET_INPUT.test(name) && value !== null && value !== undefined && value !== '') return REDACTED;
+    if (typeof value === 'string') return redactSecrets(value);
+    if (Array.isArray(value)) return value.map((v) => mask(name, v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(k, v)]));
+    return value;
+  };
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, mask(k, v)]));
+}

@@ -360,3 +360,19 @@ describe('decideAlert', () => {
     });
   });
 });
+
+describe('amounts as people write them in a condition', () => {
+  it.each([
+    ['price < $100', 100],
+    ['price < $1,299.99', 1299.99],
+    ['price <= € 19.99', 19.99],
+    ['price < 1,299.99', 1299.99],
+    ['price < £30', 30],
+  ])('%s compares with %d', (text, value) => {
+    expect(parseAlertText(text)).toMatchObject({ field: 'price', value });
+  });
+
+  it('a stray comma is still refused with its column', () => {
+    expect(() => parseAlertText('x == 1,2')).toThrow('alert: expected "and", "or" or end of text at column 7, found ","');
+  });
+});

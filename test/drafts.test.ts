@@ -137,6 +137,20 @@ describe('/automation new', () => {
     expect(h.store.automations.findByName(ALICE, 'in words')?.schedule).toBe('*/15 * * * *');
   });
 
+  it('inputs with commas between pairs are read as pairs, not as one URL', async () => {
+    await settled(
+      await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'commas', capability: 'http_check', schedule: '@hourly', inputs: `url=${site.url('/status')}, contains=all good` } }),
+    );
+    expect(h.store.automations.findByName(ALICE, 'commas')?.inputs).toEqual({ url: site.url('/status'), contains: 'all good' });
+  });
+
+  it('a URL without a scheme is refused with the fix', async () => {
+    const reply = await settled(
+      await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'no-scheme', capability: 'http_check', schedule: '@hourly', inputs: 'url=example.com' } }),
+    );
+    expect(reply.content).toMatch(/url "example\.com" has no http:\/\/ or https:\/\/: did you mean https:\/\/example\.com\?/);
+  });
+
   it('an unknown capability suggests the nearest name', async () => {
     const reply = await settled(
       await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'typo', capability: 'http-check', schedule: '@hourly', inputs: 'url=https://example.com' } }),

@@ -81,6 +81,17 @@ describe('the front end through the bot', () => {
     expect(all.description).toContain('**bobs**');
   });
 
+  it('show masks secret-looking inputs and URL queries; only the create that typed them shows them', async () => {
+    const url = `${okUrl}?token=s3cr3t-value`;
+    const created = await replyOf(
+      await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'secretive', capability: 'ask', schedule: 'manual', inputs: JSON.stringify({ prompt: `check ${url}`, fields: ['api_key'] }) } }),
+    );
+    expect(JSON.stringify(created.embeds)).toContain('s3cr3t-value');
+    const shown = await replyOf(await h.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name: 'secretive' } }));
+    expect(JSON.stringify(shown.embeds)).not.toContain('s3cr3t-value');
+    expect(JSON.stringify(shown.embeds)).toContain('[redacted]');
+  });
+
   it('a button from an older Steward (or a forged id) says to run the command again, and changes nothing', async () => {
     const a = h.steward.engine.service.create({ userId: ALICE, guildId: h.discord.guildId, manager: false }, { name: 'old-button', capability: 'http_check', schedule: '@daily', inputs: { url: okUrl } });
     // A message as the previous version posted it: `a:pause:<id>`, no version marker.

@@ -919,7 +919,10 @@ describe('service', () => {
   }
 
   /** The view the service gives of a stored row (with the next slots it computed). */
-  const viewOf = (row: Automation, nextRuns: Date[]) => automationView(row, h.store.capabilities.get(row.capability), nextRuns);
+  const viewOf = (row: Automation, shown: AutomationView, reveal: boolean) => ({
+    ...automationView(row, h.store.capabilities.get(row.capability), shown.nextRuns, reveal),
+    scheduleReadFrom: shown.scheduleReadFrom,
+  });
 
   /** What a successful create must have stored, given what was asked. */
   function expectStoredAsAsked(a: Automation, input: Record<string, unknown>): void {
@@ -972,7 +975,7 @@ describe('service', () => {
         t.accepted++;
         expect(rows()).toBe(before + 1);
         const stored = h.store.automations.get(automation.id)!;
-        expect(viewOf(stored, automation.nextRuns)).toEqual(automation);
+        expect(viewOf(stored, automation, true)).toEqual(automation);
         expectStoredAsAsked(stored, input);
         // Unique per owner, case-insensitively as SQLite's NOCASE folds case: ASCII letters only
         // ("Übersicht" and "übersicht" are two names; see the report).
@@ -1041,7 +1044,7 @@ describe('service', () => {
         t.accepted++;
         expect(rows()).toBe(before);
         const stored = h.store.automations.get(current.id)!;
-        expect(viewOf(stored, edited.nextRuns)).toEqual(edited);
+        expect(viewOf(stored, edited, false)).toEqual(edited);
         if (typeof patch.name === 'string') expect(edited.name).toBe(patch.name.trim());
         if (typeof patch.description === 'string') expect(edited.description).toBe(patch.description.trim());
         if (typeof patch.alert === 'string') expect(stored.alertConditions).toEqual(asStored(parseAlertText(patch.alert)));

@@ -4,7 +4,7 @@ import { isJsonObject } from '../util/json.js';
 
 /**
  * Reads the inputs a person typed: a JSON object (`{"url": "https://…"}`), or `key=value` pairs
- * separated by `;` (`url=https://example.com; expected_status=200`), where numbers and
+ * separated by `;` or `,` (`url=https://example.com; expected_status=200`), where numbers and
  * true/false become numbers and booleans and "quoted" values stay text. Throws ValidationError
  * (field `inputs`) saying what is wrong and how to write it.
  */
@@ -25,7 +25,8 @@ export function parseInputsText(text: string): JsonObject {
   }
   // A Map, not an object: keys such as constructor or __proto__ are ordinary input names here.
   const pairs = new Map<string, unknown>();
-  for (const part of trimmed.split(';')) {
+  // `;` separates pairs; so does a `,` that comes right before the next `key=` (people write both).
+  for (const part of trimmed.split(/;|,\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)/)) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     const key = eq === -1 ? '' : part.slice(0, eq).trim();

@@ -126,7 +126,7 @@ export class AutomationService {
     );
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
     this.deps.onScheduleChange?.();
-    return { ...this.view(automation, true), scheduleReadFrom: wordsOf(input.schedule, automation.timezone) };
+    return { ...this.view(automation, true, true), scheduleReadFrom: wordsOf(input.schedule, automation.timezone) };
   }
 
   /**
@@ -410,10 +410,10 @@ export class AutomationService {
     return found;
   }
 
-  /** The automation as a view; with `slots`, its next three runs too. */
-  private view(a: Automation, slots = false): AutomationView {
+  /** The automation as a view; with `slots`, its next three runs too; with `reveal`, its inputs unmasked (the create that typed them). */
+  private view(a: Automation, slots = false, reveal = false): AutomationView {
     const next = slots && a.status === 'active' && a.schedule ? safeNextRuns(a.schedule, a.timezone, this.deps.clock.now(), 3) : [];
-    return automationView(a, this.deps.store.capabilities.get(a.capability), next);
+    return automationView(a, this.deps.store.capabilities.get(a.capability), next, reveal);
   }
 
   /** Checks settings against the registry, croner and the alert grammar; returns them ready to store. */

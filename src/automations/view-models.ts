@@ -8,6 +8,7 @@ import { choosePath, type CapabilityRecord, type SkillState } from '../capabilit
 import type { BudgetPausedError } from '../errors.js';
 import { formatCondition } from './alerts/text.js';
 import type { DispatchReport } from './dispatcher.js';
+import { maskInputs } from '../redact.js';
 import { describeCron } from './schedule.js';
 import type { Automation, ExecutionPath, Run } from './types.js';
 
@@ -100,8 +101,12 @@ export function scheduleText(a: Pick<Automation, 'schedule' | 'timezone'>): stri
   }
 }
 
-/** An automation as a view: `capability` is its capability's record (for the path), `nextRuns` its next slots. */
-export function automationView(a: Automation, capability: CapabilityRecord | null, nextRuns: Date[] = []): AutomationView {
+/**
+ * An automation as a view: `capability` is its capability's record (for the path), `nextRuns` its
+ * next slots. Its inputs are shown masked (secret-looking values, URL queries) unless `revealInputs`
+ * (the answer to the create that just typed them).
+ */
+export function automationView(a: Automation, capability: CapabilityRecord | null, nextRuns: Date[] = [], revealInputs = false): AutomationView {
   return {
     id: a.id,
     userId: a.userId,
@@ -109,7 +114,7 @@ export function automationView(a: Automation, capability: CapabilityRecord | nul
     name: a.name,
     description: a.description,
     capability: a.capability,
-    inputs: a.inputs,
+    inputs: revealInputs ? a.inputs : maskInputs(a.inputs),
     triggerType: a.triggerType,
     schedule: a.schedule,
     timezone: a.timezone,

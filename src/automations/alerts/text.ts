@@ -10,12 +10,15 @@
  * Keywords are case-insensitive. Chains of one connective become one all_of / any_of, a single
  * leaf stays bare, and redundant parentheses vanish.
  */
+import { parseAmount } from '../drafting/money.js';
 import { AlertSyntaxError } from '../../errors.js';
 import { FIELD_SEGMENT_SOURCE, type Condition, type Leaf, type Op, type Scalar } from './condition.js';
 
 const MAX_DEPTH = 64;
 const SEGMENT = new RegExp(FIELD_SEGMENT_SOURCE, 'uy');
 const NUMBER = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+/** An amount as people write it in a condition: a currency sign (`$100`, `€ 19.99`) or thousands separators (`1,299.99`). */
+const MONEY_VALUE = /[$€£¥₹]\s?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|[$€£¥₹]\s?(?:\d+(?:\.\d+)?|\.\d+)(?![\d.])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,.])/y;
 const SYMBOL_OPS: Record<string, Exclude<Op, 'exists'>> = {
   '==': '==', '=': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
 };
@@ -114,6 +117,8 @@ class Parser {
   private value(): Scalar {
     const c = this.peek();
     if (c === '"' || c === "'") return this.string(c);
+    const money = this.match(MONEY_VALUE);
+    if (money !== null) return parseAmount(money.replace(/^[$€£¥₹]\s?/, ''));
     const number = this.match(NUMBER);
     if (number !== null) {
       const n = Number(number);
