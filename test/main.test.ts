@@ -7,8 +7,8 @@ import { tempDir } from './support/harness.js';
 const ALICE = '1400000000000000001';
 
 /** Runs `npm start`'s entry point as a child process with the given environment. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+function startMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, ['--import', 'tsx', 'src/main.ts']]) {
+  const child = spawn(command[0], command[1], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -75,5 +75,34 @@ describe('npm start', () => {
     expect(await bot.exited).toBe(0);
     expect(bot.output().stdout).toContain('"event":"engine_stopped"');
     expect(bot.output().stdout).not.toContain('test-token');
+  });
+
+  it('SIGTERM sent to the `npm start` process (as Docker, systemd and pm2 send it) stops the bot itself, cleanly', { timeout: 60_000 }, async () => {
+    const discord = new DiscordEmulator({ users: [{ id: ALICE, username: 'alice' }] });
+    await discord.start();
+    const { dir, cleanup } = tempDir();
+    cleanups.push(() => discord.stop(), cleanup);
+    const npm = startMain(
+      { DISCORD_TOKEN: 'test-token', TASKS_CHANNEL_ID: discord.tasksChannelId, GUILD_ID: discord.guildId, DISCORD_API_URL: discord.apiUrl, STEWARD_DB: join(dir, 'steward.db') },
+      ['npm', ['start', '--silent']],
+    );
+    cleanups.push(() => void npm.child.kill('SIGKILL'));
+    await npm.until('"event":"steward_started"');
+    // The bot's own process, as its log says (pino writes the pid on every line).
+    const botPid = Number(/"pid":(\d+)[^\n]*"event":"steward_started"/.exec(npm.output().stdout)?.[1]);
+    expect(botPid).not.toBe(npm.child.pid);
+
+    npm.child.kill('SIGTERM');
+    expect(await npm.exited).toBe(0);
+    expect(npm.output().stdout).toContain('"event":"engine_stopped"');
+    const alive = () => {
+      try {
+        process.kill(botPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(), 'the bot process ended with npm').toBe(false);
   });
 });
