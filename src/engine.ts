@@ -6,7 +6,7 @@ import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
 import { ContentWorkers } from './capabilities/content/pool.js';
 import type { Fetcher } from './capabilities/http/fetcher.js';
-import { createSafeFetcher, DEFAULT_FETCH_POLICY } from './capabilities/http/safe-fetch.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcher } from './capabilities/http/safe-fetch.js';
 import { MeteredModelRouter, type ModelRoute } from './capabilities/model-router.js';
 import { createModelRoutes } from './capabilities/model-routes.js';
 import { builtinCapabilities, CapabilityRegistry } from './capabilities/registry.js';
@@ -127,6 +127,7 @@ export class Engine {
       clock,
       logger,
       config: { defaultTimezone: config.DEFAULT_TIMEZONE, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
+      urlRefusal: (url) => (safeFetcher ?? (options.fetcher as Partial<SafeFetcher> | undefined))?.refusal?.(url) ?? null,
       preview: new CapabilityPreview({ skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
       models,
       onScheduleChange: () => this.scheduler.wake(),

@@ -142,9 +142,16 @@ describe('fetching safely', () => {
     expect(automation.failureCount).toBe(1);
   });
 
-  it('with the guard on and no exception, even the loopback fixture is refused', async () => {
+  it('with the guard on and no exception, even the loopback fixture is refused, at create (naming ALLOW_PRIVATE_URLS) and at run', async () => {
     const h = harness({ fetchPolicy: { allowPrivate: false } });
-    const { report } = await run(h, { name: 'local', capability: 'http_check', inputs: { url: site.url('/kettle') } });
+    const url = site.url('/kettle');
+    expect(() => h.engine.service.create(h.alice, { name: 'local', capability: 'http_check', schedule: 'manual', inputs: { url } })).toThrow(
+      /^inputs for http_check are not valid: url: GET http:\/\/127\.0\.0\.1:\d+\/kettle refused: 127\.0\.0\.1 is a private or local address \(set ALLOW_PRIVATE_URLS=true to allow\)$/,
+    );
+    // One saved before the guard was on (written straight to the row) fails its run the same way.
+    const saved = h.engine.service.create(h.alice, { name: 'local', capability: 'http_check', schedule: 'manual', inputs: { url: 'https://example.com/' } });
+    h.store.db.prepare('UPDATE automation SET inputs = ? WHERE id = ?').run(JSON.stringify({ url }), saved.id);
+    const report = await h.engine.service.runNow(h.alice, saved.id);
     expect(report.outcome).toBe('failed');
     expect(report.error).toMatch(/refused: 127\.0\.0\.1 is a private or local address/);
   });

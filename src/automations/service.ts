@@ -98,6 +98,8 @@ export interface AutomationServiceDeps {
   clock: Clock;
   logger: Logger;
   config: ServiceConfig;
+  /** Why the fetch policy would refuse a URL (a private address without ALLOW_PRIVATE_URLS…), or null. */
+  urlRefusal?: (url: string) => string | null;
   /** Runs a capability once for a draft's preview. */
   preview: CapabilityPreview;
   /** Whether a model is configured for a capability. */
@@ -431,6 +433,8 @@ export class AutomationService {
       );
     }
     const inputs = checkInputs ? registry.parseInputs(s.capability, typeof s.inputs === 'string' ? parseInputsText(s.inputs) : s.inputs) : {};
+    const refused = typeof inputs.url === 'string' ? this.deps.urlRefusal?.(inputs.url) : null;
+    if (refused) throw new ValidationError('inputs', `inputs for ${s.capability} are not valid: url: ${refused}`, { url: inputs.url });
     const timezone = validateTimezone(s.timezone ?? config.defaultTimezone);
     const minIntervalSeconds = Math.max(s.minIntervalSeconds ?? config.minIntervalSeconds, config.minIntervalSeconds);
     let schedule: string | null = null;

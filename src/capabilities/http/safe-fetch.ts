@@ -72,8 +72,11 @@ export interface SafeFetcherOptions {
   isBlocked?: (ip: string) => boolean;
 }
 
-/** A Fetcher that also owns its connection pool: `close()` ends its connections. */
-export type SafeFetcher = Fetcher & { close(): Promise<void> };
+/**
+ * A Fetcher that also owns its connection pool (`close()` ends its connections) and says up front
+ * why it would refuse a URL (`refusal`: a literal private address; null when it would try; an address a name resolves to is only known at connect time).
+ */
+export type SafeFetcher = Fetcher & { close(): Promise<void>; refusal(url: string): string | null };
 
 /** Wraps a lookup so connections never go to blocked addresses, whatever DNS answers at connect time. */
 function guardLookup(lookup: LookupFunction, isBlocked: (ip: string) => boolean): LookupFunction {
@@ -201,7 +204,15 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
     }
   };
 
-  return Object.assign(fetcher, { close: () => agent.close() });
+  const refusal = (url: string): string | null => {
+    try {
+      check(url);
+      return null;
+    } catch (error) {
+      return error instanceof FetchError && error.kind === 'blocked' ? error.message : null;
+    }
+  };
+  return Object.assign(fetcher, { close: () => agent.close(), refusal });
 }
 
 function resolveLocation(location: string, base: string): string {
