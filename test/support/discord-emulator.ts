@@ -793,7 +793,8 @@ export class DiscordEmulator {
         type,
         name,
         description: typeof def.description === 'string' ? def.description : '',
-        default_member_permissions: def.default_member_permissions ?? null,
+        // Discord takes the bit set as an integer and answers it as a string.
+        default_member_permissions: def.default_member_permissions === undefined || def.default_member_permissions === null ? null : String(def.default_member_permissions),
         nsfw: def.nsfw === true,
         ...(Array.isArray(def.options) ? { options: def.options as CommandOptionDef[] } : {}),
       };
