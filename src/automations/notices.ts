@@ -2,13 +2,14 @@ import type { NewNotification } from '../notifications/outbox.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
 import type { Automation, JsonObject } from './types.js';
+import { cutText } from '../util/text.js';
 
 const MAX_FIELDS = 8;
 const MAX_VALUE_CHARS = 200;
 
+/** A value as notice text: strings as they are, anything else as JSON; at most 200 characters, never half of one. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'null';
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  return cutText(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null', MAX_VALUE_CHARS);
 }
 
 /** The output's key fields: the ones the condition reads first, then other top-level scalars. */

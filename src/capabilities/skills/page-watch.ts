@@ -5,6 +5,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { cutText } from '../../util/text.js';
 
 export const pageWatchInputs = z.strictObject({
   url: httpUrlInput,
@@ -290,7 +291,7 @@ function textValue(value: unknown): string | null {
 }
 
 function clean(value: string | null | undefined, maxChars = Number.POSITIVE_INFINITY): string | null {
-  const text = value?.replace(/\s+/g, ' ').trim().slice(0, maxChars).trim();
+  const text = value === null || value === undefined ? '' : cutText(value.replace(/\s+/g, ' ').trim(), maxChars, { marker: '' }).trim();
   return text ? text : null;
 }
 

@@ -1,0 +1,129 @@
+/**
+ * Text the bot sends that Discord would refuse, through the real bot and the strict emulator: cuts
+ * that fall inside an emoji (Discord answers 50035, and an alert refused so is dropped). The
+ * emulator refuses any body Discord would (and the guard fails the test), so each test here also
+ * proves Discord accepted everything the bot sent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../src/automations/access.js';
+import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
+import type { EmulatedMessage, InteractionTrace, ReplyView } from './support/discord-emulator.js';
+import { serve } from './support/http-fixture.js';
+
+const EMOJI = '😀';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const codePoints = (s: string): number => [...s].length;
+
+interface EmbedJson {
+  title?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+}
+
+async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The reply once answered (deferred ones after their edit), with nothing refused. */
+async function seen(trace: InteractionTrace, deferred = false): Promise<ReplyView> {
+  await trace.answered();
+  if (deferred) await trace.waitFor((e) => e.kind === 'edit' && e.original, 5_000);
+  expect(trace.rejections, `Discord refused part of the answer to ${trace.label}`).toEqual([]);
+  const view = trace.reply();
+  if (!view) throw new Error(`${trace.label}: no reply`);
+  return view;
+}
+
+const embedOf = (view: ReplyView | EmulatedMessage): EmbedJson => (view.embeds?.[0] ?? {}) as EmbedJson;
+const field = (embed: EmbedJson, name: string): string => {
+  const found = embed.fields?.find((f) => f.name === name);
+  if (!found) throw new Error(`no field ${name}: ${(embed.fields ?? []).map((f) => f.name).join(', ')}`);
+  return found.value;
+};
+const wellFormed = (text: string | undefined): void => expect(LONE_SURROGATE.test(text ?? ''), JSON.stringify(text)).toBe(false);
+
+let site: Awaited<ReturnType<typeof serve>>;
+let h: BotHarness;
+let alice: Actor;
+beforeAll(async () => {
+  site = await serve({ '/ok': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('fine') });
+  h = await startBot();
+  alice = { userId: ALICE, guildId: h.discord.guildId, manager: false };
+});
+afterAll(async () => {
+  await h?.close();
+  await site?.close();
+});
+
+const tasks = (): EmulatedMessage[] => h.discord.channelMessages(h.discord.tasksChannelId).filter((m) => !m.deleted);
+const answer = (output: unknown): void => {
+  h.provider.answer = () => ({ text: JSON.stringify(output), inputTokens: 10, outputTokens: 10 });
+};
+const ask = (name: string, alert?: string) =>
+  h.steward.engine.service.create(alice, { name, capability: 'ask', schedule: 'manual', inputs: { prompt: 'What changed?' }, ...(alert ? { alert, alertMode: 'every' as const } : {}) });
+
+describe('cuts never split an emoji (Discord refuses half a character)', () => {
+  it('the create form’s title, cut to 45, ends in … and opens', async () => {
+    const name = `${'x'.repeat(32)}${EMOJI.repeat(4)}`; // "Inputs for " + name is 47 characters; a cut at 44 UTF-16 units falls inside the first emoji
+    const trace = await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name, capability: 'http_check', schedule: '@daily' } });
+    await trace.answered();
+    expect(trace.rejections).toEqual([]);
+    const title = trace.modal()?.title;
+    if (!title) throw new Error(`no form: ${JSON.stringify(trace.reply())}`);
+    expect(title).toMatch(/^Inputs for x{32}…$/u); // discord.js's builder counts UTF-16 units: the emoji does not fit
+    expect(title!.length).toBeLessThanOrEqual(45);
+    wellFormed(title);
+  });
+
+  it('an error reply cut to 2000 ends in … and arrives', async () => {
+    const capability = EMOJI.repeat(2500);
+    const view = await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'emoji-error', capability, schedule: '@daily', inputs: 'url=http://127.0.0.1/' } }));
+    expect(view.content).toMatch(/^❌ unknown capability "😀+…$/u);
+    expect(codePoints(view.content!)).toBeLessThanOrEqual(2000);
+    wellFormed(view.content);
+  });
+
+  it('an alert whose field value is cut inside an emoji is delivered, not refused and dropped', async () => {
+    const a = ask('emoji-alert', 'ok == true');
+    answer({ ok: true, title: `${'x'.repeat(198)}${EMOJI.repeat(5)}` });
+    await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: emoji-alert'), 'the alert');
+    const value = field(embedOf(tasks().find((m) => embedOf(m).title === 'Alert: emoji-alert')!), 'title');
+    expect(value).toMatch(/^x{198}😀…$/u); // 200 code points: Discord counts an emoji as one
+    wellFormed(value);
+    await until(() => h.store.outbox.all().every((n) => n.deliveredAt !== null), 'the outbox to mark it delivered');
+    expect(h.store.outbox.all().filter((n) => n.failedAt !== null)).toEqual([]);
+  });
+
+  it('the run now reply shows an output cut inside an emoji', async () => {
+    const a = ask('emoji-run');
+    answer({ answer: `${'x'.repeat(987)}${EMOJI.repeat(20)}` }); // {"answer":" + 987 x: the cut at 999 falls inside an emoji
+    const view = await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'run', options: { name: `#${a.id}` } }), true);
+    const output = field(embedOf(view), 'Output');
+    expect(output).toMatch(/^`\{"answer":"x{987}😀+…`$/u);
+    wellFormed(output);
+  });
+
+  it('show cuts the last output and the inputs without splitting an emoji', async () => {
+    const a = h.steward.engine.service.create(alice, { name: 'emoji-show', capability: 'ask', schedule: 'manual', inputs: { prompt: `${'p'.repeat(587)}${EMOJI.repeat(30)}` } });
+    answer({ answer: `${'x'.repeat(387)}${EMOJI.repeat(20)}` });
+    await h.steward.engine.service.runNow(alice, a.id);
+    const embed = embedOf(await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name: `#${a.id}` } })));
+    for (const name of ['Last run', 'Inputs']) {
+      expect(field(embed, name)).toMatch(/…`$/);
+      wellFormed(field(embed, name));
+    }
+  });
+
+  it('a model answer carrying a lone surrogate is shown with U+FFFD instead', async () => {
+    const a = ask('broken-answer', 'ok == true');
+    h.provider.answer = () => ({ text: '{"ok": true, "title": "caf\\ud83d"}', inputTokens: 10, outputTokens: 10 });
+    await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: broken-answer'), 'the alert');
+    expect(field(embedOf(tasks().find((m) => embedOf(m).title === 'Alert: broken-answer')!), 'title')).toBe('caf\uFFFD');
+  });
+});
