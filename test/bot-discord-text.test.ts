@@ -1,6 +1,7 @@
 /**
- * Text the bot sends that Discord would refuse, through the real bot and the strict emulator: cuts
- * that fall inside an emoji (Discord answers 50035, and an alert refused so is dropped). The
+ * Text the bot sends that Discord would refuse or misread, through the real bot and the strict
+ * emulator: cuts that fall inside an emoji (Discord answers 50035, and an alert refused so is
+ * dropped), and third-party text that would become a link or break out of a code span. The
  * emulator refuses any body Discord would (and the guard fails the test), so each test here also
  * proves Discord accepted everything the bot sent.
  */
@@ -125,5 +126,38 @@ describe('cuts never split an emoji (Discord refuses half a character)', () => {
     await h.steward.engine.service.runNow(alice, a.id);
     await until(() => tasks().some((m) => embedOf(m).title === 'Alert: broken-answer'), 'the alert');
     expect(field(embedOf(tasks().find((m) => embedOf(m).title === 'Alert: broken-answer')!), 'title')).toBe('caf\uFFFD');
+  });
+});
+
+describe('third-party text in notices is shown as text', () => {
+  it('a page title written as a masked link is not a link in the alert, and a backtick in a value cannot end the code span', async () => {
+    const a = ask('phishing', 'title contains "Verify"');
+    answer({ title: '[Verify your account](https://evil.example/login)', note: 'a `code` **bold** _x_' });
+    await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: phishing'), 'the alert');
+    const embed = embedOf(tasks().find((m) => embedOf(m).title === 'Alert: phishing')!);
+    expect(field(embed, 'title')).toBe('\\[Verify your account\\](https://evil.example/login)');
+    expect(field(embed, 'note')).toBe('a \\`code\\` \\*\\*bold\\*\\* \\_x\\_');
+    expect(embed.description).toBe('`title contains "Verify"` is true');
+  });
+
+  it('a condition with a backtick stays one code span in the alert', async () => {
+    const a = ask('ticks', 'title contains "`"');
+    answer({ title: 'a ` b' });
+    await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: ticks'), 'the alert');
+    const description = embedOf(tasks().find((m) => embedOf(m).title === 'Alert: ticks')!).description!;
+    expect(description.match(/`/g)).toHaveLength(2); // one span: opened and closed, nothing inside breaks it
+    expect(description).toMatch(/^`title contains ".+"` is true$/);
+  });
+
+  it('a pause notice shows the last error as text, not as a link', async () => {
+    const a = ask('failing');
+    h.provider.answer = () => new Error('see [the fix](https://evil.example/) for details');
+    for (let i = 0; i < 5; i++) await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().some((m) => embedOf(m).title === 'Paused: failing'), 'the pause notice');
+    const embed = embedOf(tasks().find((m) => embedOf(m).title === 'Paused: failing')!);
+    expect(embed.description).toMatch(/^Paused after 5 failed runs in a row\. Last error: `[^`]*\[the fix\]\(https:\/\/evil\.example\/\)[^`]*`$/); // in a code span: text, not a link
+    expect(field(embed, 'Last error')).toContain('\\[the fix\\](https://evil.example/)');
   });
 });

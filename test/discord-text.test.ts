@@ -1,12 +1,13 @@
 /**
- * Cuts of text that reaches Discord: never half a character, always within the limit as Discord
- * counts it (code points).
+ * Cuts and escapes of text that reaches Discord: never half a character, always within the limit
+ * as Discord counts it (code points), third-party markdown shown as typed.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyFields } from '../src/automations/notices.js';
 import { cut, fitEmbed, LIMITS, type EmbedData } from '../src/discord/limits.js';
-import { codePointLength, cutText, wellFormed } from '../src/util/text.js';
+import { md, notificationEmbed, preview } from '../src/discord/views.js';
+import { codePointLength, codeSpan, cutText, wellFormed } from '../src/util/text.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isWellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
@@ -110,5 +111,41 @@ describe('alert fields (notices)', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('third-party text in Discord markdown', () => {
+  it('a code span holds any text as one span', () => {
+    fc.assert(
+      fc.property(trickyText, (text) => {
+        const span = codeSpan(text);
+        expect(span.startsWith('`') && span.endsWith('`')).toBe(true);
+        expect(span.slice(1, -1)).not.toContain('`');
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+    expect(preview({ title: 'a `b` c' })).toBe('`{"title":"a ˋbˋ c"}`');
+  });
+
+  it('a masked link, bold and headings show as typed', () => {
+    expect(md('[Verify](https://evil.example)')).toBe('\\[Verify\\](https://evil.example)');
+    expect(md('see https://shop.example/a_b*c for _details_')).toBe('see https://shop.example/a_b*c for \\_details\\_'); // a bare URL still works
+    expect(md('**free** `x`')).toBe('\\*\\*free\\*\\* \\`x\\`');
+    expect(md('# Big')).toBe('\\# Big');
+    expect(md('12.5')).toBe('12.5');
+    expect(md('in stock')).toBe('in stock');
+  });
+
+  it('an alert notice escapes its field names and values, not the bot’s own code span', () => {
+    const embed = notificationEmbed('alert', {
+      title: 'Alert: prices',
+      description: '`price < 100` is true',
+      fields: [{ name: '[a](https://evil.example)', value: '[Verify](https://evil.example)' }],
+      actions: [],
+      automationId: 1,
+      runId: 2,
+    });
+    expect(embed.description).toBe('`price < 100` is true');
+    expect(embed.fields).toEqual([{ name: '\\[a\\](https://evil.example)', value: '\\[Verify\\](https://evil.example)', inline: true }]);
   });
 });

@@ -2,7 +2,7 @@ import type { NewNotification } from '../notifications/outbox.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
 import type { Automation, JsonObject } from './types.js';
-import { cutText } from '../util/text.js';
+import { codeSpan, cutText } from '../util/text.js';
 
 const MAX_FIELDS = 8;
 const MAX_VALUE_CHARS = 200;
@@ -37,7 +37,7 @@ export function alertNotification(automation: Automation, runId: number, output:
     content,
     embed: {
       title: `Alert: ${automation.name}`,
-      description: `\`${condition}\` is true`,
+      description: `${codeSpan(condition)} is true`,
       fields: keyFields(automation.alertConditions, output),
       // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
       actions: automation.alertTo === 'dm' ? [] : ['show'],
@@ -51,7 +51,8 @@ export function alertNotification(automation: Automation, runId: number, output:
 
 /** The notice sent when failures pause an automation. */
 export function pauseNotification(automation: Automation, runId: number, failures: number, lastError: string): NewNotification {
-  const description = `Paused after ${failures} failed runs in a row. Last error: ${show(lastError)}`;
+  // The error text comes from elsewhere (a page, a model, a server): a code span shows it as text, never as a link.
+  const description = `Paused after ${failures} failed runs in a row. Last error: ${codeSpan(show(lastError))}`;
   return {
     type: 'pause',
     channel: 'tasks',

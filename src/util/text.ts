@@ -55,3 +55,11 @@ function unitsIndex(text: string, count: number): number {
   if (count >= text.length) return text.length;
   return isLow(text.charCodeAt(count)) && isHigh(text.charCodeAt(count - 1)) ? count - 1 : count;
 }
+
+/**
+ * `text` as one Discord code span: backticks inside become ˋ (U+02CB), so nothing in it can end
+ * the span early, and no markdown, link or mention inside it renders.
+ */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, 'ˋ') || ' '}\``;
+}
