@@ -1,9 +1,9 @@
 /**
  * Text the bot sends that Discord would refuse or misread, through the real bot and the strict
  * emulator: cuts that fall inside an emoji (Discord answers 50035, and an alert refused so is
- * dropped), and third-party text that would become a link or break out of a code span. The
- * emulator refuses any body Discord would (and the guard fails the test), so each test here also
- * proves Discord accepted everything the bot sent.
+ * dropped), third-party text that would become a link or break out of a code span, and automation
+ * names that would show blank. The emulator refuses any body Discord would (and the guard fails the
+ * test), so each test here also proves Discord accepted everything the bot sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
@@ -159,5 +159,26 @@ describe('third-party text in notices is shown as text', () => {
     const embed = embedOf(tasks().find((m) => embedOf(m).title === 'Paused: failing')!);
     expect(embed.description).toMatch(/^Paused after 5 failed runs in a row\. Last error: `[^`]*\[the fix\]\(https:\/\/evil\.example\/\)[^`]*`$/); // in a code span: text, not a link
     expect(field(embed, 'Last error')).toContain('\\[the fix\\](https://evil.example/)');
+  });
+});
+
+describe('names that would show blank are refused', () => {
+  it.each([
+    ['only U+3164 HANGUL FILLER', '\u3164\u3164'],
+    ['only U+2800 BRAILLE PATTERN BLANK', '\u2800'],
+    ['only combining marks', '\u0301\u0308\u0327'],
+    ['only U+115F and U+1160 (Hangul fillers)', '\u115F\u1160'],
+    ['only a filler between ideographic spaces', '\u3000\u3164\u3000'],
+    ['only U+FFA0 HALFWIDTH HANGUL FILLER and a combining mark', '\uFFA0\u0300'],
+  ])('%s', async (_what, name) => {
+    const trace = await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name, capability: 'http_check', schedule: '@daily', inputs: `url=${site.url('/ok')}` } });
+    const view = await seen(trace);
+    expect(view.content).toBe('❌ name must have a visible character (it would show blank)');
+    expect(h.store.automations.findByName(ALICE, name)).toBeNull();
+  });
+
+  it('a name with a visible character among fillers and marks is fine', async () => {
+    const view = await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'e\u0301\u3164ok', capability: 'http_check', schedule: '@daily', inputs: `url=${site.url('/ok')}` } }));
+    expect(embedOf(view).title).toBe('Created: e\u0301\u3164ok');
   });
 });
