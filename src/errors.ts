@@ -1,5 +1,6 @@
 import { redactSecrets, redactUrl } from './redact.js';
 import { formatUsd } from './util/money.js';
+import { cutText } from './util/text.js';
 
 /** How a fetch failed without a response. */
 export type FetchErrorKind = 'timeout' | 'blocked' | 'network' | 'too_large' | 'too_many_redirects' | 'invalid_url' | 'aborted';
@@ -173,7 +174,7 @@ export class ModelCallError extends StewardError {
 /** A model answer that is not the JSON object asked for; the message quotes its first 120 characters. */
 export class ModelAnswerError extends StewardError {
   constructor(problem: string, text: string) {
-    const start = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    const start = cutText(text, 121);
     super('model_answer', `${problem}; it began: ${JSON.stringify(start)}`, { length: text.length });
   }
 }

@@ -122,7 +122,7 @@ describe('alerts and pause notices in the tasks channel', () => {
     expect(tasks(h)).toHaveLength(1);
     const [notice] = tasks(h);
     expect(notice!.embeds[0]).toMatchObject({ title: 'Paused: shop' });
-    expect(notice!.embeds[0]!.description).toBe(`Paused after 2 failed runs in a row. Last error: GET ${site.url('/gone')} answered 404`);
+    expect(notice!.embeds[0]!.description).toBe(`Paused after 2 failed runs in a row. Last error: \`GET ${site.url('/gone')} answered 404\``);
     expect(h.store.automations.get(a.id)).toMatchObject({ status: 'paused', pausedReason: 'failures' });
 
     const resume = await h.discord.click(ALICE, notice!, customId.automation('resume', a.id));

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RUN_OUTPUT_BYTES, MAX_STATE_BYTES } from '../src/automations/dispatcher.js';
 import { EXPIRED_RUNS } from '../src/automations/repository.js';
 import { MAX_PROMPT_CHARS } from '../src/capabilities/model-router.js';
-import { capObject, CUT_MARKER_KEY, cutText, jsonBytes } from '../src/util/json-bounds.js';
+import { capObject, CUT_MARKER_KEY, jsonBytes } from '../src/util/json-bounds.js';
+import { cutText } from '../src/util/text.js';
 import { flush } from './support/fake-clock.js';
 import { serve } from './support/http-fixture.js';
 import { makeHarness, type Harness } from './support/harness.js';
@@ -52,8 +53,8 @@ describe('capObject', () => {
   });
 
   it('never cuts between the two halves of an emoji', () => {
-    expect(cutText('ab😀cd', 4)).toBe('ab…');
-    expect(cutText('ab😀cd', 5)).toBe('ab😀…');
+    expect(cutText('ab😀cd', 4, { units: 'UTF-16 units' })).toBe('ab…');
+    expect(cutText('ab😀cd', 5, { units: 'UTF-16 units' })).toBe('ab😀…');
   });
 });
 

@@ -143,6 +143,7 @@ describe('DiscordEmulator with the real discord.js client', () => {
     const bad = client.application.commands.set([{ name: 'Bad Name', description: 'x' }], discord.guildId);
     await expect(bad).rejects.toMatchObject({ name: 'DiscordAPIError[50035]', status: 400 });
     expect(discord.commandPuts(discord.guildId)).toBe(2);
+    expect(discord.takeRefusals()).toMatchObject([{ operationId: 'bulk_set_guild_application_commands', status: 400, code: 50035, problems: [{ path: '0.name', rule: 'command.name' }, { path: '0.name', rule: 'command.name' }] }]);
   });
 
   it('delivers a slash command with typed options and records an ephemeral reply', async () => {
@@ -250,6 +251,27 @@ describe('DiscordEmulator with the real discord.js client', () => {
     expect(submitted.reply()?.content).toBe('got {"url":"https://example.org"} from edit-inputs');
   });
 
+  it('refuses a body Discord would refuse (a modal title cut inside an emoji) with 400 / 50035, on the trace and in refusals', async () => {
+    const { discord, client } = await connect();
+    const failures: unknown[] = [];
+    onInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const input = new TextInputBuilder().setCustomId('inputs').setStyle(TextInputStyle.Paragraph);
+      const title = `Inputs for x${'😀'.repeat(20)}`.slice(0, 45); // 45 UTF-16 units: the last emoji cut in half
+      await i.showModal(new ModalBuilder().setCustomId('cut').setTitle(title).addLabelComponents(new LabelBuilder().setLabel('JSON').setTextInputComponent(input))).catch((e: unknown) => failures.push(e));
+    });
+    const trace = await discord.slash(ADA, 'feedback');
+    await until(() => trace.rejections.length === 1);
+    expect(trace.rejections[0]).toMatchObject({ kind: 'callback', type: 9, status: 400, error: { code: 50035, message: 'Invalid Form Body', errors: { data: { title: { _errors: [{ code: 'STRING_TYPE_INVALID_UNICODE' }] } } } } });
+    expect(trace.modal()).toBeNull();
+    await until(() => failures.length === 1);
+    expect(failures[0]).toMatchObject({ code: 50035, status: 400 });
+    const [refusal, ...more] = discord.takeRefusals();
+    expect(more).toEqual([]);
+    expect(refusal).toMatchObject({ operationId: 'create_interaction_response', interaction: '/feedback', problems: [{ path: 'data.title', rule: 'strings.well_formed' }] });
+    expect(discord.takeRefusals()).toEqual([]);
+  });
+
   it('returns autocomplete choices from respond()', async () => {
     const { discord, client } = await connect();
     onInteraction(client, async (i) => {
@@ -286,6 +308,7 @@ describe('DiscordEmulator with the real discord.js client', () => {
     expect(discord.channelMessages(discord.tasksChannelId)[0]).toMatchObject({ content: 'resumed', components: [] });
 
     await expect(channel.send({ content: 'x'.repeat(2001) })).rejects.toMatchObject({ code: 50035, message: expect.stringContaining('content[BASE_TYPE_MAX_LENGTH]') });
+    expect(discord.takeRefusals()).toMatchObject([{ operationId: 'create_message', code: 50035, problems: [{ path: 'content', rule: 'message.content' }] }]);
   });
 
   it('lets permissionsFor see whether the bot can post in the tasks channel', async () => {

@@ -124,7 +124,7 @@ describe('failures', () => {
     const notices = h.store.outbox.all();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ type: 'pause', channel: 'tasks', priority: 4, automationId: a.id });
-    expect(notices[0]!.content).toBe('Paused: broken. Paused after 5 failed runs in a row. Last error: connection refused');
+    expect(notices[0]!.content).toBe('Paused: broken. Paused after 5 failed runs in a row. Last error: `connection refused`');
     expect(notices[0]!.embed!.actions).toContain('resume');
 
     // A person's run now on the paused automation fails again: no second notice.

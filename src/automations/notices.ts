@@ -3,14 +3,14 @@ import { redactSecrets } from '../redact.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
 import type { Automation, JsonObject } from './types.js';
+import { codeSpan, cutText } from '../util/text.js';
 
 const MAX_FIELDS = 8;
 const MAX_VALUE_CHARS = 200;
 
-/** A value as a notice shows it: URLs without user info or query (see redactSecrets), cut to a field's length. */
+/** A value as notice text: URLs without user info or query (see redactSecrets), strings as they are, anything else as JSON; at most 200 characters, never half of one. */
 function show(value: unknown): string {
-  const text = redactSecrets(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null');
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  return cutText(redactSecrets(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null'), MAX_VALUE_CHARS);
 }
 
 /** The output's key fields: the ones the condition reads first, then other top-level scalars. */
@@ -38,7 +38,7 @@ export function alertNotification(automation: Automation, runId: number, output:
     content,
     embed: {
       title: `Alert: ${automation.name}`,
-      description: `\`${condition}\` is true`,
+      description: `${codeSpan(condition)} is true`,
       fields: keyFields(automation.alertConditions, output),
       // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
       actions: automation.alertTo === 'dm' ? [] : ['show'],
@@ -55,7 +55,8 @@ export function alertNotification(automation: Automation, runId: number, output:
  * the owner's DMs: what is private stays private), the last error without secrets.
  */
 export function pauseNotification(automation: Automation, runId: number, failures: number, lastError: string): NewNotification {
-  const description = `Paused after ${failures} failed runs in a row. Last error: ${show(lastError)}`;
+  // The error text comes from elsewhere (a page, a model, a server): a code span shows it as text, never as a link.
+  const description = `Paused after ${failures} failed runs in a row. Last error: ${codeSpan(show(lastError))}`;
   return {
     type: 'pause',
     channel: automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks',

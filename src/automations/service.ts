@@ -48,6 +48,8 @@ const nameSchema = z
   .max(NAME_MAX, `name must be at most ${NAME_MAX} characters`)
   .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), 'name must not contain control characters')
   .refine((n) => !/\p{Cs}/u.test(n), 'name must be valid text (it has a broken character)')
+  // Shows blank in Discord: only fillers (U+3164, U+115F, U+1160, U+FFA0), U+2800, combining marks, spaces, invisibles.
+  .refine((n) => /[^\p{White_Space}\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u.test(n), 'name must have a visible character (it would show blank)')
   .refine((n) => !/^#?\d+$/.test(n), 'name must not be a number like 12 or #12 (those refer to automation ids)');
 
 const settingsSchema = z.object({

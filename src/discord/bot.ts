@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type RateLimitData } from 'discord.js';
+import { Client, Events, GatewayIntentBits, PermissionFlagsBits, Routes, type RateLimitData, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine.js';
 import { StartupError } from '../errors.js';
@@ -115,10 +115,19 @@ export class StewardBot {
       logger.info({ event: 'commands_unchanged', scope }, 'slash commands unchanged');
       return false;
     }
-    if (config.GUILD_ID) await client.application!.commands.set(definitions, config.GUILD_ID);
-    else await client.application!.commands.set(definitions);
+    // Straight to REST: commands.set() turns default_member_permissions into a string, and Discord's
+    // request schema takes an integer.
+    const appId = client.application!.id;
+    const route = config.GUILD_ID ? Routes.applicationGuildCommands(appId, config.GUILD_ID) : Routes.applicationCommands(appId);
+    await client.rest.put(route, { body: definitions.map(withIntegerPermissions) });
     engine.service.recordRegisteredCommands(scope, hash);
     logger.info({ event: 'commands_registered', scope, count: definitions.length }, 'slash commands registered');
     return true;
   }
+}
+
+/** The definition as Discord's request schema wants it: default_member_permissions an integer bit set, not a string. */
+function withIntegerPermissions(definition: RESTPostAPIChatInputApplicationCommandsJSONBody): Record<string, unknown> {
+  const permissions = definition.default_member_permissions;
+  return typeof permissions === 'string' ? { ...definition, default_member_permissions: Number(BigInt(permissions)) } : { ...definition };
 }

@@ -44,19 +44,22 @@ export function editAgainButton(form: string): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(customId.createAgain(form)).setLabel('Edit again').setStyle(ButtonStyle.Primary));
 }
 
+/** discord.js's modal builders check lengths in UTF-16 units (an emoji counts 2), stricter than Discord. */
+const BUILDER = 'UTF-16 units';
+
 /** The form asking for a create's inputs; `typed` prefills it with what the person typed before. */
 export function createFormModal(form: string, name: string, capability: string, example: string, typed: string | null): ModalBuilder {
   const input = new TextInputBuilder()
     .setCustomId('inputs')
-    .setLabel(cut(`Inputs of ${capability} (JSON or key=value; …)`, 45))
+    .setLabel(cut(`Inputs of ${capability} (JSON or key=value; …)`, 45, BUILDER))
     .setStyle(TextInputStyle.Paragraph)
-    .setPlaceholder(cut(example, 100))
+    .setPlaceholder(cut(example, 100, BUILDER))
     .setRequired(true)
     .setMaxLength(4000);
-  if (typed) input.setValue(cut(typed, 4000));
+  if (typed) input.setValue(cut(typed, 4000, BUILDER));
   return new ModalBuilder()
     .setCustomId(customId.createForm(form))
-    .setTitle(cut(`Inputs for ${name}`, 45))
+    .setTitle(cut(`Inputs for ${name}`, 45, BUILDER))
     .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
 }
 

@@ -5,7 +5,8 @@ import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView,
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
 import { formatUsd } from '../util/money.js';
-import { cut, discordTime, fitEmbed, type EmbedData } from './limits.js';
+import { codeSpan } from '../util/text.js';
+import { cut, discordTime, fitEmbed, LIMITS, type EmbedData } from './limits.js';
 
 export const COLORS = { info: 0x5865f2, ok: 0x57f287, warn: 0xfee75c, alert: 0xed4245, muted: 0x99aab5 } as const;
 
@@ -18,15 +19,23 @@ const STATUS_ICON: Record<string, string> = {
   running: '⏳',
 };
 
-/** A name people chose, safe inside Discord markdown (no accidental bold, links or code). */
-export const md = (text: string): string => escapeMarkdown(text);
+/**
+ * Text someone else wrote (a name, a page's title), safe inside Discord markdown: no bold, code or
+ * headings, and no masked link (`[Verify](https://…)` shows as typed, not as a link). Bare URLs are
+ * left as they are, so they still work (and show where they go).
+ */
+export function md(text: string): string {
+  return text
+    .split(/(https?:\/\/[^\s<]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part, { heading: true }).replace(/[[\]]/g, '\\$&')))
+    .join('');
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** A JSON value shown in a code span, cut to fit. */
+/** A JSON value shown in a code span, cut to fit (nothing in it can end the span). */
 export function preview(value: unknown, max = 300): string {
-  const text = JSON.stringify(value) ?? 'null';
-  return `\`${cut(text, max).replace(/`/g, "'")}\``;
+  return codeSpan(cut(JSON.stringify(value) ?? 'null', max));
 }
 
 function alertLine(a: AutomationView): string {
@@ -35,14 +44,14 @@ function alertLine(a: AutomationView): string {
   if (!text) return 'none';
   const repeat = a.alertRepeatAfterSeconds;
   const mode = a.alertMode === 'every' ? 'every run it holds' : repeat ? `when it turns true, again every ${repeat % 3600 === 0 ? `${repeat / 3600} h` : `${Math.round(repeat / 60)} min`}` : 'when it turns true';
-  return `\`${text}\` — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
+  return `${codeSpan(text)} — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
 }
 
 function runLine(r: RunView): string {
   const took = r.finishedAt ? ` in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
   const cost = r.costUsd > 0 ? `, ${formatUsd(r.costUsd)}` : '';
   const alert = r.alertSent ? ', 🔔 alert' : '';
-  const error = r.error ? ` — ${cut(r.error, 120)}` : '';
+  const error = r.error ? ` — ${codeSpan(cut(r.error, 120))}` : '';
   return `${STATUS_ICON[r.status] ?? ''} #${r.id} ${discordTime(r.startedAt, 'f')} ${r.trigger}${r.path ? ` via ${r.path}` : ''}${took}${cost}${alert}${error}`;
 }
 
@@ -137,11 +146,11 @@ export function runReportEmbed(report: RunReportView): EmbedData {
   const fields = [];
   if (run) fields.push({ name: 'Run', value: runLine(run) });
   if (run?.output) fields.push({ name: 'Output', value: preview(run.output, 1000) });
-  if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 \`${a.alertText}\` fired` });
+  if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 ${codeSpan(a.alertText)} fired` });
   return fitEmbed({
     title,
     color: report.outcome === 'succeeded' ? COLORS.ok : report.outcome === 'skipped_budget' ? COLORS.warn : COLORS.alert,
-    description: report.error ?? undefined,
+    description: report.error ? codeSpan(cut(report.error, LIMITS.description - 2)) : undefined,
     fields,
   });
 }
@@ -186,7 +195,8 @@ export function notificationEmbed(type: string, message: RichMessage): EmbedData
     title: message.title,
     description: message.description,
     color,
-    fields: message.fields.map((f) => ({ ...f, inline: f.value.length < 40 })),
+    // Field names and values come from a run's output or an error: third-party text, shown as typed.
+    fields: message.fields.map((f) => ({ name: md(f.name), value: md(f.value), inline: f.value.length < 40 })),
     ...(message.runId !== null ? { footer: { text: `run #${message.runId}${message.automationId !== null ? ` · automation #${message.automationId}` : ''}` } } : {}),
   });
 }

@@ -3,7 +3,12 @@
  * is cut, never refused: long texts are shortened first (the start kept, "…" at the cut), then
  * what still does not fit is left out from the end, and the result says so with a marker.
  */
+
 import type { JsonObject } from '../automations/types.js';
+import { cutText } from './text.js';
+
+/** Sizes here are of stored JSON: counted in UTF-16 units, the length JavaScript and the byte budget see. */
+const UTF16 = { units: 'UTF-16 units' } as const;
 
 /** The key a cut object carries, saying it was cut and from what size. */
 export const CUT_MARKER_KEY = '_truncated';
@@ -13,18 +18,9 @@ export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
 }
 
-/** `text` cut to at most `maxChars` UTF-16 units with "…" at the end, never between the two halves of a surrogate pair. */
-export function cutText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let end = Math.max(0, maxChars - 1);
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}
-
-/** `value` with every string longer than `maxChars` cut (see {@link cutText}), at any depth. */
+/** `value` with every string longer than `maxChars` cut (in UTF-16 units, see cutText in text.ts), at any depth. */
 export function cutStrings(value: unknown, maxChars: number): unknown {
-  if (typeof value === 'string') return cutText(value, maxChars);
+  if (typeof value === 'string') return cutText(value, maxChars, UTF16);
   if (Array.isArray(value)) return value.map((v) => cutStrings(v, maxChars));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, cutStrings(v, maxChars)]));
@@ -67,7 +63,7 @@ function fitValue(value: unknown, budget: number): unknown {
   const size = jsonBytes(value);
   if (size <= budget) return value;
   if (typeof value === 'string') {
-    const text = cutText(value, Math.max(1, Math.floor((budget - 2) / 3)));
+    const text = cutText(value, Math.max(1, Math.floor((budget - 2) / 3)), UTF16);
     return jsonBytes(text) <= budget ? text : undefined;
   }
   if (Array.isArray(value)) {

@@ -1,9 +1,9 @@
 /**
- * Payload builders, permission arithmetic and Discord's validation rules for the Discord emulator
- * (`discord-emulator.ts`). Everything here is pure: models in, Discord JSON out.
+ * Payload builders and permission arithmetic for the Discord emulator (`discord-emulator.ts`).
+ * Everything here is pure: models in, Discord JSON out. What Discord accepts in a request body is
+ * checked in one place: `discord-spec-validator.ts`.
  */
 import {
-  ApplicationCommandOptionType,
   ChannelType,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
@@ -358,124 +358,7 @@ export function guildCreatePayload(guild: GuildModel): GatewayGuildCreateDispatc
 }
 
 // ---------------------------------------------------------------------------------------------
-// Discord's errors and limits
-
-/** One problem in a request body, at a dotted path (`embeds.0.description`). */
-export interface FormError {
-  path: string;
-  code: string;
-  message: string;
-}
-
-export interface DiscordErrorBody {
-  message: string;
-  code: number;
-  errors?: Json;
-}
-
-/** Discord's 400 "Invalid Form Body" (code 50035) with its nested `_errors` tree. */
-export function invalidFormBody(problems: FormError[]): DiscordErrorBody {
-  const errors: Json = {};
-  for (const problem of problems) {
-    let node = errors;
-    for (const key of problem.path.split('.')) {
-      const next = node[key];
-      node = isRecord(next) ? next : (node[key] = {}) as Json;
-    }
-    const list = Array.isArray(node._errors) ? node._errors : (node._errors = []);
-    list.push({ code: problem.code, message: problem.message });
-  }
-  return { message: 'Invalid Form Body', code: 50035, errors };
-}
-
-function tooLong(path: string, value: unknown, max: number, min = 0): FormError[] {
-  if (value === undefined || value === null) return min > 0 ? [{ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] : [];
-  const length = String(value).length;
-  if (length > max) return [{ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` }];
-  if (length < min) return [{ path, code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${min} or more in length.` }];
-  return [];
-}
-
-/** Discord's embed limits (title 256, description 4096, 25 fields of 256/1024, footer 2048, author 256, 6000 in all). */
-function validateEmbeds(embeds: unknown, prefix: string): FormError[] {
-  const list = records(embeds);
-  const problems: FormError[] = [];
-  if (list.length > 10) problems.push({ path: `${prefix}embeds`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' });
-  let total = 0;
-  list.forEach((embed, i) => {
-    const at = `${prefix}embeds.${i}`;
-    const fields = records(embed.fields);
-    const footer = isRecord(embed.footer) ? embed.footer.text : undefined;
-    const author = isRecord(embed.author) ? embed.author.name : undefined;
-    problems.push(...tooLong(`${at}.title`, embed.title, 256), ...tooLong(`${at}.description`, embed.description, 4096));
-    problems.push(...tooLong(`${at}.footer.text`, footer, 2048), ...tooLong(`${at}.author.name`, author, 256));
-    if (fields.length > 25) problems.push({ path: `${at}.fields`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
-    fields.forEach((field, j) => {
-      problems.push(...tooLong(`${at}.fields.${j}.name`, field.name, 256, 1), ...tooLong(`${at}.fields.${j}.value`, field.value, 1024, 1));
-      total += String(field.name ?? '').length + String(field.value ?? '').length;
-    });
-    total += [embed.title, embed.description, footer, author].reduce<number>((n, s) => n + (typeof s === 'string' ? s.length : 0), 0);
-  });
-  if (total > 6000) problems.push({ path: `${prefix}embeds`, code: 'MAX_EMBED_SIZE_EXCEEDED', message: 'Embed size exceeds maximum size of 6000' });
-  return problems;
-}
-
-/** Action rows (at most 5, each with at most 5 buttons or one select), labels 80, custom ids 100. */
-function validateComponents(components: unknown, prefix: string): FormError[] {
-  const rows = records(components);
-  const problems: FormError[] = [];
-  if (rows.length > 5) problems.push({ path: `${prefix}components`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 5 or fewer in length.' });
-  rows.forEach((row, i) => {
-    if (row.type !== 1) return; // components v2 layouts are not checked
-    const children = records(row.components);
-    const at = `${prefix}components.${i}.components`;
-    if (children.length === 0 || children.length > 5) problems.push({ path: at, code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' });
-    children.forEach((c, j) => {
-      problems.push(...tooLong(`${at}.${j}.label`, c.label, 80));
-      if (c.type === 2 && c.style !== 5 && c.style !== 6) problems.push(...tooLong(`${at}.${j}.custom_id`, c.custom_id, 100, 1));
-      if (c.type === 2 && c.style === 5) problems.push(...tooLong(`${at}.${j}.url`, c.url, 512, 1));
-    });
-  });
-  return problems;
-}
-
-/** Problems of a message body against Discord's limits (`prefix` is 'data.' for interaction callbacks). */
-export function validateMessage(body: MessageBody, prefix = ''): FormError[] {
-  return [...tooLong(`${prefix}content`, body.content, 2000), ...validateEmbeds(body.embeds, prefix), ...validateComponents(body.components, prefix)];
-}
-
-/** Whether a new message would be empty (Discord answers 400, code 50006). */
-export function isEmptyMessage(body: MessageBody, hasFiles: boolean): boolean {
-  return !body.content && records(body.embeds).length === 0 && records(body.components).length === 0 && !hasFiles && !body.sticker_ids && !body.poll;
-}
-
-/** Autocomplete answers: at most 25 choices, names 1–100, string values up to 100. */
-export function validateChoices(choices: unknown): FormError[] {
-  const list = records(choices);
-  const problems: FormError[] = [];
-  if (!Array.isArray(choices)) problems.push({ path: 'data.choices', code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
-  if (list.length > 25) problems.push({ path: 'data.choices', code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
-  list.forEach((c, i) => {
-    problems.push(...tooLong(`data.choices.${i}.name`, c.name, 100, 1));
-    if (typeof c.value === 'string') problems.push(...tooLong(`data.choices.${i}.value`, c.value, 100));
-  });
-  return problems;
-}
-
-/** Modals: title 1–45, custom id 1–100, 1–5 rows; text inputs: label 45, value 4000, placeholder 100. */
-export function validateModal(data: Json): FormError[] {
-  const problems = [...tooLong('data.title', data.title, 45, 1), ...tooLong('data.custom_id', data.custom_id, 100, 1)];
-  const rows = records(data.components);
-  if (rows.length === 0 || rows.length > 5) problems.push({ path: 'data.components', code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' });
-  rows.forEach((row, i) => {
-    for (const [j, input] of textInputsOf(row).entries()) {
-      const at = `data.components.${i}.components.${j}`;
-      problems.push(...tooLong(`${at}.custom_id`, input.custom_id, 100, 1), ...tooLong(`${at}.label`, input.label, 45));
-      problems.push(...tooLong(`${at}.value`, input.value, 4000), ...tooLong(`${at}.placeholder`, input.placeholder, 100));
-    }
-  });
-  return problems;
-}
+// Components
 
 /** The text inputs (type 4) inside a modal row (action row type 1 or label type 18). */
 export function textInputsOf(row: Json): Json[] {
@@ -530,56 +413,4 @@ export interface StoredCommand {
   description: string;
   options?: CommandOptionDef[];
   [key: string]: unknown;
-}
-
-const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-function validateName(path: string, name: unknown, lowercase: boolean): FormError[] {
-  if (typeof name !== 'string' || !NAME.test(name)) return [{ path, code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }];
-  if (lowercase && name !== name.toLowerCase()) return [{ path, code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }];
-  return [];
-}
-
-function validateOptions(options: unknown, path: string, depth: number): FormError[] {
-  const list = records(options);
-  const problems: FormError[] = [];
-  if (list.length > 25) problems.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
-  let optionalSeen = false;
-  const names = new Set<string>();
-  list.forEach((o, i) => {
-    const at = `${path}.${i}`;
-    problems.push(...validateName(`${at}.name`, o.name, true), ...tooLong(`${at}.description`, o.description, 100, 1));
-    if (typeof o.name === 'string') {
-      if (names.has(o.name)) problems.push({ path: `${at}.name`, code: 'APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS', message: 'Option names must be unique' });
-      names.add(o.name);
-    }
-    const nested = o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup;
-    if (typeof o.type !== 'number' || o.type < 1 || o.type > 11) problems.push({ path: `${at}.type`, code: 'BASE_TYPE_CHOICES', message: 'Value must be one of 1–11.' });
-    if (nested && depth >= 2) problems.push({ path: `${at}.type`, code: 'APPLICATION_COMMAND_OPTION_TYPE_INVALID', message: 'Subcommands cannot nest this deep' });
-    if (nested) problems.push(...validateOptions(o.options, `${at}.options`, depth + 1));
-    if (o.required === true && optionalSeen) problems.push({ path: `${at}`, code: 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', message: 'Required options must be placed before non-required options' });
-    if (!nested && o.required !== true) optionalSeen = true;
-    const choices = records(o.choices);
-    if (choices.length > 25) problems.push({ path: `${at}.choices`, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
-    choices.forEach((c, j) => problems.push(...tooLong(`${at}.choices.${j}.name`, c.name, 100, 1)));
-    if (o.autocomplete === true && choices.length > 0) problems.push({ path: `${at}.autocomplete`, code: 'APPLICATION_COMMAND_AUTOCOMPLETE_INVALID', message: 'Autocomplete cannot be set with choices' });
-  });
-  return problems;
-}
-
-/** Discord's rules for a bulk overwrite of commands (names, descriptions, option order, choices). */
-export function validateCommands(body: unknown): FormError[] {
-  if (!Array.isArray(body)) return [{ path: '_root', code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }];
-  const problems: FormError[] = [];
-  const seen = new Set<string>();
-  records(body).forEach((c, i) => {
-    const type = typeof c.type === 'number' ? c.type : 1;
-    problems.push(...validateName(`${i}.name`, c.name, type === 1));
-    if (type === 1) problems.push(...tooLong(`${i}.description`, c.description, 100, 1));
-    problems.push(...validateOptions(c.options, `${i}.options`, 0));
-    const key = `${type}:${String(c.name)}`;
-    if (seen.has(key)) problems.push({ path: `${i}.name`, code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' });
-    seen.add(key);
-  });
-  return problems;
 }

@@ -34,6 +34,8 @@ import {
   type ApplicationFlags,
   type GatewayReadyDispatchData,
 } from 'discord.js';
+import { checkRequest, discordError, type FormError, type SpecRequest } from './discord-spec-validator.js';
+import { claimRefusals, noteRefusal, type SpecRefusal } from './discord-refusals.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_EVERYONE_PERMISSIONS,
@@ -45,8 +47,6 @@ import {
   findComponent,
   guildCreatePayload,
   interactionToken,
-  invalidFormBody,
-  isEmptyMessage,
   isRecord,
   memberPayload,
   messagePayload,
@@ -56,15 +56,9 @@ import {
   snowflake,
   textInputsOf,
   userPayload,
-  validateChoices,
-  validateCommands,
-  validateMessage,
-  validateModal,
   type ChannelModel,
   type CommandOptionDef,
-  type DiscordErrorBody,
   type EmulatedMessage,
-  type FormError,
   type GuildModel,
   type Json,
   type MemberModel,
@@ -72,7 +66,10 @@ import {
   type StoredCommand,
 } from './discord-emulator-payloads.js';
 
+import { invalidFormBody, type DiscordErrorBody } from './discord-spec-validator.js';
+
 export type { EmulatedAttachment, EmulatedMessage, StoredCommand } from './discord-emulator-payloads.js';
+export type { SpecRefusal } from './discord-refusals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -123,6 +120,10 @@ export interface RecordedRequest {
   authorization: string | null;
   /** The status answered; 0 when the connection was destroyed without an answer (refuseRest). */
   status: number;
+  /** Why Discord would refuse it (checked against test/support/discord-spec); empty when accepted. */
+  problems: FormError[];
+  /** Deprecated or ineffective fields Discord accepts (limits.json warnings). */
+  warnings: FormError[];
   /** Milliseconds since the emulator was created. */
   at: number;
 }
@@ -429,6 +430,12 @@ export class DiscordEmulator {
   readonly requests: RecordedRequest[] = [];
   /** Every gateway frame, both ways, in order. */
   readonly gatewayLog: GatewayFrameRecord[] = [];
+  /**
+   * Every request refused because Discord would refuse it (invalid body, unknown route or method,
+   * no bot token), in order. Each also fails the test that sent it (see discord-refusal-guard.ts)
+   * unless the test takes it with `takeRefusals()`.
+   */
+  readonly refusals: SpecRefusal[] = [];
 
   private readonly origin = performance.now();
   private readonly botUser: APIUser;
@@ -541,6 +548,14 @@ export class DiscordEmulator {
   /** How many times the bot bulk-overwrote (PUT) the commands of a scope. */
   commandPuts(scope: 'global' | string): number {
     return this.commandScopes.get(scope)?.puts ?? 0;
+  }
+
+  /**
+   * The refusals not taken yet, now taken: a test that sends invalid bodies on purpose asserts on
+   * what this returns; a refusal nobody takes fails the test during which it happened.
+   */
+  takeRefusals(): SpecRefusal[] {
+    return claimRefusals(this);
   }
 
   /** How many gateway WebSocket connections were opened so far (a resume or re-identify opens a new one). */
@@ -688,7 +703,7 @@ export class DiscordEmulator {
     this.route('GET', /^\/channels\/(\d+)$/, true, (_, [id]) => this.getChannel(id ?? '')),
     this.route('POST', /^\/channels\/(\d+)\/messages$/, true, (ctx, [id]) => this.createChannelMessage(ctx, id ?? '')),
     this.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (_, [id, mid]) => this.withChannelMessage(id, mid, (m) => ok(messagePayload(m, this.applicationId)))),
-    this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (ctx, [id, mid]) => this.withChannelMessage(id, mid, (m) => this.editMessage(m, ctx, ''))),
+    this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (ctx, [id, mid]) => this.withChannelMessage(id, mid, (m) => this.editMessage(m, ctx))),
     this.route('DELETE', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (_, [id, mid]) => this.withChannelMessage(id, mid, (m) => ((m.deleted = true), noContent()))),
     this.route('POST', /^\/users\/@me\/channels$/, true, (ctx) => this.openDm(ctx)),
     this.route('POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, false, (ctx, [id, token]) => this.interactionCallback(ctx, id ?? '', token ?? '')),
@@ -724,6 +739,8 @@ export class DiscordEmulator {
       files: parsed.files,
       authorization: req.headers.authorization ?? null,
       status: 0,
+      problems: [],
+      warnings: [],
       at: this.now(),
     };
     this.requests.push(record);
@@ -734,7 +751,7 @@ export class DiscordEmulator {
     if (fault && !fault.afterHandling) answer = faultAnswer(fault);
     else if (!versioned) answer = fail(404, 0, '404: Not Found');
     else if (parsed.invalid) answer = fail(400, 50109, 'The request body contains invalid JSON.');
-    else answer = this.handle({ method, path, query: record.query, body: parsed.body, files: parsed.files }, req.headers.authorization);
+    else answer = this.refuseInvalid(record, parsed.multipart) ?? this.handle({ method, path, query: record.query, body: parsed.body, files: parsed.files }, req.headers.authorization);
     if (fault?.afterHandling) answer = faultAnswer(fault);
 
     record.status = answer.status;
@@ -752,6 +769,45 @@ export class DiscordEmulator {
     }
     const params = (route.pattern.exec(ctx.path) ?? []).slice(1);
     return route.handle(ctx, params);
+  }
+
+  /**
+   * Checks the request against Discord's spec (route, token, schema, documented limits, well-formed
+   * strings); a request Discord would refuse is answered as Discord answers it, recorded in
+   * `refusals` (and on its interaction's trace) and left for the guard.
+   */
+  private refuseInvalid(record: RecordedRequest, multipart: boolean): Answer | null {
+    const request: SpecRequest = {
+      method: record.method,
+      path: record.path,
+      query: record.query,
+      body: record.body,
+      multipart,
+      hasFiles: record.files.length > 0,
+      authorization: record.authorization,
+    };
+    const callback = /^\/interactions\/[^/]+\/([^/]+)\/callback$/.exec(record.path);
+    const webhook = /^\/webhooks\/[^/]+\/([^/]+)(\/messages\/[^/]+)?$/.exec(record.path);
+    const trace = this.traces.get(callback?.[1] ?? webhook?.[1] ?? '') ?? null;
+    if (callback && trace) {
+      request.interactionType = Number(trace.payload.type);
+      request.modalFromComponent = trace.kind === 'modal' && trace.sourceMessage !== null;
+    }
+    if (webhook) request.interactionToken = trace !== null;
+    const verdict = checkRequest(request);
+    record.problems = verdict.problems;
+    record.warnings = verdict.warnings;
+    if (verdict.status === 200) return null;
+    const { status, body } = discordError(verdict);
+    const refusal: SpecRefusal = { method: record.method, path: record.path, operationId: verdict.operationId, status, code: body.code, problems: verdict.problems, body: record.body, ...(trace ? { interaction: trace.label } : {}) };
+    this.refusals.push(refusal);
+    noteRefusal(this, refusal);
+    if (trace) {
+      const kind: TraceEvent['kind'] = callback ? 'callback' : record.method === 'POST' ? 'followup' : record.method === 'DELETE' ? 'delete' : 'edit';
+      const type = isRecord(record.body) && typeof record.body.type === 'number' ? record.body.type : undefined;
+      trace.reject({ kind, ...(callback && type !== undefined ? { type } : {}), status, error: body });
+    }
+    return { status, body };
   }
 
   private takeFault(method: string, path: string): RestFault | null {
@@ -779,8 +835,6 @@ export class DiscordEmulator {
   private putCommands(ctx: RestContext, app: string | undefined, scope: string | undefined): Answer {
     const refused = this.listCommands(app, scope);
     if (refused.status !== 200 || scope === undefined) return refused;
-    const problems = validateCommands(ctx.body);
-    if (problems.length) return formError(problems);
     const entry = this.commandScope(scope);
     const previous = entry.commands;
     entry.commands = records(ctx.body).map((def) => {
@@ -796,7 +850,8 @@ export class DiscordEmulator {
         type,
         name,
         description: typeof def.description === 'string' ? def.description : '',
-        default_member_permissions: def.default_member_permissions ?? null,
+        // Discord takes the bit set as an integer and answers it as a string.
+        default_member_permissions: def.default_member_permissions === undefined || def.default_member_permissions === null ? null : String(def.default_member_permissions),
         nsfw: def.nsfw === true,
         ...(Array.isArray(def.options) ? { options: def.options as CommandOptionDef[] } : {}),
       };
@@ -831,9 +886,6 @@ export class DiscordEmulator {
     } else if (this.guild.members.get(channel.recipientId ?? '')?.dmsClosed) {
       return fail(403, 50007, 'Cannot send messages to this user');
     }
-    const problems = validateMessage(body);
-    if (problems.length) return formError(problems);
-    if (isEmptyMessage(body, ctx.files.length > 0)) return fail(400, 50006, 'Cannot send an empty message');
     const nonceKey = body.nonce !== undefined && body.enforce_nonce === true ? `${channelId}:${String(body.nonce)}` : null;
     const seen = nonceKey ? this.nonces.get(nonceKey) : undefined;
     if (seen && Date.now() - seen.at < NONCE_WINDOW_MS) return ok(messagePayload(seen.message, this.applicationId));
@@ -848,10 +900,8 @@ export class DiscordEmulator {
     return message ? then(message) : unknownMessage();
   }
 
-  private editMessage(message: EmulatedMessage, ctx: RestContext, prefix: string): Answer {
+  private editMessage(message: EmulatedMessage, ctx: RestContext): Answer {
     const body = messageBody(ctx.body);
-    const problems = validateMessage(body, prefix);
-    if (problems.length) return formError(problems);
     applyEdit(message, body, ctx.files);
     return ok(messagePayload(message, this.applicationId));
   }
@@ -928,9 +978,6 @@ export class DiscordEmulator {
     const R = InteractionResponseType;
     switch (type) {
       case R.ChannelMessageWithSource: {
-        const problems = validateMessage(data, 'data.');
-        if (problems.length) return refuse(formError(problems));
-        if (isEmptyMessage(data, ctx.files.length > 0)) return refuse(fail(400, 50006, 'Cannot send an empty message'));
         trace.original = this.interactionMessage(trace, data, ctx.files, data.flags ?? 0);
         break;
       }
@@ -940,25 +987,17 @@ export class DiscordEmulator {
       case R.DeferredMessageUpdate:
       case R.UpdateMessage: {
         if (!trace.sourceMessage) return wrongType();
-        if (type === R.UpdateMessage) {
-          const problems = validateMessage(data, 'data.');
-          if (problems.length) return refuse(formError(problems));
-          applyEdit(trace.sourceMessage, data, ctx.files);
-        }
+        if (type === R.UpdateMessage) applyEdit(trace.sourceMessage, data, ctx.files);
         trace.original = trace.sourceMessage;
         break;
       }
       case R.ApplicationCommandAutocompleteResult: {
         if (trace.kind !== 'autocomplete') return wrongType();
-        const problems = validateChoices(data.choices);
-        if (problems.length) return refuse(formError(problems));
         trace.choicesGiven = records(data.choices).map((c) => ({ name: String(c.name), value: typeof c.value === 'number' ? c.value : String(c.value) }));
         break;
       }
       case R.Modal: {
         if (trace.kind === 'modal') return wrongType();
-        const problems = validateModal(data);
-        if (problems.length) return refuse(formError(problems));
         trace.modalShown = { custom_id: String(data.custom_id), title: String(data.title), components: records(data.components) };
         break;
       }
@@ -993,13 +1032,6 @@ export class DiscordEmulator {
     const trace = this.webhookTrace(app, token);
     if (!trace || !trace.acknowledged) return unknownWebhook();
     const data = messageBody(ctx.body);
-    const refuse = (answer: Answer): Answer => {
-      trace.reject({ kind: 'followup', status: answer.status, error: answer.body as DiscordErrorBody });
-      return answer;
-    };
-    const problems = validateMessage(data);
-    if (problems.length) return refuse(formError(problems));
-    if (isEmptyMessage(data, ctx.files.length > 0)) return refuse(fail(400, 50006, 'Cannot send an empty message'));
     const original = trace.original;
     if (original && original.flags & LOADING && original.interaction_id === trace.id) {
       // Discord: the first follow-up after a deferred reply replaces the "thinking…" message.
@@ -1021,7 +1053,7 @@ export class DiscordEmulator {
   }
 
   private editWebhookMessage(ctx: RestContext, trace: Trace, message: EmulatedMessage): Answer {
-    const answer = this.editMessage(message, ctx, '');
+    const answer = this.editMessage(message, ctx);
     if (answer.status !== 200) trace.reject({ kind: 'edit', status: answer.status, error: answer.body as DiscordErrorBody });
     else trace.record({ kind: 'edit', messageId: message.id, original: message === trace.original, data: messageBody(ctx.body) });
     return answer;
@@ -1304,8 +1336,9 @@ function faultAnswer(fault: RestFault): Answer {
   };
 }
 
-async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: RecordedRequest['files']; invalid: boolean }> {
-  if (raw.length === 0) return { body: null, files: [], invalid: false };
+async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: RecordedRequest['files']; invalid: boolean; multipart: boolean }> {
+  const multipart = contentType.includes('multipart/form-data');
+  if (raw.length === 0) return { body: null, files: [], invalid: false, multipart };
   try {
     if (contentType.includes('multipart/form-data')) {
       const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
@@ -1315,11 +1348,11 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unkn
         if (typeof value !== 'string') files.push({ field, filename: value.name, size: value.size });
         else if (field === 'payload_json') body = JSON.parse(value);
       }
-      return { body, files, invalid: false };
+      return { body, files, invalid: false, multipart };
     }
-    return { body: JSON.parse(raw.toString('utf8')), files: [], invalid: false };
+    return { body: JSON.parse(raw.toString('utf8')), files: [], invalid: false, multipart };
   } catch {
-    return { body: raw.toString('utf8'), files: [], invalid: true };
+    return { body: raw.toString('utf8'), files: [], invalid: true, multipart };
   }
 }
 

@@ -13,6 +13,7 @@
 import { parseAmount } from '../drafting/money.js';
 import { AlertSyntaxError } from '../../errors.js';
 import { FIELD_SEGMENT_SOURCE, type Condition, type Leaf, type Op, type Scalar } from './condition.js';
+import { cutText } from '../../util/text.js';
 
 const MAX_DEPTH = 64;
 const SEGMENT = new RegExp(FIELD_SEGMENT_SOURCE, 'uy');
@@ -240,7 +241,7 @@ class Parser {
     const run = /[\p{L}\p{M}\p{Nd}_-][\p{L}\p{M}\p{Nd}_.-]*|[=!<>&|]+/uy;
     run.lastIndex = this.pos;
     const token = run.exec(this.text)?.[0] ?? String.fromCodePoint(this.text.codePointAt(this.pos) ?? 0);
-    return `"${token.length > 20 ? `${token.slice(0, 20)}…` : token}"`;
+    return `"${cutText(token, 21)}"`;
   }
 
   private fail(what: Expectation, hint = '', given?: string): never {

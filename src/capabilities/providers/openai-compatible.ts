@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
+import { cutText } from '../../util/text.js';
 
 export interface OpenAiCompatibleOptions {
   /** The API base, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:8000/v1 (vLLM). */
@@ -52,13 +53,13 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       }
       const text = await response.text();
       if (!response.ok) {
-        throw new ModelCallError('local model', `answered ${response.status}: ${text.slice(0, 200)}`, { status: response.status });
+        throw new ModelCallError('local model', `answered ${response.status}: ${cutText(text, 200)}`, { status: response.status });
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        throw new ModelCallError('local model', `answered something that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+        throw new ModelCallError('local model', `answered something that is not JSON: ${JSON.stringify(cutText(text, 120))}`);
       }
       const parsed = completionSchema.safeParse(body);
       if (!parsed.success) throw new ModelCallError('local model', 'answered with an unexpected shape (no choices[0].message)');

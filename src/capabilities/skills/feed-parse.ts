@@ -3,7 +3,7 @@ import { load } from 'cheerio';
 import { parseFeed, type AnyFeed } from 'feedsmith';
 import { StewardError } from '../../errors.js';
 import { assertElementCount } from '../content/limits.js';
-import { cutText } from '../../util/json-bounds.js';
+import { cutText } from '../../util/text.js';
 
 /** Longest item title kept (characters); longer ones end in "…". */
 export const MAX_TITLE_CHARS = 300;

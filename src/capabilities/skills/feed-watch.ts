@@ -4,7 +4,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { httpUrlInput, requireSuccess } from '../http/response.js';
 import { parseCapabilityInputs } from '../inputs.js';
-import { cutText } from '../../util/json-bounds.js';
+import { cutText } from '../../util/text.js';
 
 export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS, parseFeedItems, type FeedItem } from './feed-parse.js';
 import { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-parse.js';

@@ -1,4 +1,5 @@
 import { load, type CheerioAPI } from 'cheerio';
+import { cutText } from '../../util/text.js';
 import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
@@ -267,7 +268,7 @@ function textValue(value: unknown): string | null {
 }
 
 function clean(value: string | null | undefined, maxChars = Number.POSITIVE_INFINITY): string | null {
-  const text = value?.replace(/\s+/g, ' ').trim().slice(0, maxChars).trim();
+  const text = value === null || value === undefined ? '' : cutText(value.replace(/\s+/g, ' ').trim(), maxChars, { marker: '' }).trim();
   return text ? text : null;
 }
 

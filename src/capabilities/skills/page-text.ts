@@ -1,5 +1,6 @@
 import { load } from 'cheerio';
 import { assertDepth, assertElementCount } from '../content/limits.js';
+import { cutText } from '../../util/text.js';
 
 export interface PageText {
   title: string | null;
@@ -31,7 +32,7 @@ export function extractPageText(html: string, maxChars: number, pageUrl: string)
     .filter((h) => h.length > 0);
   root.find('p, div, li, h1, h2, h3, h4, h5, h6, br, tr, section, article').after(' ');
   const text = collapse(root.text());
-  return { title, description, headings, text: text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text };
+  return { title, description, headings, text: cutText(text, maxChars) };
 }
 
 /** The first `count` sentences of a text (a sentence ends with . ! or ? followed by a space). */

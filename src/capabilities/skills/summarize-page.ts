@@ -5,7 +5,7 @@ import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
 import { firstSentences, type PageText } from './page-text.js';
 import { parseCapabilityInputs } from '../inputs.js';
-import { cutText } from '../../util/json-bounds.js';
+import { cutText } from '../../util/text.js';
 
 export const summarizePageInputs = z.strictObject({
   url: httpUrlInput,
