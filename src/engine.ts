@@ -1,4 +1,5 @@
 import { Dispatcher } from './automations/dispatcher.js';
+import { laneLimits, RunLanes } from './automations/lanes.js';
 import { Scheduler } from './automations/scheduler.js';
 import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
@@ -37,6 +38,8 @@ export class Engine {
   private readonly store: Store;
   readonly budget: BudgetGuard;
   readonly dispatcher: Dispatcher;
+  /** The local and model run lanes every run (scheduled or run now) takes a slot in. */
+  readonly lanes: RunLanes;
   readonly scheduler: Scheduler;
   readonly notifications: NotificationService;
   readonly service: AutomationService;
@@ -57,6 +60,7 @@ export class Engine {
           ...DEFAULT_FETCH_POLICY,
           allowPrivate: config.ALLOW_PRIVATE_URLS,
           timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
+          maxPerHost: config.MAX_CONCURRENT_PER_HOST,
         });
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
     const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher! }));
@@ -67,7 +71,11 @@ export class Engine {
       outbox: this.store.outbox,
       clock,
       logger,
-      limits: { dailyUsd: config.DAILY_BUDGET_USD, monthlyUsd: config.MONTHLY_BUDGET_USD },
+      limits: {
+        dailyUsd: config.DAILY_BUDGET_USD,
+        monthlyUsd: config.MONTHLY_BUDGET_USD,
+        ...(config.USER_DAILY_BUDGET_USD !== undefined ? { userDailyUsd: config.USER_DAILY_BUDGET_USD } : {}),
+      },
       onNotice: kick,
     });
     const models = new MeteredModelRouter({
@@ -77,6 +85,7 @@ export class Engine {
       clock,
       maxTokens: config.MODEL_MAX_TOKENS,
     });
+    this.lanes = new RunLanes(laneLimits(config.MAX_CONCURRENT_RUNS, config.MAX_CONCURRENT_MODEL_RUNS, config.MAX_RUNS_IN_FLIGHT_PER_USER), clock);
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock,
@@ -86,6 +95,7 @@ export class Engine {
       logger,
       failurePauseThreshold: config.FAILURE_PAUSE_THRESHOLD,
       runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
+      lanes: this.lanes,
       onNotification: kick,
     });
     this.scheduler = new Scheduler({
@@ -93,7 +103,7 @@ export class Engine {
       dispatcher: this.dispatcher,
       clock,
       logger,
-      maxConcurrentRuns: config.MAX_CONCURRENT_RUNS,
+      lanes: this.lanes,
     });
     this.service = new AutomationService({
       store: this.store,
@@ -102,7 +112,12 @@ export class Engine {
       budget: this.budget,
       clock,
       logger,
-      config: { defaultTimezone: config.DEFAULT_TIMEZONE, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
+      config: {
+        defaultTimezone: config.DEFAULT_TIMEZONE,
+        minIntervalSeconds: config.MIN_INTERVAL_SECONDS,
+        maxAutomationsPerUser: config.MAX_AUTOMATIONS_PER_USER,
+        runNowPerMinute: config.RUN_NOW_PER_MINUTE,
+      },
       onScheduleChange: () => this.scheduler.wake(),
     });
   }
