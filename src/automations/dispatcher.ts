@@ -91,6 +91,12 @@ export class Dispatcher {
     return this.running.has(automationId);
   }
 
+  /**
+   * Runs the automation once (the dispatch contract), in a slot of the lane its path takes at this
+   * moment: the slot the caller took (`options.slot`) when it is that lane's, else one it waits for
+   * up to the run time limit. Never rejects; an automation already running (or waiting for a
+   * slot) reports `error` at once.
+   */
   dispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions = {}): Promise<DispatchReport> {
     if (this.running.has(automationId)) {
       return Promise.resolve(report(automationId, null, 'error', `automation #${automationId} is already running`));

@@ -163,14 +163,31 @@ export interface RunOutcomeUpdate {
 export type DueAutomation = Pick<Automation, 'id' | 'userId' | 'capability' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
 type DueRow = Pick<AutomationRow, 'id' | 'user_id' | 'capability' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
 
-/** Due automations the scheduler cannot start now: those of a full lane's capabilities, and an owner's in a lane where they hold their share. */
+/** Due automations the scheduler cannot start now: an owner's in a lane where they hold their share. */
 export interface DueExclusions {
-  capabilities?: readonly string[];
   ownerCapabilities?: readonly { owner: string; capability: string }[];
 }
 
 /** Separates owner and capability in the keys due() compares (neither contains it). */
 const KEY_SEPARATOR = '\u001f';
+
+/** The owner-capability pairs to leave out, as the JSON list due() compares `user_id || char(31) || capability` against. */
+function ownerKeys(skip: DueExclusions): string {
+  return JSON.stringify((skip.ownerCapabilities ?? []).map((p) => `${p.owner}${KEY_SEPARATOR}${p.capability}`));
+}
+
+function toDue(r: DueRow): DueAutomation {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    capability: r.capability,
+    nextRunAt: new Date(r.next_run_at),
+    catchUp: r.catch_up,
+    triggerType: r.trigger_type,
+    schedule: r.schedule,
+    timezone: r.timezone,
+  };
+}
 
 export interface ListFilter {
   userId?: string;
@@ -338,28 +355,34 @@ export class AutomationRepository {
    * checked on the rows it yields).
    */
   due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    const capabilities = skip.capabilities ?? [];
-    const pairs = (skip.ownerCapabilities ?? []).map((p) => `${p.owner}${KEY_SEPARATOR}${p.capability}`);
     return this.db
-      .prepare<[number, string, string, string, number], DueRow>(
+      .prepare<[number, string, string, number], DueRow>(
         `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
           WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
             AND id NOT IN (SELECT value FROM json_each(?))
-            AND capability NOT IN (SELECT value FROM json_each(?))
             AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
           ORDER BY next_run_at, id LIMIT ?`,
       )
-      .all(now.getTime(), JSON.stringify(exclude), JSON.stringify(capabilities), JSON.stringify(pairs), limit)
-      .map((r) => ({
-        id: r.id,
-        userId: r.user_id,
-        capability: r.capability,
-        nextRunAt: new Date(r.next_run_at),
-        catchUp: r.catch_up,
-        triggerType: r.trigger_type,
-        schedule: r.schedule,
-        timezone: r.timezone,
-      }));
+      .all(now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+      .map(toDue);
+  }
+
+  /**
+   * What {@link due} answers, for one capability (the automation_due_by_capability index serves
+   * it): the scheduler asks per capability of a lane with room when the other lane's due rows
+   * fill the plain due order.
+   */
+  dueOfCapability(capability: string, now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
+    return this.db
+      .prepare<[string, number, string, string, number], DueRow>(
+        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
+          WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+            AND id NOT IN (SELECT value FROM json_each(?))
+            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
+          ORDER BY next_run_at, id LIMIT ?`,
+      )
+      .all(capability, now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+      .map(toDue);
   }
 
   /**

@@ -18,8 +18,8 @@ export interface SchedulerDeps {
   onDispatched?: (report: DispatchReport) => void;
 }
 
-/** Rows read per due query: enough to fill the free slots twice over, never a whole burst at once. */
-const MIN_BATCH = 16;
+/** Rows read per due query: the free slots plus a look-ahead (other owners to take turns with), never a whole burst at once. */
+const LOOK_AHEAD = 8;
 const MAX_BATCH = 512;
 /** Due queries per wake at most (each one excludes what the previous filled up); then the timer takes over at once. */
 const MAX_PASSES = 16;
@@ -40,6 +40,8 @@ export class Scheduler {
   private readonly lastServed = new Map<string, number>();
   private served = 0;
   private wakeQueued = false;
+  /** Each capability's lane, read again on every wake but those of finishing runs (the dispatcher corrects a stale guess). */
+  private lanesByCapability: Map<string, Lane> | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.timer = new InstantTimer(deps.clock, () => this.wake());
@@ -77,6 +79,11 @@ export class Scheduler {
    * resume, delete or run now; the timer calls it too (finishing runs through {@link wakeSoon}).
    */
   wake(): void {
+    this.lanesByCapability = null;
+    this.wakeRun();
+  }
+
+  private wakeRun(): void {
     this.wakeQueued = false;
     if (!this.startedAt) return;
     let caughtUp = true;
@@ -97,39 +104,56 @@ export class Scheduler {
     if (this.wakeQueued) return;
     this.wakeQueued = true;
     setImmediate(() => {
-      if (this.wakeQueued) this.wake();
+      if (this.wakeQueued) this.wakeRun();
     });
   }
 
   /**
-   * Starts due runs while their lanes have room. Returns false when it stopped at MAX_PASSES with
-   * room left (the timer then fires again at once).
+   * Starts due runs while their lanes have room: first in the plain due order (each owner at
+   * their share in a lane left out); then, for a lane that still has room while that order was
+   * filled by the other lane's runs, per capability of the lane, so a model run never waits
+   * behind a backlog of local ones (nor the reverse). Returns false when it stopped at MAX_PASSES
+   * with room left (the timer then fires again at once).
    */
   private startDue(): boolean {
     const { store, clock, lanes } = this.deps;
     if (LANES.every((lane) => lanes.room(lane) === 0)) return true;
     const now = clock.now();
-    let lanesByCapability: Map<string, Lane> | null = null;
-    const laneOf = () => (lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
+    const laneOf = () =>
+      (this.lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
     const capabilitiesOf = (lane: Lane) => [...laneOf()].filter(([, l]) => l === lane).map(([name]) => name);
     const busy = this.busyIds();
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const fullLanes = LANES.filter((lane) => lanes.room(lane) === 0);
-      if (fullLanes.length === LANES.length) return true;
-      const room = LANES.reduce((sum, lane) => sum + lanes.room(lane), 0);
-      const limit = Math.min(MAX_BATCH, Math.max(MIN_BATCH, room * 2));
-      const batch = store.automations.due(now, limit, busy, {
-        capabilities: fullLanes.flatMap(capabilitiesOf),
-        ownerCapabilities: LANES.filter((lane) => !fullLanes.includes(lane)).flatMap((lane) =>
-          lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability }))),
-        ),
-      });
+    const atShare = () => ({
+      ownerCapabilities: LANES.flatMap((lane) => lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability })))),
+    });
+    const startAll = (batch: DueAutomation[]) => {
       for (const due of this.takingTurns(batch)) {
         // An unknown capability fails in the dispatcher at once; it waits in the local lane.
         const slot = this.skipsMissedSlot(due, now) ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
         busy.push(due.id);
         if (slot) this.startRun(due, slot);
       }
+    };
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const open = LANES.filter((lane) => lanes.room(lane) > 0);
+      if (open.length === 0) return true;
+      const room = open.reduce((sum, lane) => sum + lanes.room(lane), 0);
+      if (open.length === LANES.length) {
+        const limit = Math.min(MAX_BATCH, room + LOOK_AHEAD);
+        const batch = store.automations.due(now, limit, busy, atShare());
+        startAll(batch);
+        if (batch.length < limit) return true;
+        continue;
+      }
+      // One lane is full: ask for the open lane's capabilities only.
+      const lane = open[0]!;
+      const limit = Math.min(MAX_BATCH, lanes.room(lane) + LOOK_AHEAD);
+      const skip = atShare();
+      const batch = capabilitiesOf(lane)
+        .flatMap((capability) => store.automations.dueOfCapability(capability, now, limit, busy, skip))
+        .sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime() || a.id - b.id)
+        .slice(0, limit);
+      startAll(batch);
       if (batch.length < limit) return true;
     }
     return false;
