@@ -3,7 +3,7 @@
  * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
  * and writes everything, per-run figures included, to bench/results/latest.json.
  *
- *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans] [--sizes 1000,10000] [--quick]
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,fairness] [--sizes 1000,10000] [--quick]
  *
  * `--quick` runs each scenario once (for checking the scripts, not for quoting).
  */
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { CommandName, CommandsResult } from './commands.js';
+import type { FairnessResult } from './fairness.js';
 import type { LatenessResult, Mode, System } from './lateness.js';
 import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
 import type { PlansResult } from './plans.js';
@@ -23,7 +24,7 @@ import type { ThroughputResult } from './throughput.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans').split(','));
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,fairness').split(','));
 const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
 const runsOf = (n: number) => (quick ? 1 : n);
 
@@ -107,6 +108,7 @@ const throughput: ThroughputResult[] = [];
 const startup: StartupResult[] = [];
 const commands: CommandsResult[] = [];
 const plans: PlansResult[] = [];
+let fairness: FairnessResult[] = [];
 const skipped: { scenario: string; size: number; reason: string }[] = [];
 const timings: Record<string, number> = {};
 
@@ -164,6 +166,13 @@ if (only.has('plans')) {
   });
 }
 
+if (only.has('fairness')) {
+  await timedPhase('fairness', async () => {
+    log('fairness: a late start under another person\'s load');
+    fairness = await child<FairnessResult[]>('fairness.ts', ['--slow-ms', 300, '--runs', runsOf(3), '--variants', 'before,after']);
+  });
+}
+
 // croner at 100k is not run: one job holds ~90 KB of heap, measured at 10k.
 const cronerJobs = lateness.find((r) => r.system === 'croner' && r.size === Math.max(...lateness.filter((x) => x.system === 'croner').map((x) => x.size)))?.jobs;
 if (only.has('lateness') && sizes.includes(100_000)) {
@@ -199,7 +208,7 @@ if (lateness.length) {
   out.push(`### 1. Scheduling lateness: slot → start of dispatch, ms, p50 / p99 / max (median over runs)`);
   out.push('');
   const rows: string[][] = [];
-  const names: Record<System, string> = { steward: 'Steward (one timer, 4 runs at a time)', croner: 'croner, one job per automation', polling: '15 s polling loop²' };
+  const names: Record<System, string> = { steward: 'Steward (one timer, default lanes: 256 local slots)', croner: 'croner, one job per automation', polling: '15 s polling loop²' };
   for (const mode of ['spread', 'burst'] as Mode[]) {
     for (const system of ['steward', 'croner', 'polling'] as System[]) rows.push([names[system], mode, ...sizes.map((s) => cell(system, mode, s))]);
   }
@@ -325,6 +334,23 @@ if (plans.length) {
   out.push(table(['asked by', 'query', 'time', 'plan'], largest.queries.map((q) => [q.use.split(':')[0]!, q.method, us(q.us), q.plan.join('; ')])));
 }
 
+if (fairness.length) {
+  const label: Record<FairnessResult['variant'], string> = {
+    before: 'one lane of 4 slots, no per-person share (the old design)',
+    after: 'defaults: 256 local slots, a quarter per person',
+    'after-4': '4 local slots, a quarter (1) per person',
+  };
+  out.push('');
+  out.push(`### 6. A late start under another person's load: B's check, due with A's ${fairness[0]!.backlog} slow runs (${fairness[0]!.slowMs} ms each), median of ${fairness[0]!.runs}`);
+  out.push('');
+  out.push(
+    table(
+      ['lanes', "B's start after its slot", "A's runs started before B's", "A's backlog done after"],
+      fairness.map((r) => [label[r.variant], `${ms(r.lateMs)} ms`, String(r.aStartedBeforeB), `${ms(r.backlogMs)} ms`]),
+    ),
+  );
+}
+
 // Targets
 const targets: { target: string; measured: string; met: boolean | null }[] = [];
 const at = <T extends { size: number }>(results: T[], size: number) => results.find((r) => r.size === size);
@@ -364,6 +390,6 @@ mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const file = join(import.meta.dirname, 'results', 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, skipped, report }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, fairness, skipped, report }, null, 2)}\n`,
 );
 log(`written ${file}`);
