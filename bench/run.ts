@@ -80,6 +80,8 @@ function ms(v: number | undefined): string {
 }
 /** Microseconds, shown as µs or ms. */
 const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} ms` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} µs`);
+/** `ms` with its unit: "3.10 ms", "7.55 s". */
+const withUnit = (v: number) => (v >= 1000 ? ms(v) : `${ms(v)} ms`);
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 const triple = (d: Distribution | undefined) => (d ? `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}` : '–');
 function table(head: string[], rows: string[][]): string {
@@ -336,7 +338,7 @@ if (plans.length) {
 
 if (fairness.length) {
   const label: Record<FairnessResult['variant'], string> = {
-    before: 'one lane of 4 slots, no per-person share (the old design)',
+    before: '4 local slots, no per-person share (as before the lanes, but owners take turns)',
     after: 'defaults: 256 local slots, a quarter per person',
     'after-4': '4 local slots, a quarter (1) per person',
   };
@@ -346,7 +348,7 @@ if (fairness.length) {
   out.push(
     table(
       ['lanes', "B's start after its slot", "A's runs started before B's", "A's backlog done after"],
-      fairness.map((r) => [label[r.variant], `${ms(r.lateMs)} ms`, String(r.aStartedBeforeB), `${ms(r.backlogMs)} ms`]),
+      fairness.map((r) => [label[r.variant], withUnit(r.lateMs), String(r.aStartedBeforeB), withUnit(r.backlogMs)]),
     ),
   );
 }
