@@ -3,7 +3,7 @@
  * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
  * and writes everything, per-run figures included, to bench/results/latest.json.
  *
- *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile] [--sizes 1000,10000] [--quick]
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile,fairness] [--sizes 1000,10000] [--quick]
  *
  * `--quick` runs each scenario once (for checking the scripts, not for quoting).
  */
@@ -15,6 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { CommandName, CommandsResult } from './commands.js';
 import type { HostileResult } from './hostile.js';
+import type { FairnessResult } from './fairness.js';
 import type { LatenessResult, Mode, System } from './lateness.js';
 import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
 import type { PlansResult } from './plans.js';
@@ -24,7 +25,7 @@ import type { ThroughputResult } from './throughput.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile').split(','));
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile,fairness').split(','));
 const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
 const runsOf = (n: number) => (quick ? 1 : n);
 
@@ -80,6 +81,8 @@ function ms(v: number | undefined): string {
 }
 /** Microseconds, shown as µs or ms. */
 const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} ms` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} µs`);
+/** `ms` with its unit: "3.10 ms", "7.55 s". */
+const withUnit = (v: number) => (v >= 1000 ? ms(v) : `${ms(v)} ms`);
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 const triple = (d: Distribution | undefined) => (d ? `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.max)}` : '–');
 function table(head: string[], rows: string[][]): string {
@@ -109,6 +112,7 @@ const startup: StartupResult[] = [];
 const commands: CommandsResult[] = [];
 const plans: PlansResult[] = [];
 const hostile: HostileResult[] = [];
+let fairness: FairnessResult[] = [];
 const skipped: { scenario: string; size: number; reason: string }[] = [];
 const timings: Record<string, number> = {};
 
@@ -174,6 +178,12 @@ if (only.has('hostile')) {
     }
   });
 }
+if (only.has('fairness')) {
+  await timedPhase('fairness', async () => {
+    log('fairness: a late start under another person\'s load');
+    fairness = await child<FairnessResult[]>('fairness.ts', ['--slow-ms', 300, '--runs', runsOf(3), '--variants', 'before,after']);
+  });
+}
 
 // croner at 100k is not run: one job holds ~90 KB of heap, measured at 10k.
 const cronerJobs = lateness.find((r) => r.system === 'croner' && r.size === Math.max(...lateness.filter((x) => x.system === 'croner').map((x) => x.size)))?.jobs;
@@ -210,7 +220,7 @@ if (lateness.length) {
   out.push(`### 1. Scheduling lateness: slot → start of dispatch, ms, p50 / p99 / max (median over runs)`);
   out.push('');
   const rows: string[][] = [];
-  const names: Record<System, string> = { steward: 'Steward (one timer, 4 runs at a time)', croner: 'croner, one job per automation', polling: '15 s polling loop²' };
+  const names: Record<System, string> = { steward: 'Steward (one timer, default lanes: 256 local slots)', croner: 'croner, one job per automation', polling: '15 s polling loop²' };
   for (const mode of ['spread', 'burst'] as Mode[]) {
     for (const system of ['steward', 'croner', 'polling'] as System[]) rows.push([names[system], mode, ...sizes.map((s) => cell(system, mode, s))]);
   }
@@ -363,6 +373,22 @@ if (hostile.length) {
       `Pool overhead on an ordinary product page: ${ms(mid((r) => r.overhead.inlineMs))} ms on the loop, ${ms(mid((r) => r.overhead.workerMs))} ms through a warm worker (+${ms(mid((r) => r.overhead.addedMs))} ms).`,
   );
 }
+if (fairness.length) {
+  const label: Record<FairnessResult['variant'], string> = {
+    before: '4 local slots, no per-person share (as before the lanes, but owners take turns)',
+    after: 'defaults: 256 local slots, a quarter per person',
+    'after-4': '4 local slots, a quarter (1) per person',
+  };
+  out.push('');
+  out.push(`### 7. A late start under another person's load: B's check, due with A's ${fairness[0]!.backlog} slow runs (${fairness[0]!.slowMs} ms each), median of ${fairness[0]!.runs}`);
+  out.push('');
+  out.push(
+    table(
+      ['lanes', "B's start after its slot", "A's runs started before B's", "A's backlog done after"],
+      fairness.map((r) => [label[r.variant], withUnit(r.lateMs), String(r.aStartedBeforeB), withUnit(r.backlogMs)]),
+    ),
+  );
+}
 
 // Targets
 const targets: { target: string; measured: string; met: boolean | null }[] = [];
@@ -407,6 +433,6 @@ mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const file = join(import.meta.dirname, 'results', 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, skipped, report }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, fairness, skipped, report }, null, 2)}\n`,
 );
 log(`written ${file}`);

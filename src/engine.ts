@@ -1,5 +1,6 @@
 import { Dispatcher } from './automations/dispatcher.js';
 import { RunRetention } from './automations/retention.js';
+import { laneLimits, RunLanes } from './automations/lanes.js';
 import { Scheduler } from './automations/scheduler.js';
 import { CapabilityPreview } from './automations/preview.js';
 import { AutomationService } from './automations/service.js';
@@ -42,6 +43,8 @@ export class Engine {
   private readonly store: Store;
   readonly budget: BudgetGuard;
   readonly dispatcher: Dispatcher;
+  /** The local and model run lanes every run (scheduled or run now) takes a slot in. */
+  readonly lanes: RunLanes;
   readonly scheduler: Scheduler;
   readonly notifications: NotificationService;
   /** Deletes runs older than RUN_RETENTION_DAYS (keeping each automation's last RUN_RETENTION_MIN_RUNS), hourly. */
@@ -65,6 +68,7 @@ export class Engine {
           ...DEFAULT_FETCH_POLICY,
           allowPrivate: config.ALLOW_PRIVATE_URLS,
           timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
+          maxPerHost: config.MAX_CONCURRENT_PER_HOST,
         });
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
     const ownWorkers = options.contentWorkers
@@ -83,7 +87,11 @@ export class Engine {
       outbox: this.store.outbox,
       clock,
       logger,
-      limits: { dailyUsd: config.DAILY_BUDGET_USD, monthlyUsd: config.MONTHLY_BUDGET_USD },
+      limits: {
+        dailyUsd: config.DAILY_BUDGET_USD,
+        monthlyUsd: config.MONTHLY_BUDGET_USD,
+        ...(config.USER_DAILY_BUDGET_USD !== undefined ? { userDailyUsd: config.USER_DAILY_BUDGET_USD } : {}),
+      },
       onNotice: kick,
     });
     const models = new MeteredModelRouter({
@@ -94,6 +102,7 @@ export class Engine {
       maxTokens: config.MODEL_MAX_TOKENS,
     });
     const skills = options.skills ?? registry.skillExecutor();
+    this.lanes = new RunLanes(laneLimits(config.MAX_CONCURRENT_RUNS, config.MAX_CONCURRENT_MODEL_RUNS, config.MAX_RUNS_IN_FLIGHT_PER_USER), clock);
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock,
@@ -103,6 +112,7 @@ export class Engine {
       logger,
       failurePauseThreshold: config.FAILURE_PAUSE_THRESHOLD,
       runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
+      lanes: this.lanes,
       onNotification: kick,
     });
     this.scheduler = new Scheduler({
@@ -110,7 +120,7 @@ export class Engine {
       dispatcher: this.dispatcher,
       clock,
       logger,
-      maxConcurrentRuns: config.MAX_CONCURRENT_RUNS,
+      lanes: this.lanes,
     });
     this.retention = new RunRetention({
       store: this.store,
@@ -126,7 +136,12 @@ export class Engine {
       budget: this.budget,
       clock,
       logger,
-      config: { defaultTimezone: config.DEFAULT_TIMEZONE, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
+      config: {
+        defaultTimezone: config.DEFAULT_TIMEZONE,
+        minIntervalSeconds: config.MIN_INTERVAL_SECONDS,
+        maxAutomationsPerUser: config.MAX_AUTOMATIONS_PER_USER,
+        runNowPerMinute: config.RUN_NOW_PER_MINUTE,
+      },
       urlRefusal: (url) => (safeFetcher ?? (options.fetcher as Partial<SafeFetcher> | undefined))?.refusal?.(url) ?? null,
       preview: new CapabilityPreview({ skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
       models,

@@ -12,6 +12,10 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'budget_paused'
+  | 'user_budget_paused'
+  | 'quota_exceeded'
+  | 'rate_limited'
+  | 'lane_busy'
   | 'config'
   | 'database'
   | 'startup'
@@ -101,22 +105,72 @@ export class ConflictError extends StewardError {
 
 export type BudgetPeriod = 'daily' | 'monthly';
 
-/** Spend reached a cap: no new model work until `resumesAt`. */
+/** Spend reached a cap: no new model work until `resumesAt`. A {@link UserBudgetPausedError} is one person's own cap. */
 export class BudgetPausedError extends StewardError {
   readonly period: BudgetPeriod;
   readonly spentUsd: number;
   readonly limitUsd: number;
   readonly resumesAt: Date;
-  constructor(period: BudgetPeriod, spentUsd: number, limitUsd: number, resumesAt: Date) {
+  constructor(period: BudgetPeriod, spentUsd: number, limitUsd: number, resumesAt: Date, owner?: { userId: string }) {
     super(
-      'budget_paused',
-      `${period} LLM budget reached: ${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent; model work resumes ${resumesAt.toISOString()}`,
-      { period, spentUsd, limitUsd, resumesAt: resumesAt.toISOString() },
+      owner ? 'user_budget_paused' : 'budget_paused',
+      owner
+        ? `your daily LLM budget is reached: ${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent today (USER_DAILY_BUDGET_USD); your model work resumes ${resumesAt.toISOString()}`
+        : `${period} LLM budget reached: ${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent; model work resumes ${resumesAt.toISOString()}`,
+      { period, spentUsd, limitUsd, resumesAt: resumesAt.toISOString(), ...(owner ? { userId: owner.userId } : {}) },
     );
     this.period = period;
     this.spentUsd = spentUsd;
     this.limitUsd = limitUsd;
     this.resumesAt = resumesAt;
+  }
+}
+
+/**
+ * One person's model spend today reached USER_DAILY_BUDGET_USD: their model runs are skipped
+ * until the UTC day ends; everyone else's go on. A BudgetPausedError, so it skips like one.
+ */
+export class UserBudgetPausedError extends BudgetPausedError {
+  readonly userId: string;
+  constructor(userId: string, spentUsd: number, limitUsd: number, resumesAt: Date) {
+    super('daily', spentUsd, limitUsd, resumesAt, { userId });
+    this.userId = userId;
+  }
+}
+
+/** A per-person cap (MAX_AUTOMATIONS_PER_USER…) is reached; the message names the cap and what to do. */
+export class QuotaExceededError extends StewardError {
+  readonly quota: string;
+  readonly limit: number;
+  constructor(quota: string, limit: number, message: string, facts: Record<string, unknown> = {}) {
+    super('quota_exceeded', message, { quota, limit, ...facts });
+    this.quota = quota;
+    this.limit = limit;
+  }
+}
+
+/** Too many of one action in a short time (RUN_NOW_PER_MINUTE…); `retryAfterMs` says when it is allowed again. */
+export class RateLimitedError extends StewardError {
+  readonly retryAfterMs: number;
+  constructor(action: string, limit: number, windowSeconds: number, retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(
+      'rate_limited',
+      `you used ${action} ${limit} times in the last ${windowSeconds} s, the most allowed: try again in ${seconds} s`,
+      { action, limit, windowSeconds, retryAfterMs },
+    );
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** No run slot came free in time (every slot of the lane, or the owner's share of it, stayed busy). */
+export class LaneBusyError extends StewardError {
+  constructor(lane: string, waitedMs: number, facts: Record<string, unknown> = {}) {
+    super(
+      'lane_busy',
+      `every ${lane} run slot you may use stayed busy for ${Math.round(waitedMs / 1000)} s: try again when some of your runs have finished`,
+      { lane, waitedMs, ...facts },
+    );
   }
 }
 

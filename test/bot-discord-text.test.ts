@@ -52,7 +52,7 @@ let h: BotHarness;
 let alice: Actor;
 beforeAll(async () => {
   site = await serve({ '/ok': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('fine') });
-  h = await startBot();
+  h = await startBot({ env: { RUN_NOW_PER_MINUTE: '1000' } }); // this file runs many Run nows as one person; quotas are tested in abuse.test.ts
   alice = { userId: ALICE, guildId: h.discord.guildId, manager: false };
 });
 afterAll(async () => {

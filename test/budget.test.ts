@@ -30,8 +30,12 @@ interface LedgerRow {
 
 let harnesses: Harness[] = [];
 
+/**
+ * These tests are about the budget under concurrency, so one person may use the whole model lane
+ * and run now as often as they like (the lanes and quotas have their own tests).
+ */
 function harness(options: Parameters<typeof makeHarness>[0] = {}): Harness {
-  const h = makeHarness(options);
+  const h = makeHarness({ ...options, env: { MAX_RUNS_IN_FLIGHT_PER_USER: '4', RUN_NOW_PER_MINUTE: '1000', ...options.env } });
   harnesses.push(h);
   return h;
 }

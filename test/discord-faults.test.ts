@@ -22,7 +22,8 @@ describe('Discord down while automations fire', () => {
   afterAll(() => h.close());
 
   it('refused connections, then 500s, then a 429 storm: every notice arrives exactly once, in order, and the gateway comes back', async () => {
-    h = await startBot({ env: { FAILURE_PAUSE_THRESHOLD: '2' } });
+    // Run now fires the automations here, 22 in a minute: RUN_NOW_PER_MINUTE is not what this tests.
+    h = await startBot({ env: { FAILURE_PAUSE_THRESHOLD: '2', RUN_NOW_PER_MINUTE: '100' } });
     const alice: Actor = { userId: ALICE, guildId: h.discord.guildId, manager: false };
     const service = h.steward.engine.service;
     const tasksPath = new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`);

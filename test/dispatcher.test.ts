@@ -230,7 +230,7 @@ describe('budget', () => {
 
   it('a pause raised during the run finishes it as skipped_budget without counting', async () => {
     h.close();
-    h = makeHarness({ env: { DAILY_BUDGET_USD: '0.002' } });
+    h = makeHarness({ env: { DAILY_BUDGET_USD: '0.002', MAX_RUNS_IN_FLIGHT_PER_USER: '2' } });
     const first = create({ name: 'first', capability: 'think' });
     const second = create({ name: 'second', capability: 'think' });
     const gate = deferred<void>();

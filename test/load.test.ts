@@ -7,7 +7,11 @@ let site: Awaited<ReturnType<typeof serve>>;
 let h: BotHarness;
 beforeAll(async () => {
   site = await serve({ '/ok': (_, res) => res.writeHead(200).end('ok') });
-  h = await startBot({ env: { MAX_CONCURRENT_RUNS: '4', DAILY_BUDGET_USD: '0.5' }, start: '2026-03-02T08:59:58Z' });
+  // One owner holds all 10,000: their share is the whole of each lane here.
+  h = await startBot({
+    env: { MAX_CONCURRENT_RUNS: '4', MAX_CONCURRENT_MODEL_RUNS: '4', MAX_RUNS_IN_FLIGHT_PER_USER: '4', DAILY_BUDGET_USD: '0.5' },
+    start: '2026-03-02T08:59:58Z',
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -18,7 +22,7 @@ const TOTAL = 10_000;
 const DUE = 1_000;
 
 describe('load: 10,000 automations, 1,000 due in the same second', () => {
-  it('runs every due one once, at most MAX_CONCURRENT_RUNS at a time, answers commands meanwhile, and holds the daily cap', async () => {
+  it('runs every due one once, at most 4 local and 4 model runs at a time, answers commands meanwhile, and holds the daily cap', async () => {
     const { store } = h;
     const slot = new Date('2026-03-02T09:00:00Z');
     const tomorrow = new Date('2026-03-03T09:00:00Z');
@@ -65,7 +69,10 @@ describe('load: 10,000 automations, 1,000 due in the same second', () => {
       return { text: '{"answer": 42}', inputTokens: 1000, outputTokens: 100 };
     };
     let mostDispatching = 0;
+    let mostLocal = 0;
+    let mostModel = 0;
     const dispatcher = h.steward.engine.dispatcher;
+    const lanes = h.steward.engine.lanes;
     const running = () => dispatcher.runningIds().length;
 
     h.steward.engine.scheduler.wake();
@@ -73,6 +80,8 @@ describe('load: 10,000 automations, 1,000 due in the same second', () => {
     const commandTimes: number[] = [];
     const sampler = setInterval(() => {
       mostDispatching = Math.max(mostDispatching, running());
+      mostLocal = Math.max(mostLocal, lanes.running('local'));
+      mostModel = Math.max(mostModel, lanes.running('model'));
     }, 1);
     const started = Date.now();
     await burst;
@@ -98,12 +107,14 @@ describe('load: 10,000 automations, 1,000 due in the same second', () => {
       .get(slot.getTime())!.n;
     const spend = h.steward.engine.budget.spend().daily.spentUsd;
     console.log(
-      `load: ${DUE} due of ${TOTAL}; ${runs.length} automations ran, ${skippedBudget} model runs skipped by the budget, most at once ${mostDispatching}, ` +
+      `load: ${DUE} due of ${TOTAL}; ${runs.length} automations ran, ${skippedBudget} model runs skipped by the budget, most at once ${mostDispatching} (local ${mostLocal}, model ${mostModel}), ` +
         `spend $${spend.toFixed(4)} of $0.50, ${commandTimes.length} commands answered (max ${Math.max(...commandTimes)} ms), ${elapsed} ms`,
     );
     expect(runs.every((r) => r.n === 1)).toBe(true); // none twice
     expect(runs.length + skippedBudget).toBe(DUE); // every due one ran or was skipped by the budget
-    expect(mostDispatching).toBeLessThanOrEqual(4);
+    expect(mostDispatching).toBeLessThanOrEqual(8); // two lanes of 4
+    expect(mostLocal).toBeLessThanOrEqual(4);
+    expect(mostModel).toBeLessThanOrEqual(4);
     expect(mostInFlight).toBeLessThanOrEqual(4);
     expect(spend).toBeGreaterThanOrEqual(0.5);
     expect(spend).toBeLessThanOrEqual(0.5 + 0.002 + 1e-9); // at most one call's cost over the cap

@@ -870,7 +870,8 @@ describe('service', () => {
   let seq = 0;
 
   beforeAll(() => {
-    h = makeHarness();
+    // Thousands of creates by two people: the per-person cap is not what this tests.
+    h = makeHarness({ env: { MAX_AUTOMATIONS_PER_USER: '1000000' } });
   });
   afterAll(() => h.close());
 
@@ -1122,7 +1123,7 @@ describe('/automation create through Discord', () => {
   let bot: BotHarness;
 
   beforeAll(async () => {
-    bot = await startBot();
+    bot = await startBot({ env: { MAX_AUTOMATIONS_PER_USER: '1000000' } });
   });
   afterAll(async () => {
     await bot?.close();

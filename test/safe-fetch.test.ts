@@ -102,12 +102,13 @@ afterAll(
 );
 
 describe('DEFAULT_FETCH_POLICY', () => {
-  it('is 15 s, 5 MB, 5 redirects, a bot User-Agent, private refused', () => {
+  it('is 15 s, 5 MB, 5 redirects, 8 at once per host, a bot User-Agent, private refused', () => {
     expect(DEFAULT_FETCH_POLICY).toEqual({
       allowPrivate: false,
       timeoutMs: 15_000,
       maxBytes: 5 * 1024 * 1024,
       maxRedirects: 5,
+      maxPerHost: 8,
       userAgent: expect.stringMatching(/^StewardBot\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/steward-bot\)$/),
     });
   });

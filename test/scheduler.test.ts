@@ -76,7 +76,8 @@ describe('one timer on the earliest next run', () => {
 
 describe('concurrency', () => {
   it('runs due automations oldest first, at most MAX_CONCURRENT_RUNS at a time', async () => {
-    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '2' }, start: '2026-03-02T08:00:00Z' });
+    // One owner here: their share is the whole lane.
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '2', MAX_RUNS_IN_FLIGHT_PER_USER: '2' }, start: '2026-03-02T08:00:00Z' });
     const late = create({ name: 'late', schedule: '1 9 * * *' });
     const early = [1, 2, 3, 4].map((i) => create({ name: `early-${i}` }));
     const gates: ((r: ExecutionResult) => void)[] = [];

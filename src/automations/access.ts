@@ -57,6 +57,11 @@ export function listScope(actor: Actor, all: boolean): { scope: Scope; everyone:
   return { scope: { userId: actor.userId }, everyone: false, narrowed: all };
 }
 
+/** Whether per-person caps (MAX_AUTOMATIONS_PER_USER) spare the actor: managers, and so OWNER_IDS, are exempt. */
+export function exemptFromQuotas(actor: Actor): boolean {
+  return actor.manager;
+}
+
 /** Throws ForbiddenError ("only managers can …") unless the actor is a manager. */
 export function requireManager(actor: Actor, action: string): void {
   if (!actor.manager) throw new ForbiddenError(action);

@@ -2,7 +2,7 @@ import type { BudgetGuard } from '../budget/guard.js';
 import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
 import { choosePath } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
-import { BudgetPausedError, errorText, RunTimeoutError } from '../errors.js';
+import { BudgetPausedError, errorText, LaneBusyError, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { Store } from '../store.js';
@@ -10,6 +10,7 @@ import { isJsonObject } from '../util/json.js';
 import { capObject, formatKb, jsonBytes } from '../util/json-bounds.js';
 import { evaluateCondition } from './alerts/condition.js';
 import { decideAlert } from './alerts/mode.js';
+import { laneOfPath, type RunLanes, type RunSlot } from './lanes.js';
 import { nextSlot } from './next-slot.js';
 import { alertNotification, pauseNotification } from './notices.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
@@ -35,6 +36,8 @@ export interface DispatcherDeps {
   logger: Logger;
   failurePauseThreshold: number;
   runTimeoutMs: number;
+  /** The local and model lanes every run takes a slot in (scheduled and run now alike). */
+  lanes: RunLanes;
   /** Called after notifications were queued (to wake the notification service). */
   onNotification?: () => void;
 }
@@ -42,6 +45,12 @@ export interface DispatcherDeps {
 export interface DispatchOptions {
   /** Scheduled runs honour `min_interval_seconds`; a person's "run now" does not. */
   enforceMinInterval?: boolean;
+  /**
+   * A slot the caller (the scheduler) already took for the lane it expects; the dispatch owns it
+   * from here and releases it. Without one, the dispatch waits for a slot in its lane, up to the
+   * run time limit (then it reports `error` saying the slots stayed busy, writing nothing).
+   */
+  slot?: RunSlot;
 }
 
 /** The error text of a run that hit RUN_TIMEOUT_SECONDS. */
@@ -88,19 +97,34 @@ export class Dispatcher {
     return this.running.has(automationId);
   }
 
+  /**
+   * Runs the automation once (the dispatch contract), in a slot of the lane its path takes at this
+   * moment: the slot the caller took (`options.slot`) when it is that lane's, else one it waits for
+   * up to the run time limit. Never rejects; an automation already running (or waiting for a
+   * slot) reports `error` at once.
+   */
   dispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions = {}): Promise<DispatchReport> {
     if (this.running.has(automationId)) {
       return Promise.resolve(report(automationId, null, 'error', `automation #${automationId} is already running`));
     }
-    const done = this.guardedDispatch(automationId, trigger, options).finally(() => this.running.delete(automationId));
+    const held: SlotHolder = { slot: options.slot ?? null };
+    const done = this.guardedDispatch(automationId, trigger, options, held).finally(() => {
+      held.slot?.release();
+      this.running.delete(automationId);
+    });
     this.running.set(automationId, done);
     return done;
   }
 
-  private async guardedDispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions): Promise<DispatchReport> {
+  private async guardedDispatch(automationId: number, trigger: RunTrigger, options: DispatchOptions, held: SlotHolder): Promise<DispatchReport> {
     try {
-      return await this.dispatchOnce(automationId, trigger, options);
+      return await this.dispatchOnce(automationId, trigger, options, held);
     } catch (error) {
+      if (error instanceof LaneBusyError) {
+        // No slot came free in time: nothing ran, nothing is written, the schedule stays as it is.
+        this.deps.logger.warn({ event: 'run_slot_timeout', automationId, trigger, ...error.facts }, 'no run slot came free in time');
+        return report(automationId, null, 'error', error.message);
+      }
       const message = (error as Error).message;
       this.deps.logger.error({ event: 'dispatch_error', automationId, trigger, err: error }, 'dispatch failed outside the run');
       this.advanceWithoutCounting(automationId);
@@ -108,13 +132,14 @@ export class Dispatcher {
     }
   }
 
-  private async dispatchOnce(automationId: number, trigger: RunTrigger, options: DispatchOptions): Promise<DispatchReport> {
+  private async dispatchOnce(automationId: number, trigger: RunTrigger, options: DispatchOptions, held: SlotHolder): Promise<DispatchReport> {
     const { store, clock, logger } = this.deps;
     const now = clock.now();
-    const automation = store.automations.get(automationId);
-    if (!automation || automation.status === 'deleted') {
+    const found = store.automations.get(automationId);
+    if (!found || found.status === 'deleted') {
       return report(automationId, null, 'error', `automation #${automationId} not found`);
     }
+    let automation: Automation = found;
     const capability = store.capabilities.get(automation.capability);
     if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
 
@@ -151,8 +176,26 @@ export class Dispatcher {
       }
     }
 
+    // A slot in the path's lane (the one the scheduler took, when it guessed the lane right), so a
+    // model run never holds a local slot and the reverse. Waiting for one moves the start.
+    const lane = laneOfPath(path);
+    let startedAt = now;
+    if (held.slot?.lane !== lane) {
+      held.slot?.release();
+      held.slot = this.deps.lanes.tryAcquire(lane, automation.userId);
+      if (!held.slot) {
+        logger.info({ event: 'run_waiting_for_slot', automationId, trigger, lane }, 'run waits for a free slot in its lane');
+        held.slot = await this.deps.lanes.acquire(lane, automation.userId, this.deps.runTimeoutMs);
+        startedAt = clock.now();
+        // Deleted or edited while it waited: run what is there now, or nothing.
+        const current = store.automations.get(automationId);
+        if (!current || current.status === 'deleted') return report(automationId, null, 'error', `automation #${automationId} not found`);
+        automation = current;
+      }
+    }
+
     // Step 3: the run row exists before any work.
-    const run = store.runs.insert({ automationId, trigger, status: 'running', path, startedAt: now });
+    const run = store.runs.insert({ automationId, trigger, status: 'running', path, startedAt });
     logger.info({ event: 'run_started', automationId, runId: run.id, trigger, path }, 'run started');
 
     const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description });
@@ -332,6 +375,11 @@ export class Dispatcher {
       }
     }
   }
+}
+
+/** The lane slot a dispatch holds; released once when the dispatch ends, whatever happened. */
+interface SlotHolder {
+  slot: RunSlot | null;
 }
 
 function report(automationId: number, runId: number | null, outcome: DispatchOutcome, error: string | null, alertSent = false): DispatchReport {

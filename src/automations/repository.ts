@@ -160,8 +160,34 @@ export interface RunOutcomeUpdate {
 }
 
 /** What the scheduler needs of a due automation (plain columns: nothing to parse). */
-export type DueAutomation = Pick<Automation, 'id' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
-type DueRow = Pick<AutomationRow, 'id' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
+export type DueAutomation = Pick<Automation, 'id' | 'userId' | 'capability' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
+type DueRow = Pick<AutomationRow, 'id' | 'user_id' | 'capability' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
+
+/** Due automations the scheduler cannot start now: an owner's in a lane where they hold their share. */
+export interface DueExclusions {
+  ownerCapabilities?: readonly { owner: string; capability: string }[];
+}
+
+/** Separates owner and capability in the keys due() compares (neither contains it). */
+const KEY_SEPARATOR = '\u001f';
+
+/** The owner-capability pairs to leave out, as the JSON list due() compares `user_id || char(31) || capability` against. */
+function ownerKeys(skip: DueExclusions): string {
+  return JSON.stringify((skip.ownerCapabilities ?? []).map((p) => `${p.owner}${KEY_SEPARATOR}${p.capability}`));
+}
+
+function toDue(r: DueRow): DueAutomation {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    capability: r.capability,
+    nextRunAt: new Date(r.next_run_at),
+    catchUp: r.catch_up,
+    triggerType: r.trigger_type,
+    schedule: r.schedule,
+    timezone: r.timezone,
+  };
+}
 
 export interface ListFilter {
   userId?: string;
@@ -323,35 +349,54 @@ export class AutomationRepository {
       );
   }
 
-  /** Active automations due at or before `now`, earliest slot first, leaving out `exclude`. */
-  due(now: Date, limit: number, exclude: readonly number[]): DueAutomation[] {
+  /**
+   * Active automations due at or before `now`, earliest slot first, leaving out the ids in
+   * `exclude` and what `skip` names (served by the automation_due index; the exclusions are
+   * checked on the rows it yields).
+   */
+  due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
     return this.db
-      .prepare<[number, string, number], DueRow>(
-        `SELECT id, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
+      .prepare<[number, string, string, number], DueRow>(
+        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
           WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
             AND id NOT IN (SELECT value FROM json_each(?))
+            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
           ORDER BY next_run_at, id LIMIT ?`,
       )
-      .all(now.getTime(), JSON.stringify(exclude), limit)
-      .map((r) => ({
-        id: r.id,
-        nextRunAt: new Date(r.next_run_at),
-        catchUp: r.catch_up,
-        triggerType: r.trigger_type,
-        schedule: r.schedule,
-        timezone: r.timezone,
-      }));
+      .all(now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+      .map(toDue);
   }
 
-  /** The earliest next slot among active automations, leaving out `exclude`; null when none is scheduled. */
-  earliestNextRun(exclude: readonly number[]): Date | null {
+  /**
+   * What {@link due} answers, for one capability (the automation_due_by_capability index serves
+   * it): the scheduler asks per capability of a lane with room when the other lane's due rows
+   * fill the plain due order.
+   */
+  dueOfCapability(capability: string, now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
+    return this.db
+      .prepare<[string, number, string, string, number], DueRow>(
+        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
+          WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+            AND id NOT IN (SELECT value FROM json_each(?))
+            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
+          ORDER BY next_run_at, id LIMIT ?`,
+      )
+      .all(capability, now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+      .map(toDue);
+  }
+
+  /**
+   * The earliest next slot among active automations, leaving out `exclude` (and, with `after`,
+   * every slot at or before it); null when none is scheduled.
+   */
+  earliestNextRun(exclude: readonly number[], after: Date | null = null): Date | null {
     const row = this.db
-      .prepare<[string], { next_run_at: number }>(
+      .prepare<[number, string], { next_run_at: number }>(
         `SELECT next_run_at FROM automation
-          WHERE status = 'active' AND next_run_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?))
+          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at > ? AND id NOT IN (SELECT value FROM json_each(?))
           ORDER BY next_run_at LIMIT 1`,
       )
-      .get(JSON.stringify(exclude));
+      .get(after ? after.getTime() : Number.MIN_SAFE_INTEGER, JSON.stringify(exclude));
     return row ? new Date(row.next_run_at) : null;
   }
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store.js';
 import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { nextSlot } from './next-slot.js';
+import { pathForSkillState } from '../capabilities/types.js';
+import { LANES, laneOfPath, type Lane, type RunLanes, type RunSlot } from './lanes.js';
 import type { DueAutomation } from './repository.js';
 
 export interface SchedulerDeps {
@@ -10,21 +12,36 @@ export interface SchedulerDeps {
   dispatcher: Dispatcher;
   clock: Clock;
   logger: Logger;
-  maxConcurrentRuns: number;
+  /** The local and model lanes (shared with run now). */
+  lanes: RunLanes;
   /** Told about each finished scheduled dispatch (benchmarks, tests). */
   onDispatched?: (report: DispatchReport) => void;
 }
 
+/** Rows read per due query: the free slots plus a look-ahead (other owners to take turns with), never a whole burst at once. */
+const LOOK_AHEAD = 8;
+const MAX_BATCH = 512;
+/** Due queries per wake at most (each one excludes what the previous filled up); then the timer takes over at once. */
+const MAX_PASSES = 16;
+
 /**
- * Arms one timer for the earliest `next_run_at` among active automations (no polling), dispatches
- * what is due oldest first with at most `maxConcurrentRuns` at a time, and never runs one
- * automation twice at once. Slots missed while the bot was down collapse into one `catch_up` run
- * (or none, with catch-up policy `skip`); the dispatcher then moves on to the next slot after now.
+ * Arms one timer for the earliest `next_run_at` among active automations (no polling) and starts
+ * what is due, each run in its lane (local skill or model call) within the lane's limit and its
+ * owner's share of it, owners taking turns (round-robin, each owner's oldest slot first), and
+ * never one automation twice at once. Slots missed while the bot was down collapse into one
+ * `catch_up` run (or none, with catch-up policy `skip`); the dispatcher then moves on to the next
+ * slot after now.
  */
 export class Scheduler {
   private readonly timer: InstantTimer;
   private readonly inFlight = new Map<number, Promise<unknown>>();
   private startedAt: Date | null = null;
+  /** When each owner last had a run started (a counter): who goes first next time. */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
+  private wakeQueued = false;
+  /** Each capability's lane, read again on every wake but those of finishing runs (the dispatcher corrects a stale guess). */
+  private lanesByCapability: Map<string, Lane> | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.timer = new InstantTimer(deps.clock, () => this.wake());
@@ -44,74 +61,179 @@ export class Scheduler {
     await this.idle();
   }
 
-  /** Resolves when no scheduled run is in progress. */
+  /** Resolves when no scheduled run is in progress (nor about to be started by a pending wake). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+    while (this.inFlight.size > 0 || this.wakeQueued) {
+      if (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
-  /** When the timer is armed for (null: nothing scheduled or all run slots busy). */
+  /** When the timer is armed for (null: nothing scheduled, or every lane full). */
   get armedFor(): Date | null {
     return this.timer.armedFor;
   }
 
   /**
    * Starts what is due and re-arms the timer. The service calls it after a create, edit, pause,
-   * resume or delete; the timer and finishing runs call it too.
+   * resume, delete or run now; the timer calls it too (finishing runs through {@link wakeSoon}).
    */
   wake(): void {
+    this.lanesByCapability = null;
+    this.wakeRun();
+  }
+
+  private wakeRun(): void {
+    this.wakeQueued = false;
     if (!this.startedAt) return;
-    const { store, clock, maxConcurrentRuns, logger } = this.deps;
+    let caughtUp = true;
     try {
-      const free = maxConcurrentRuns - this.inFlight.size;
-      if (free > 0) {
-        const now = clock.now();
-        for (const due of store.automations.due(now, free, this.busyIds())) this.startRun(due, now);
-      }
+      caughtUp = this.startDue();
     } catch (error) {
-      logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
+      this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
     } finally {
-      this.arm();
+      this.arm(caughtUp);
     }
+  }
+
+  /**
+   * One wake for everything that finished in the same turn of the event loop: a burst of runs
+   * finishing together reads the due list once, not once per run.
+   */
+  private wakeSoon(): void {
+    if (this.wakeQueued) return;
+    this.wakeQueued = true;
+    setImmediate(() => {
+      if (this.wakeQueued) this.wakeRun();
+    });
+  }
+
+  /**
+   * Starts due runs while their lanes have room: first in the plain due order (each owner at
+   * their share in a lane left out); then, for a lane that still has room while that order was
+   * filled by the other lane's runs, per capability of the lane, so a model run never waits
+   * behind a backlog of local ones (nor the reverse). Returns false when it stopped at MAX_PASSES
+   * with room left (the timer then fires again at once).
+   */
+  private startDue(): boolean {
+    const { store, clock, lanes } = this.deps;
+    if (LANES.every((lane) => lanes.room(lane) === 0)) return true;
+    const now = clock.now();
+    const laneOf = () =>
+      (this.lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
+    const capabilitiesOf = (lane: Lane) => [...laneOf()].filter(([, l]) => l === lane).map(([name]) => name);
+    const busy = this.busyIds();
+    const atShare = () => ({
+      ownerCapabilities: LANES.flatMap((lane) => lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability })))),
+    });
+    const startAll = (batch: DueAutomation[]) => {
+      for (const due of this.takingTurns(batch)) {
+        // An unknown capability fails in the dispatcher at once; it waits in the local lane.
+        const slot = this.skipsMissedSlot(due, now) ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
+        busy.push(due.id);
+        if (slot) this.startRun(due, slot);
+      }
+    };
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const open = LANES.filter((lane) => lanes.room(lane) > 0);
+      if (open.length === 0) return true;
+      const room = open.reduce((sum, lane) => sum + lanes.room(lane), 0);
+      if (open.length === LANES.length) {
+        const limit = Math.min(MAX_BATCH, room + LOOK_AHEAD);
+        const batch = store.automations.due(now, limit, busy, atShare());
+        startAll(batch);
+        if (batch.length < limit) return true;
+        continue;
+      }
+      // One lane is full: ask for the open lane's capabilities only.
+      const lane = open[0]!;
+      const limit = Math.min(MAX_BATCH, lanes.room(lane) + LOOK_AHEAD);
+      const skip = atShare();
+      const batch = capabilitiesOf(lane)
+        .flatMap((capability) => store.automations.dueOfCapability(capability, now, limit, busy, skip))
+        .sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime() || a.id - b.id)
+        .slice(0, limit);
+      startAll(batch);
+      if (batch.length < limit) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The batch (oldest slot first) reordered so owners take turns: each owner's oldest, then each
+   * one's second… and the owner served longest ago goes first in each round.
+   */
+  private takingTurns(batch: DueAutomation[]): DueAutomation[] {
+    const byOwner = new Map<string, DueAutomation[]>();
+    for (const due of batch) {
+      const queue = byOwner.get(due.userId);
+      if (queue) queue.push(due);
+      else byOwner.set(due.userId, [due]);
+    }
+    if (byOwner.size <= 1) return batch;
+    const owners = [...byOwner.keys()].sort((a, b) => (this.lastServed.get(a) ?? -1) - (this.lastServed.get(b) ?? -1));
+    const order: DueAutomation[] = [];
+    for (let round = 0; order.length < batch.length; round++) {
+      for (const owner of owners) {
+        const due = byOwner.get(owner)![round];
+        if (due) order.push(due);
+      }
+    }
+    return order;
   }
 
   private busyIds(): number[] {
     return [...new Set([...this.inFlight.keys(), ...this.deps.dispatcher.runningIds()])];
   }
 
-  private startRun(due: DueAutomation, now: Date): void {
-    const { store, dispatcher, logger } = this.deps;
-    const { id: automationId, nextRunAt: slot } = due;
-    // Missed: due while the bot was down. (A slot delayed by a full run queue is not missed.)
-    const missed = slot < this.startedAt!;
-    if (missed && due.catchUp === 'skip') {
-      store.automations.setNextRun(automationId, nextSlot(due, now));
-      logger.info({ event: 'automation_catch_up_skipped', automationId, missedSlot: slot }, 'missed slot skipped (catch-up policy skip)');
-      return;
-    }
-    const trigger = missed ? 'catch_up' : 'schedule';
-    logger.debug({ event: 'automation_due', automationId, slot, trigger, lateMs: now.getTime() - slot.getTime() }, 'automation due');
+  /** Catch-up policy `skip`: a slot missed while the bot was down is dropped; true when it was. */
+  private skipsMissedSlot(due: DueAutomation, now: Date): boolean {
+    // Missed: due while the bot was down. (A slot delayed by a full lane is not missed.)
+    if (!(due.nextRunAt < this.startedAt!) || due.catchUp !== 'skip') return false;
+    this.deps.store.automations.setNextRun(due.id, nextSlot(due, now));
+    this.deps.logger.info({ event: 'automation_catch_up_skipped', automationId: due.id, missedSlot: due.nextRunAt }, 'missed slot skipped (catch-up policy skip)');
+    return true;
+  }
+
+  private startRun(due: DueAutomation, slot: RunSlot): void {
+    const { dispatcher, logger, clock } = this.deps;
+    const { id: automationId, nextRunAt: slotAt } = due;
+    const trigger = slotAt < this.startedAt! ? 'catch_up' : 'schedule';
+    this.lastServed.set(due.userId, ++this.served);
+    logger.debug({ event: 'automation_due', automationId, slot: slotAt, trigger, lane: slot.lane, lateMs: clock.now().getTime() - slotAt.getTime() }, 'automation due');
     const done = dispatcher
-      .dispatch(automationId, trigger, { enforceMinInterval: true })
+      .dispatch(automationId, trigger, { enforceMinInterval: true, slot })
       .then((report) => this.deps.onDispatched?.(report))
       .catch((error: unknown) => logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed'))
       .finally(() => {
         this.inFlight.delete(automationId);
-        this.wake();
+        this.wakeSoon();
       });
     this.inFlight.set(automationId, done);
   }
 
-  private arm(): void {
-    if (!this.startedAt || this.inFlight.size >= this.deps.maxConcurrentRuns) {
+  /**
+   * Arms the timer for the earliest slot still to come. What is due now but waits for a slot is
+   * started when a run finishes (each finishing run wakes the scheduler), so the timer never spins
+   * on it; with every lane full there is nothing to arm.
+   */
+  private arm(caughtUp: boolean): void {
+    const { lanes, clock, store, logger } = this.deps;
+    if (!this.startedAt || LANES.every((lane) => lanes.room(lane) === 0)) {
       this.timer.clear();
       return;
     }
+    const now = clock.now();
+    if (!caughtUp) {
+      this.timer.armAt(now);
+      return;
+    }
     try {
-      this.timer.armAt(this.deps.store.automations.earliestNextRun(this.busyIds()));
+      this.timer.armAt(store.automations.earliestNextRun(this.busyIds(), this.inFlight.size > 0 || this.deps.dispatcher.runningIds().length > 0 ? now : null));
     } catch (error) {
       // The database is failing: look again in a minute rather than never.
-      this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');
-      this.timer.armAt(new Date(this.deps.clock.now().getTime() + 60_000));
+      logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');
+      this.timer.armAt(new Date(now.getTime() + 60_000));
     }
   }
 }

@@ -6,14 +6,15 @@ import { periodBounds } from '../budget/periods.js';
 import { choosePath, SKILL_STATES, type SkillState } from '../capabilities/types.js';
 import type { CapabilityRegistry } from '../capabilities/registry.js';
 import type { Clock } from '../clock.js';
-import { ConflictError, FormExpiredError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, FormExpiredError, NotFoundError, QuotaExceededError, RateLimitedError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeadLetters } from '../notifications/outbox.js';
 import { redactSecrets } from '../redact.js';
 import type { Store } from '../store.js';
 import { evaluateCondition, type Condition } from './alerts/condition.js';
 import { parseAlertText } from './alerts/text.js';
-import { canSee, listScope, requireManager, type Actor } from './access.js';
+import { SlidingWindowLimiter } from '../util/sliding-window.js';
+import { canSee, exemptFromQuotas, listScope, requireManager, type Actor } from './access.js';
 import type { Dispatcher } from './dispatcher.js';
 import { parseInputsText } from './inputs-text.js';
 import { nextSlot } from './next-slot.js';
@@ -90,7 +91,13 @@ export type EditInput = Partial<z.input<typeof settingsSchema>>;
 export interface ServiceConfig {
   defaultTimezone: string;
   minIntervalSeconds: number;
+  /** MAX_AUTOMATIONS_PER_USER: automations (not deleted) one person may have; managers are exempt. Unset: no cap. */
+  maxAutomationsPerUser?: number;
+  /** RUN_NOW_PER_MINUTE: run nows one person may ask for in any 60 s. Unset: no cap. */
+  runNowPerMinute?: number;
 }
+
+const MINUTE_MS = 60_000;
 
 export interface AutomationServiceDeps {
   store: Store;
@@ -112,14 +119,20 @@ export interface AutomationServiceDeps {
 
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
 export class AutomationService {
+  private readonly runNows: SlidingWindowLimiter | null;
   /** The drafts of `/automation new`. */
   readonly drafts: DraftService;
 
   constructor(private readonly deps: AutomationServiceDeps) {
+    this.runNows = deps.config.runNowPerMinute ? new SlidingWindowLimiter(deps.config.runNowPerMinute, MINUTE_MS) : null;
     this.drafts = new DraftService({ store: deps.store, clock: deps.clock, service: this, preview: deps.preview, models: deps.models, defaultTimezone: deps.config.defaultTimezone });
   }
 
-  /** Creates an automation. Throws ValidationError (bad name, capability, inputs, schedule, time zone, alert) or ConflictError (name taken). */
+  /**
+   * Creates an automation. Throws QuotaExceededError (the person has MAX_AUTOMATIONS_PER_USER
+   * already), ValidationError (bad name, capability, inputs, schedule, time zone, alert) or
+   * ConflictError (name taken).
+   */
   create(actor: Actor, input: CreateInput): AutomationView {
     const { store, clock, logger } = this.deps;
     const settings = this.prepareCreate(actor, input, true);
@@ -148,6 +161,7 @@ export class AutomationService {
 
   private prepareCreate(actor: Actor, input: CreateInput, checkInputs: boolean): AutomationSettings {
     const { store } = this.deps;
+    this.checkAutomationQuota(actor);
     const timezone = input.timezone ?? store.settings.userTimezone(actor.userId) ?? undefined;
     const settings = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }), checkInputs);
     if (store.automations.findByName(actor.userId, settings.name)) {
@@ -193,6 +207,20 @@ export class AutomationService {
       this.deps.store.forms.updatePayload(formId, JSON.stringify({ input: form.input, typed: inputs }));
       throw error;
     }
+  }
+
+  /** Throws QuotaExceededError when the actor already has their MAX_AUTOMATIONS_PER_USER (managers are exempt). */
+  private checkAutomationQuota(actor: Actor): void {
+    const cap = this.deps.config.maxAutomationsPerUser;
+    if (cap === undefined || exemptFromQuotas(actor)) return;
+    const count = this.deps.store.automations.count({ userId: actor.userId });
+    if (count < cap) return;
+    throw new QuotaExceededError(
+      'automations',
+      cap,
+      `you have ${count} automations, the most one person may have (${cap}): delete one you no longer need with \`/automation delete\`, or ask a manager to raise MAX_AUTOMATIONS_PER_USER`,
+      { userId: actor.userId, count },
+    );
   }
 
   private openForm(actor: Actor, formId: string): { input: Omit<CreateInput, 'inputs'>; typed: string | null } {
@@ -260,12 +288,16 @@ export class AutomationService {
   }
 
   /**
-   * Runs the automation now through the dispatcher (the budget still applies; min interval does
-   * not) and reports what happened. Throws ConflictError when it is running.
+   * Runs the automation now through the dispatcher and reports what happened. The budget and the
+   * lanes apply as to scheduled runs (it waits for a free slot in its lane and its owner's share,
+   * up to the run time limit); min interval does not. Throws ConflictError when it is running,
+   * RateLimitedError (saying when to try again) past RUN_NOW_PER_MINUTE for the actor.
    */
   async runNow(actor: Actor, ref: AutomationRef): Promise<RunReportView> {
     const current = this.visible(actor, ref);
     if (this.deps.dispatcher.isRunning(current.id)) throw new ConflictError(`"${current.name}" is running right now: wait for it to finish`);
+    const waitMs = this.runNows?.take(actor.userId, this.deps.clock.now()) ?? 0;
+    if (waitMs > 0) throw new RateLimitedError('Run now', this.runNows!.limit, MINUTE_MS / 1000, waitMs);
     const report = await this.deps.dispatcher.dispatch(current.id, 'manual');
     this.deps.onScheduleChange?.();
     const run = report.runId === null ? null : this.deps.store.runs.get(report.runId);

@@ -1,14 +1,16 @@
 import type { Clock } from '../clock.js';
 import { formatUsd } from '../util/money.js';
-import { BudgetPausedError, type BudgetPeriod } from '../errors.js';
+import { BudgetPausedError, UserBudgetPausedError, type BudgetPeriod } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { OutboxRepository } from '../notifications/outbox.js';
+import type { Channel, OutboxRepository } from '../notifications/outbox.js';
 import type { Invocation, LedgerRepository } from './ledger.js';
 import { periodBounds } from './periods.js';
 
 export interface BudgetLimits {
   dailyUsd: number;
   monthlyUsd: number;
+  /** USER_DAILY_BUDGET_USD: one person's model spend per UTC day, under the global caps. Unset: none. */
+  userDailyUsd?: number;
 }
 
 /** The month's spend past which one warning is sent. */
@@ -45,10 +47,13 @@ export interface BudgetGuardDeps {
  * much as a reservation until it settles. A call is admitted at once when nothing else is in
  * flight, or when the spend plus everything reserved plus its own estimate stays within both caps;
  * otherwise it waits for calls in flight to settle and is checked again. So with honest estimates,
- * the caps are overshot by at most the cost of the one call admitted alone.
+ * the caps are overshot by at most the cost of the one call admitted alone. A person's own daily
+ * cap (`userDailyUsd`) is held the same way over their own calls: when their spend reaches it,
+ * their model work is refused (UserBudgetPausedError, announced to them once a day) and everyone
+ * else's goes on.
  */
 export class BudgetGuard {
-  private readonly reserved = new Map<number, number>();
+  private readonly reserved = new Map<number, { userId: string | null; usd: number }>();
   private nextReservationId = 1;
   private waiters: (() => void)[] = [];
 
@@ -88,11 +93,21 @@ export class BudgetGuard {
    * reached its cap; the daily cap is checked first. Makes sure the period's notice is queued.
    */
   checkPreCall(userId: string | null): void {
-    const paused = this.pausedBy();
+    const paused = this.pausedBy() ?? (userId === null ? null : this.userPausedBy(userId));
     if (!paused) return;
-    this.announce(paused);
-    this.deps.logger.debug({ event: 'budget_refused', userId, period: paused.period }, 'model call refused: budget paused');
+    if (paused instanceof UserBudgetPausedError) this.announceToUser(paused);
+    else this.announce(paused);
+    this.deps.logger.debug({ event: 'budget_refused', userId, period: paused.period, code: paused.code }, 'model call refused: budget paused');
     throw paused;
+  }
+
+  /** The person's own daily cap when their spend today has reached it, or null (no cap, or under it). */
+  userPausedBy(userId: string): UserBudgetPausedError | null {
+    const limit = this.deps.limits.userDailyUsd;
+    if (limit === undefined) return null;
+    const { start, end } = periodBounds('daily', this.deps.clock.now());
+    const spent = this.deps.ledger.userSpendBetween(userId, start, end);
+    return spent >= limit ? new UserBudgetPausedError(userId, spent, limit, end) : null;
   }
 
   /**
@@ -110,20 +125,31 @@ export class BudgetGuard {
     for (;;) {
       signal?.throwIfAborted();
       this.checkPreCall(userId);
-      if (this.reserved.size === 0 || this.fits(estimateUsd)) return this.reserve(userId, estimateUsd);
+      if ((this.reserved.size === 0 || this.fits(estimateUsd)) && this.fitsUser(userId, estimateUsd)) return this.reserve(userId, estimateUsd);
       await this.nextRelease(signal);
     }
   }
 
+  /** The person's own cap: their spend plus their reservations plus this call stays within it (or nothing of theirs is in flight). */
+  private fitsUser(userId: string | null, estimateUsd: number): boolean {
+    const limit = this.deps.limits.userDailyUsd;
+    if (limit === undefined || userId === null) return true;
+    const theirs = [...this.reserved.values()].filter((r) => r.userId === userId);
+    if (theirs.length === 0) return true;
+    const { start, end } = periodBounds('daily', this.deps.clock.now());
+    const held = theirs.reduce((sum, r) => sum + r.usd, 0);
+    return this.deps.ledger.userSpendBetween(userId, start, end) + held + estimateUsd <= limit;
+  }
+
   private fits(estimateUsd: number): boolean {
-    const held = [...this.reserved.values()].reduce((a, b) => a + b, 0);
+    const held = [...this.reserved.values()].reduce((a, b) => a + b.usd, 0);
     const { daily, monthly } = this.spend();
     return daily.spentUsd + held + estimateUsd <= daily.limitUsd && monthly.spentUsd + held + estimateUsd <= monthly.limitUsd;
   }
 
   private reserve(userId: string | null, estimateUsd: number): BudgetReservation {
     const id = this.nextReservationId++;
-    this.reserved.set(id, estimateUsd);
+    this.reserved.set(id, { userId, usd: estimateUsd });
     let settled = false;
     return {
       settle: (call) => {
@@ -133,7 +159,7 @@ export class BudgetGuard {
           return this.deps.ledger.record({ ...call, at: this.deps.clock.now(), userId });
         } finally {
           this.reserved.delete(id);
-          this.afterSpend();
+          this.afterSpend(userId);
           const waiters = this.waiters;
           this.waiters = [];
           for (const wake of waiters) wake();
@@ -153,9 +179,11 @@ export class BudgetGuard {
     });
   }
 
-  /** After new spend: a notice for each cap now reached, the warning when the month passes 90%. */
-  private afterSpend(): void {
+  /** After new spend: a notice for each cap now reached (the person's own to them), the warning when the month passes 90%. */
+  private afterSpend(userId: string | null): void {
     for (const paused of this.reachedCaps()) this.announce(paused);
+    const own = userId === null ? null : this.userPausedBy(userId);
+    if (own) this.announceToUser(own);
     const { monthly } = this.spend();
     if (monthly.limitUsd > 0 && monthly.spentUsd >= monthly.limitUsd * MONTHLY_WARNING_FRACTION && monthly.spentUsd < monthly.limitUsd) {
       const { label } = periodBounds('monthly', this.deps.clock.now());
@@ -188,11 +216,30 @@ export class BudgetGuard {
     }
   }
 
-  private queue(type: 'budget_paused' | 'budget_warning', dedupeKey: string, content: string, title: string): boolean {
+  /** Tells the person (in a direct message, not the tasks channel) once per UTC day that their own cap is reached. */
+  private announceToUser(paused: UserBudgetPausedError): void {
+    const { label } = periodBounds('daily', this.deps.clock.now());
+    const queued = this.queue(
+      'budget_paused',
+      `user-budget-paused:${paused.userId}:${label}`,
+      `Your daily LLM budget is reached: ${formatUsd(paused.spentUsd)} of ${formatUsd(paused.limitUsd)} today. ` +
+        `Your model automations are skipped until ${paused.resumesAt.toISOString().replace('.000Z', 'Z')} (tomorrow, UTC); your local skills keep running.`,
+      'Your daily LLM budget is reached',
+      `dm:${paused.userId}`,
+    );
+    if (queued) {
+      this.deps.logger.warn(
+        { event: 'user_budget_paused', userId: paused.userId, spentUsd: paused.spentUsd, limitUsd: paused.limitUsd, resumesAt: paused.resumesAt },
+        "a person's daily LLM budget is reached: their model work is paused",
+      );
+    }
+  }
+
+  private queue(type: 'budget_paused' | 'budget_warning', dedupeKey: string, content: string, title: string, channel: Channel = 'tasks'): boolean {
     const id = this.deps.outbox.enqueue(
       {
         type,
-        channel: 'tasks',
+        channel,
         content,
         dedupeKey,
         embed: { title, description: content, fields: [], actions: [], automationId: null, runId: null },

@@ -51,6 +51,15 @@ export class LedgerRepository {
       .get(from.getTime(), to.getTime())!.total;
   }
 
+  /** Spend of one person's calls in [from, to) (the invocation_log_user_at index serves it). */
+  userSpendBetween(userId: string, from: Date, to: Date): number {
+    return this.db
+      .prepare<[string, number, number], { total: number }>(
+        'SELECT COALESCE(SUM(cost_usd), 0) AS total FROM invocation_log WHERE user_id = ? AND at >= ? AND at < ?',
+      )
+      .get(userId, from.getTime(), to.getTime())!.total;
+  }
+
   /** Spend of one automation's runs in [from, to). */
   automationSpendBetween(automationId: number, from: Date, to: Date): number {
     return this.db

@@ -44,6 +44,14 @@ export class CapabilityRepository {
     return this.db.prepare<[], CapabilityRow>(`${SELECT} ORDER BY c.name`).all().map(toRecord);
   }
 
+  /** Each capability's skill state (null: no skill), without the rest: what the scheduler reads on every wake. */
+  skillStates(): Map<string, SkillState | null> {
+    const rows = this.db
+      .prepare<[], { name: string; state: SkillState | null }>('SELECT c.name, s.state FROM capability c LEFT JOIN skill s ON s.capability = c.name')
+      .all();
+    return new Map(rows.map((r) => [r.name, r.state]));
+  }
+
   get(name: string): CapabilityRecord | null {
     const row = this.db.prepare<[string], CapabilityRow>(`${SELECT} WHERE c.name = ?`).get(name);
     return row ? toRecord(row) : null;

@@ -20,7 +20,11 @@ export function exampleInputs(example: string): string | null {
 
 /** Step 2 of the dispatch contract: a `shadow_primary` or `trusted` skill runs locally; anything else is claude_native. */
 export function choosePath(capability: CapabilityRecord): ExecutionPath {
-  const state = capability.skill?.state;
+  return pathForSkillState(capability.skill?.state ?? null);
+}
+
+/** The rule of {@link choosePath} on a skill's state alone (null: no skill). */
+export function pathForSkillState(state: SkillState | null): ExecutionPath {
   return state === 'shadow_primary' || state === 'trusted' ? 'skill' : 'claude_native';
 }
 

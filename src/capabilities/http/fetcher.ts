@@ -9,6 +9,11 @@ export interface FetchPolicy {
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /**
+   * Requests to one host name at once (MAX_CONCURRENT_PER_HOST); more wait their turn, and the
+   * wait does not count against the request's time limit. Default 8.
+   */
+  maxPerHost?: number;
 }
 
 export interface FetchOptions {

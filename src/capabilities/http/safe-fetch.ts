@@ -2,17 +2,19 @@ import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
 import { BlockedAddressError, FetchError } from '../../errors.js';
+import { KeyedLimiter } from '../../util/keyed-limiter.js';
 import type { FetchOptions, FetchPolicy, Fetcher } from './fetcher.js';
 
 /** The bot's version as it appears in the User-Agent. */
 const STEWARD_VERSION = '0.1.0';
 
-/** The policy defaults: 15 s, 5 MB, 5 redirects, a User-Agent naming the bot, private addresses refused. */
+/** The policy defaults: 15 s, 5 MB, 5 redirects, 8 requests at once per host, a User-Agent naming the bot, private addresses refused. */
 export const DEFAULT_FETCH_POLICY: FetchPolicy = Object.freeze({
   allowPrivate: false,
   timeoutMs: 15_000,
   maxBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
+  maxPerHost: 8,
   userAgent: `StewardBot/${STEWARD_VERSION} (+https://github.com/steward-bot)`,
 });
 
@@ -73,10 +75,12 @@ export interface SafeFetcherOptions {
 }
 
 /**
- * A Fetcher that also owns its connection pool (`close()` ends its connections) and says up front
- * why it would refuse a URL (`refusal`: a literal private address; null when it would try; an address a name resolves to is only known at connect time).
+ * A Fetcher that also owns its connection pool (`close()` ends its connections), says up front
+ * why it would refuse a URL (`refusal`: a literal private address; null when it would try; an
+ * address a name resolves to is only known at connect time), and counts its requests to a host
+ * now (`inFlight(host)`).
  */
-export type SafeFetcher = Fetcher & { close(): Promise<void>; refusal(url: string): string | null };
+export type SafeFetcher = Fetcher & { close(): Promise<void>; refusal(url: string): string | null; inFlight(host: string): number };
 
 /** Wraps a lookup so connections never go to blocked addresses, whatever DNS answers at connect time. */
 function guardLookup(lookup: LookupFunction, isBlocked: (ip: string) => boolean): LookupFunction {
@@ -100,13 +104,24 @@ const PRIVATE_HINT = 'a private or local address (set ALLOW_PRIVATE_URLS=true to
  * A Fetcher enforcing the policy: http(s) only, GET, one deadline for redirects and body,
  * redirects followed (and re-checked) by hand, a byte cap counted while streaming, and, unless
  * `allowPrivate`, no connection to a blocked address, checked both for literal IPs and for the
- * address a name resolves to at connect time (which is what defeats DNS rebinding).
+ * address a name resolves to at connect time (which is what defeats DNS rebinding). At most
+ * `maxPerHost` requests go to one host name at once; the others wait their turn (bounded by the
+ * caller's signal: the run's time limit), and the request's own time limit starts when it may go.
  */
 export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptions = {}): SafeFetcher {
   const isBlocked = options.isBlocked ?? isBlockedAddress;
   const baseLookup = options.lookup;
   const lookup = policy.allowPrivate ? baseLookup : guardLookup(baseLookup ?? dnsLookup, isBlocked);
   const agent = new Agent(lookup ? { connect: { lookup } } : {});
+  const hosts = new KeyedLimiter(policy.maxPerHost ?? DEFAULT_FETCH_POLICY.maxPerHost!);
+  /** A turn at the URL's host; throws an aborted FetchError when the caller gives up waiting. */
+  const turnAt = async (target: URL, signal: AbortSignal | undefined): Promise<() => void> => {
+    try {
+      return await hosts.acquire(hostKey(target), signal);
+    } catch {
+      throw aborted(target.href, signal!);
+    }
+  };
 
   /** Throws unless `url` may be requested at all; returns it parsed. */
   function check(url: string): URL {
@@ -135,9 +150,12 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
   }
 
   const fetcher: Fetcher = async (url, fetchOptions: FetchOptions = {}) => {
-    const started = performance.now();
     const limitMs = fetchOptions.timeoutMs ?? policy.timeoutMs;
     const callerSignal = fetchOptions.signal;
+    // Waiting for a turn at a busy host is not the host being slow: the deadline and the latency
+    // start once the first request may go.
+    let release: (() => void) | null = await turnAt(check(url), callerSignal);
+    const started = performance.now();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -153,6 +171,7 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
       for (;;) {
         if (callerSignal?.aborted) throw aborted(url, callerSignal);
         const target = check(current);
+        release ??= await turnAt(target, controller.signal);
         let response: Response;
         try {
           response = await fetch(target, {
@@ -172,6 +191,8 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
         const location = response.headers.get('location');
         if (REDIRECT_STATUSES.has(response.status) && location !== null) {
           await response.body?.cancel().catch(() => undefined);
+          release();
+          release = null;
           if (redirects.length >= policy.maxRedirects) {
             throw new FetchError('too_many_redirects', url, `GET ${url} redirected more than ${policy.maxRedirects} times`);
           }
@@ -199,6 +220,7 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
       if (callerSignal?.aborted) throw aborted(url, callerSignal);
       throw error;
     } finally {
+      release?.();
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);
     }
@@ -212,7 +234,12 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
       return error instanceof FetchError && error.kind === 'blocked' ? error.message : null;
     }
   };
-  return Object.assign(fetcher, { close: () => agent.close(), refusal });
+  return Object.assign(fetcher, { close: () => agent.close(), refusal, inFlight: (host: string) => hosts.active(host.toLowerCase()) });
+}
+
+/** What the per-host limit counts by: the host name (any port), lower-cased. */
+function hostKey(url: URL): string {
+  return url.hostname.toLowerCase();
 }
 
 function resolveLocation(location: string, base: string): string {
