@@ -143,7 +143,7 @@ export class Engine {
         runNowPerMinute: config.RUN_NOW_PER_MINUTE,
       },
       urlRefusal: (url) => (safeFetcher ?? (options.fetcher as Partial<SafeFetcher> | undefined))?.refusal?.(url) ?? null,
-      preview: new CapabilityPreview({ skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
+      preview: new CapabilityPreview({ lanes: this.lanes, skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
       models,
       onScheduleChange: () => this.scheduler.wake(),
     });

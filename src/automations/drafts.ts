@@ -147,13 +147,15 @@ export class DraftService {
 
   /**
    * Runs the draft's capability once on its inputs (no run row, no alert; a model call is metered
-   * and refused while the budget is paused) and says whether its condition would fire. A draft
+   * and refused while the budget is paused; it counts as a Run now and waits for a slot in its
+   * lane like one) and says whether its condition would fire. A draft
    * without a name of its own is named after the product's title when the page has one.
    */
   async preview(actor: Actor, id: string): Promise<{ draft: DraftView; preview: DraftPreviewView }> {
     const { payload, expiresAt } = this.load(actor, id);
     const capability = this.deps.store.capabilities.get(payload.input.capability);
     if (!capability) throw new ValidationError('capability', `unknown capability "${payload.input.capability}"`);
+    this.deps.service.countRunNow(actor);
     const result = await this.deps.preview.run(actor.userId, capability, payload.input.inputs);
     let wouldFire: boolean | null = null;
     if (result.output && payload.input.alert) {

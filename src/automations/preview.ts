@@ -3,6 +3,7 @@ import { choosePath, type CapabilityRecord, type ExecutionResult, type ModelRout
 import type { Clock } from '../clock.js';
 import { errorText, RunTimeoutError } from '../errors.js';
 import { isJsonObject } from '../util/json.js';
+import { laneOfPath, type RunLanes, type RunSlot } from './lanes.js';
 import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 import type { ExecutionPath, JsonObject } from './types.js';
 
@@ -15,6 +16,7 @@ export interface PreviewResult {
 }
 
 export interface PreviewDeps {
+  lanes: RunLanes;
   skills: SkillExecutor;
   models: ModelRouter;
   budget: BudgetGuard;
@@ -23,8 +25,8 @@ export interface PreviewDeps {
 }
 
 /**
- * Runs a capability once on inputs, as the dispatcher would run it (the same path choice, time
- * limit and, on the model path, the same metering and budget), but as no automation's run: no
+ * Runs a capability once on inputs, as the dispatcher would run it (the same path choice, lane,
+ * time limit and, on the model path, the same metering and budget), but as no automation's run: no
  * run row, no alert, no state kept. Never throws for what the run did; its error is in the result.
  */
 export class CapabilityPreview {
@@ -33,8 +35,10 @@ export class CapabilityPreview {
   async run(userId: string, capability: CapabilityRecord, inputs: JsonObject): Promise<PreviewResult> {
     const path = choosePath(capability);
     const executor = path === 'skill' ? this.deps.skills : this.deps.models;
+    let slot: RunSlot | null = null;
     try {
       if (path === 'claude_native' && !this.deps.models.isFree(capability.name)) this.deps.budget.checkPreCall(userId);
+      slot = await this.deps.lanes.acquire(laneOfPath(path), userId, this.deps.runTimeoutMs);
       const result: ExecutionResult = await withTimeLimit(this.deps.clock, this.deps.runTimeoutMs, (signal) =>
         executor.execute({
           automationId: null,
@@ -50,6 +54,8 @@ export class CapabilityPreview {
       return { path, output: isJsonObject(result.output) ? result.output : { output: result.output }, error: null, costUsd: result.costUsd };
     } catch (error) {
       return { path, output: null, error: error instanceof RunTimeoutError ? TIMEOUT_ERROR : errorText(error), costUsd: 0 };
+    } finally {
+      slot?.release();
     }
   }
 }

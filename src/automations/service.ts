@@ -296,8 +296,7 @@ export class AutomationService {
   async runNow(actor: Actor, ref: AutomationRef): Promise<RunReportView> {
     const current = this.visible(actor, ref);
     if (this.deps.dispatcher.isRunning(current.id)) throw new ConflictError(`"${current.name}" is running right now: wait for it to finish`);
-    const waitMs = this.runNows?.take(actor.userId, this.deps.clock.now()) ?? 0;
-    if (waitMs > 0) throw new RateLimitedError('Run now', this.runNows!.limit, MINUTE_MS / 1000, waitMs);
+    this.countRunNow(actor);
     const report = await this.deps.dispatcher.dispatch(current.id, 'manual');
     this.deps.onScheduleChange?.();
     const run = report.runId === null ? null : this.deps.store.runs.get(report.runId);
@@ -432,6 +431,15 @@ export class AutomationService {
   /** Records that the slash commands with this definitions hash are registered for `scope`. */
   recordRegisteredCommands(scope: string, hash: string): void {
     this.deps.store.settings.setBotState(`commands:${scope}`, hash, this.deps.clock.now());
+  }
+
+  /**
+   * Counts one run the actor asked for (Run now, a draft's preview) against RUN_NOW_PER_MINUTE.
+   * Throws RateLimitedError, saying when to try again, past it.
+   */
+  countRunNow(actor: Actor): void {
+    const waitMs = this.runNows?.take(actor.userId, this.deps.clock.now()) ?? 0;
+    if (waitMs > 0) throw new RateLimitedError('Run now', this.runNows!.limit, MINUTE_MS / 1000, waitMs);
   }
 
   private visible(actor: Actor, ref: AutomationRef): Automation {
