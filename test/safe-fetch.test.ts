@@ -328,6 +328,18 @@ describe('isBlockedAddress', () => {
     ['2606:4700::1111', false],
     ['2001:4860:4860::8888', false],
     ['not-an-ip', true],
+    // IPv6 forms that carry an IPv4 address: refused when that address is private.
+    ['64:ff9b::127.0.0.1', true], // NAT64 (RFC 6052)
+    ['64:ff9b::a9fe:a9fe', true], // NAT64 of 169.254.169.254, written in hex
+    ['64:ff9b::8.8.8.8', false],
+    ['64:ff9b:1::a00:1', true], // local-use NAT64 (RFC 8215)
+    ['::ffff:0:10.0.0.1', true], // SIIT
+    ['::ffff:0:8.8.8.8', false],
+    ['2002:7f00:1::', true], // 6to4 of 127.0.0.1
+    ['2002:c0a8:101::1', true], // 6to4 of 192.168.1.1
+    ['2002:808:808::1', false], // 6to4 of 8.8.8.8
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', true], // Teredo, client 127.0.0.1 (inverted)
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', false], // Teredo, client 8.8.8.8
   ])('%s → %s', (ip, expected) => {
     expect(isBlockedAddress(ip)).toBe(expected);
   });

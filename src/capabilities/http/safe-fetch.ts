@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type Response } from 'undici';
 import { BlockedAddressError, FetchError } from '../../errors.js';
 import { KeyedLimiter } from '../../util/keyed-limiter.js';
@@ -46,6 +47,7 @@ for (const [net, prefix] of [
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215): only ever a path to private networks
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
@@ -60,7 +62,27 @@ export function isBlockedAddress(ip: string): boolean {
   const address = ip.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, ''); // [v6] brackets, zone id
   const family = isIP(address);
   if (family === 0) return true;
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (blocked.check(address, 'ipv6')) return true;
+  const embedded = embeddedIPv4(address);
+  return embedded !== null && blocked.check(embedded, 'ipv4');
+}
+
+/**
+ * The IPv4 address an IPv6 address carries to reach it, when it is a translation or tunnel form:
+ * NAT64 `64:ff9b::a.b.c.d` (RFC 6052; the local-use `64:ff9b:1::/48` is blocked outright),
+ * SIIT `::ffff:0:a.b.c.d`, 6to4 `2002:AABB:CCDD::/48`, Teredo `2001:0::/32` (the client address,
+ * inverted). Null for any other address.
+ */
+function embeddedIPv4(address: string): string | null {
+  const parts = ipaddr.IPv6.parse(address).parts;
+  const v4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  const [p0, p1, p2, p3, p4, p5, p6, p7] = parts as [number, number, number, number, number, number, number, number];
+  if (p0 === 0x64 && p1 === 0xff9b && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0) return v4(p6, p7);
+  if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0xffff && p5 === 0) return v4(p6, p7);
+  if (p0 === 0x2002) return v4(p1, p2);
+  if (p0 === 0x2001 && p1 === 0) return v4(p6 ^ 0xffff, p7 ^ 0xffff);
+  return null;
 }
 
 /** Options of createSafeFetcher. */
