@@ -141,6 +141,7 @@ export class Engine {
         minIntervalSeconds: config.MIN_INTERVAL_SECONDS,
         maxAutomationsPerUser: config.MAX_AUTOMATIONS_PER_USER,
         runNowPerMinute: config.RUN_NOW_PER_MINUTE,
+        runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
       },
       urlRefusal: (url) => (safeFetcher ?? (options.fetcher as Partial<SafeFetcher> | undefined))?.refusal?.(url) ?? null,
       preview: new CapabilityPreview({ lanes: this.lanes, skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),

@@ -129,6 +129,28 @@ describe('/automation new', () => {
     expect(late.content).toBe('❌ This draft expired (30 minutes): run `/automation new` again.');
   });
 
+  it('what the grammar cannot read, the model drafts (metered, said in the draft); nothing is saved until Create', async () => {
+    const before = (h.store.db.prepare('SELECT COUNT(*) AS n FROM invocation_log').get() as { n: number }).n;
+    h.provider.answer = () => ({
+      text: JSON.stringify({ capability: 'page_watch', inputs: { url: site.url('/kettle') }, schedule: 'every morning', alert: 'price < 100', name: 'kettle by model' }),
+      inputTokens: 500,
+      outputTokens: 50,
+    });
+    const view = await settled(await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: 'let me know about that kettle I keep looking at' } }));
+    const [draft] = embeds(view);
+    expect(draft!.title, "the product's title wins over the model's name, made unique").toBe('Draft: Steel Kettle 1.7 L 2');
+    expect(field(draft, 'Schedule')).toBe('every day at 08:00, UTC\n`0 8 * * *`');
+    expect(field(draft, 'Assumed')).toMatch(/proposed by the model \(\$0\.0010\): capability, inputs, schedule and alert/);
+    expect(h.provider.prompts.at(-1)!.user).toContain('let me know about that kettle I keep looking at');
+    expect((h.store.db.prepare('SELECT COUNT(*) AS n FROM invocation_log').get() as { n: number }).n).toBe(before + 1);
+    expect(h.store.automations.findByName(ALICE, 'Steel Kettle 1.7 L 2')).toBeNull();
+
+    h.provider.answer = () => ({ text: JSON.stringify({ capability: 'teleport', inputs: {}, schedule: 'x' }), inputTokens: 10, outputTokens: 10 });
+    const refused = await settled(await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: 'that stuff with the kettle thing' } }));
+    expect(refused.content).toMatch(/^❌ .*(model|capability)/);
+    h.provider.answer = () => ({ text: '{}', inputTokens: 1000, outputTokens: 100 });
+  });
+
   it('a schedule in words works in create too: stored as cron, and the reply shows both', async () => {
     const reply = await settled(
       await h.discord.slash(ALICE, 'automation', { subcommand: 'create', options: { name: 'in words', capability: 'http_check', schedule: 'every 15 minutes', inputs: `url=${site.url('/status')}` } }),

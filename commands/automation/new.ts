@@ -14,9 +14,13 @@ export const draftNew: Subcommand = {
       .addStringOption((o) => o.setName('name').setDescription('A name (default: from the page)').setMaxLength(64)),
   async execute(i, ctx) {
     const actor = actorOf(i, ctx.config);
-    // A sentence that cannot become a draft is said at once; the preview may take a while.
-    const draft = ctx.service.drafts.draft(actor, i.options.getString('what', true), i.options.getString('name') ?? undefined);
+    const what = i.options.getString('what', true);
+    const name = i.options.getString('name') ?? undefined;
+    // A sentence that cannot become a draft is said at once; the model (when the grammar could not
+    // read it) and the preview may take a while.
+    const quick = ctx.service.drafts.tryDraft(actor, what, name);
     await i.deferReply({ flags: EPHEMERAL.flags });
+    const draft = quick ?? (await ctx.service.drafts.draftWithModel(actor, what, name));
     const { draft: shown, preview } = await ctx.service.drafts.preview(actor, draft.id);
     await i.editReply({ embeds: draftEmbeds(shown, preview), components: [draftButtons(shown.id)], allowedMentions: EPHEMERAL.allowedMentions });
   },

@@ -18,6 +18,8 @@ import type { AutomationService, CreateInput } from './service.js';
 import type { Store } from '../store.js';
 import type { Clock } from '../clock.js';
 import type { ModelRouter } from '../capabilities/types.js';
+import { formatUsd } from '../util/money.js';
+import { withTimeLimit } from './time-limit.js';
 import type { AutomationView } from './view-models.js';
 import { scheduleText } from './view-models.js';
 import type { ExecutionPath, JsonObject } from './types.js';
@@ -92,9 +94,32 @@ export interface DraftDeps {
   clock: Clock;
   service: AutomationService;
   preview: CapabilityPreview;
-  models: Pick<ModelRouter, 'isConfigured'>;
+  models: ModelRouter;
   defaultTimezone: string;
+  /** The time limit of the model's drafting call (a run's). */
+  runTimeoutMs: number;
 }
+
+/** The most a draft made by the model may cost. */
+export const DRAFT_MAX_COST_USD = 0.05;
+const DRAFTABLE = ['http_check', 'page_watch', 'feed_watch', 'summarize_page', 'ask'] as const;
+/** The model work of drafting, as the router (and MODEL_ROUTE_DRAFT) names it. */
+const DRAFT_TASK = { name: 'draft', description: 'Turns a sentence into a Steward automation: a capability, its inputs, a schedule and an alert condition.' };
+const DRAFT_INSTRUCTIONS = [
+  'Turn the sentence in the inputs into one automation for Steward. Answer with a JSON object:',
+  '{"capability": one of the capabilities in the context, "inputs": an object with that capability\'s inputs,',
+  '"schedule": cron with 5 fields or plain words like "every 15 minutes", "alert": a condition in Steward\'s alert',
+  'language such as `price < 100`, `ok == false`, `count > 0` (empty text for none), "name": a short name}.',
+  'Use only what the sentence says; do not invent URLs.',
+].join(' ');
+const modelDraft = z.object({
+  capability: z.enum(DRAFTABLE),
+  inputs: z.record(z.string(), z.unknown()),
+  schedule: z.string().trim().min(1).max(120),
+  alert: z.string().max(1000).default(''),
+  name: z.string().trim().min(1).max(64).optional(),
+});
+const EXAMPLES = `Sentences that work: “${EXAMPLE_SENTENCES[0]}”, “${EXAMPLE_SENTENCES[1]}”.`;
 
 /** The drafts of `/automation new`. Every method refuses another person's draft as expired. */
 export class DraftService {
@@ -110,39 +135,109 @@ export class DraftService {
     const text = sentence.trim();
     if (text.length === 0) throw new ValidationError('what', `say what to automate, e.g. “${EXAMPLE_SENTENCES[0]}”`);
     const read = draftSentence(text);
-    const examples = `Sentences that work: “${EXAMPLE_SENTENCES[0]}”, “${EXAMPLE_SENTENCES[1]}”.`;
     if (read.capability === null || read.schedule === null) {
-      throw new ValidationError('what', `I could not tell what to do from “${text}”: name a page to check, a price to watch, a feed, or a question. ${examples}`);
+      throw new ValidationError('what', `I could not tell what to do from “${text}”: name a page to check, a price to watch, a feed, or a question. ${EXAMPLES}`, { grammarMissed: true });
     }
     if (read.missing.includes('url')) {
-      throw new ValidationError('what', `which page? “${text}” reads as ${read.capability} but names no address: add its URL. ${examples}`);
+      throw new ValidationError('what', `which page? “${text}” reads as ${read.capability} but names no address: add its URL. ${EXAMPLES}`);
     }
-    const capability = this.deps.store.capabilities.get(read.capability);
-    if (capability && choosePath(capability) === 'claude_native' && !this.deps.models.isConfigured(read.capability)) {
-      throw new ValidationError(
-        'what',
-        `“${text}” needs a model (${read.capability}) and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model`,
-      );
-    }
-    const timezone = this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
     const notes = [...read.notes];
     if (read.scheduleDefault) notes.push(`schedule: ${DEFAULT_SCHEDULES[read.capability].words} (the default for ${read.capability})`);
+    return this.keep(actor, text, { capability: read.capability, schedule: read.schedule, inputs: read.inputs, alert: read.alert, alertMode: read.alertMode }, name ?? null, read.name, notes);
+  }
+
+  /**
+   * The draft the grammar reads from the sentence ({@link draft}), or null when the grammar could
+   * not tell what to do and a model is configured for drafting: then {@link draftWithModel} may.
+   * Throws what {@link draft} throws otherwise.
+   */
+  tryDraft(actor: Actor, sentence: string, name?: string): DraftView | null {
+    try {
+      return this.draft(actor, sentence, name);
+    } catch (error) {
+      if (error instanceof ValidationError && error.facts.grammarMissed === true && this.deps.models.isConfigured(DRAFT_TASK.name)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Asks the model (Claude or the local one) for the draft the grammar could not make: a structured
+   * answer checked with zod, its schedule read as /automation create reads it, its capability and
+   * inputs checked as create checks them. The call is metered and budgeted like any model call and
+   * may cost at most DRAFT_MAX_COST_USD; the draft says the model proposed it. Nothing is saved.
+   * Throws ValidationError when the answer does not make a valid draft, BudgetPausedError while
+   * spend is paused.
+   */
+  async draftWithModel(actor: Actor, sentence: string, name?: string): Promise<DraftView> {
+    const text = sentence.trim();
+    const capabilities = this.deps.store.capabilities
+      .list()
+      .filter((c) => (DRAFTABLE as readonly string[]).includes(c.name))
+      .map((c) => ({ name: c.name, description: c.description, inputs: Object.keys((c.inputSchema.properties ?? {}) as object) }));
+    const result = await withTimeLimit(this.deps.clock, this.deps.runTimeoutMs, (signal) =>
+      this.deps.models.execute({
+        automationId: null,
+        runId: null,
+        userId: actor.userId,
+        capability: DRAFT_TASK,
+        inputs: { sentence: text },
+        priorRunEnd: null,
+        state: {},
+        signal,
+        task: { instructions: DRAFT_INSTRUCTIONS, context: { capabilities }, output: modelDraft },
+      }),
+    );
+    if (result.costUsd > DRAFT_MAX_COST_USD) {
+      throw new ValidationError('what', `drafting “${text}” with the model cost ${formatUsd(result.costUsd)}, more than the ${formatUsd(DRAFT_MAX_COST_USD)} a draft may: say it more simply, or use \`/automation create\``);
+    }
+    const answer = modelDraft.safeParse(result.output);
+    if (!answer.success) throw new ValidationError('what', `the model could not draft “${text}” either. ${EXAMPLES}`);
+    const proposed = answer.data;
+    const schedule = readSchedule(proposed.schedule, this.timezoneOf(actor)).cron;
+    const notes = [`proposed by the model (${formatUsd(result.costUsd)}): capability, inputs, schedule and alert — check them before you press Create`];
+    return this.keep(
+      actor,
+      text,
+      { capability: proposed.capability, schedule, inputs: proposed.inputs, alert: proposed.alert, alertMode: proposed.capability === 'feed_watch' ? 'every' : 'change' },
+      name ?? null,
+      proposed.name ?? null,
+      notes,
+    );
+  }
+
+  /** Checks a draft's settings as /automation create would, and keeps it for {@link DRAFT_TTL_MS}. */
+  private keep(
+    actor: Actor,
+    sentence: string,
+    settings: Pick<DraftPayload['input'], 'capability' | 'schedule' | 'inputs' | 'alert' | 'alertMode'>,
+    givenName: string | null,
+    suggestedName: string | null,
+    notes: string[],
+  ): DraftView {
+    const capability = this.deps.store.capabilities.get(settings.capability);
+    if (capability && choosePath(capability) === 'claude_native' && !this.deps.models.isConfigured(settings.capability)) {
+      throw new ValidationError(
+        'what',
+        `“${sentence}” needs a model (${settings.capability}) and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model`,
+      );
+    }
     const input: DraftPayload['input'] = {
-      name: name?.trim() || this.uniqueName(actor, read.name ?? read.capability),
-      capability: read.capability,
-      schedule: read.schedule,
-      timezone,
-      inputs: read.inputs,
-      alert: read.alert,
-      alertMode: read.alertMode,
+      ...settings,
+      name: givenName?.trim() || this.uniqueName(actor, suggestedName ?? settings.capability),
+      timezone: this.timezoneOf(actor),
       alertTo: 'tasks',
     };
-    this.deps.service.checkCreate(actor, { ...input, inputs: input.inputs } as CreateInput, true);
+    this.deps.service.checkCreate(actor, { ...input } as CreateInput, true);
     const id = randomUUID().replace(/-/g, '').slice(0, 16);
     const now = this.deps.clock.now();
-    const payload: DraftPayload = { sentence: text, input, nameGiven: Boolean(name?.trim()), notes, status: 'open', automationId: null };
-    this.deps.store.forms.insert({ id, userId: actor.userId, kind: KIND, payload: JSON.stringify(payload), expiresAt: new Date(now.getTime() + DRAFT_TTL_MS) }, now);
-    return this.view(id, payload, new Date(now.getTime() + DRAFT_TTL_MS));
+    const expiresAt = new Date(now.getTime() + DRAFT_TTL_MS);
+    const payload: DraftPayload = { sentence, input, nameGiven: Boolean(givenName?.trim()), notes, status: 'open', automationId: null };
+    this.deps.store.forms.insert({ id, userId: actor.userId, kind: KIND, payload: JSON.stringify(payload), expiresAt }, now);
+    return this.view(id, payload, expiresAt);
+  }
+
+  private timezoneOf(actor: Actor): string {
+    return this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
   }
 
   /**

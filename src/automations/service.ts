@@ -95,6 +95,8 @@ export interface ServiceConfig {
   maxAutomationsPerUser?: number;
   /** RUN_NOW_PER_MINUTE: run nows one person may ask for in any 60 s. Unset: no cap. */
   runNowPerMinute?: number;
+  /** RUN_TIMEOUT_SECONDS in ms: the time limit of the model's drafting call. */
+  runTimeoutMs?: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -112,7 +114,7 @@ export interface AutomationServiceDeps {
   /** Runs a capability once for a draft's preview. */
   preview: CapabilityPreview;
   /** Whether a model is configured for a capability. */
-  models: Pick<ModelRouter, 'isConfigured'>;
+  models: ModelRouter;
   /** Called after anything that moves a schedule (the scheduler re-arms). */
   onScheduleChange?: () => void;
 }
@@ -125,7 +127,7 @@ export class AutomationService {
 
   constructor(private readonly deps: AutomationServiceDeps) {
     this.runNows = deps.config.runNowPerMinute ? new SlidingWindowLimiter(deps.config.runNowPerMinute, MINUTE_MS) : null;
-    this.drafts = new DraftService({ store: deps.store, clock: deps.clock, service: this, preview: deps.preview, models: deps.models, defaultTimezone: deps.config.defaultTimezone });
+    this.drafts = new DraftService({ store: deps.store, clock: deps.clock, service: this, preview: deps.preview, models: deps.models, defaultTimezone: deps.config.defaultTimezone, runTimeoutMs: deps.config.runTimeoutMs ?? 120_000 });
   }
 
   /**

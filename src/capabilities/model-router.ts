@@ -78,7 +78,7 @@ export class MeteredModelRouter implements ModelRouter {
     const route = this.deps.route(request.capability.name);
     if (!route) throw new NoModelConfiguredError();
     const { provider, price } = route;
-    const task = await this.deps.task?.(request);
+    const task = request.task ?? (await this.deps.task?.(request));
     const prompt = buildPrompt(request, task);
     const estimate = costOf(price, estimateTokens(prompt.system + prompt.user), this.maxTokens);
     const reservation = await budget.admit(request.userId, estimate, request.signal);

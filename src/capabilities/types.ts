@@ -42,6 +42,8 @@ export interface ExecutionRequest {
   state: JsonObject;
   /** Aborted when the run's time limit passes. */
   signal: AbortSignal;
+  /** How the model path asks for this request, instead of the capability's own task (a draft from a sentence). */
+  task?: ModelTask;
 }
 
 /** What an executor hands back; the dispatcher wraps a non-object output as `{output: …}`. */
