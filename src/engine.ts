@@ -104,6 +104,7 @@ export class Engine {
       failurePauseThreshold: config.FAILURE_PAUSE_THRESHOLD,
       runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
       onNotification: kick,
+      readers: (capability) => registry.reader(capability),
     });
     this.scheduler = new Scheduler({
       store: this.store,

@@ -1,4 +1,6 @@
-import type { NewNotification } from '../notifications/outbox.js';
+import type { Reading } from '../capabilities/reading.js';
+import { durationWords, timeTag } from '../capabilities/reading.js';
+import type { Channel, NewNotification, Notification, RichMessage } from '../notifications/outbox.js';
 import { redactSecrets } from '../redact.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
@@ -28,25 +30,70 @@ export function keyFields(condition: Condition | null, output: JsonObject): { na
   return fields.slice(0, MAX_FIELDS);
 }
 
-/** The alert a firing condition sends, to the tasks channel or the owner's DMs. */
-export function alertNotification(automation: Automation, runId: number, output: JsonObject): NewNotification {
-  const condition = formatCondition(automation.alertConditions);
-  const content = `Alert: ${automation.name}: ${condition}`;
+/** Where an automation's notices go: the tasks channel, or the owner's DMs. */
+function channelOf(automation: Automation): Channel {
+  return automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks';
+}
+
+/** The message a reading makes, with Show and Output buttons (none in DMs, where commands are refused). */
+function messageOf(automation: Automation, runId: number, reading: Reading, fallbackTitle: string): RichMessage {
   return {
-    type: 'alert',
-    channel: automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks',
-    content,
-    embed: {
-      title: `Alert: ${automation.name}`,
-      description: `\`${condition}\` is true`,
-      fields: keyFields(automation.alertConditions, output),
-      // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
-      actions: automation.alertTo === 'dm' ? [] : ['show'],
-      automationId: automation.id,
-      runId,
-    },
+    title: reading.title ?? fallbackTitle,
+    url: reading.url,
+    description: reading.lines.join('\n'),
+    fields: reading.fields,
+    thumbnail: reading.thumbnail,
+    tone: reading.tone,
+    actions: automation.alertTo === 'dm' ? [] : ['show', 'output'],
     automationId: automation.id,
     runId,
+  };
+}
+
+/**
+ * The alert a firing condition sends, to the tasks channel or the owner's DMs, written as the
+ * capability reads its output (`reading`); without one, the condition and the output's key fields.
+ */
+export function alertNotification(automation: Automation, runId: number, output: JsonObject, reading?: Reading): NewNotification {
+  const condition = formatCondition(automation.alertConditions);
+  const content = `Alert: ${automation.name}: ${condition}`;
+  const embed = reading
+    ? messageOf(automation, runId, reading, `Alert: ${automation.name}`)
+    : {
+        title: `Alert: ${automation.name}`,
+        description: `\`${condition}\` is true`,
+        fields: keyFields(automation.alertConditions, output),
+        // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
+        actions: automation.alertTo === 'dm' ? [] : (['show', 'output'] as const).slice(),
+        automationId: automation.id,
+        runId,
+      };
+  return { type: 'alert', channel: channelOf(automation), content, embed, automationId: automation.id, runId };
+}
+
+/** The Resolved notice at an incident's end ("🟢 my-site is back up after 12 min, 4 checks down"). */
+export function resolvedNotification(automation: Automation, runId: number, reading: Reading): NewNotification {
+  const embed = messageOf(automation, runId, reading, `Resolved: ${automation.name}`);
+  return { type: 'resolved', channel: channelOf(automation), content: `Resolved: ${embed.title}`, embed, automationId: automation.id, runId };
+}
+
+/**
+ * The edit that marks an incident's alert (`original`, as queued) resolved: its text kept, a first
+ * line saying when it resolved and after how long, greyed out. Goes to the original's channel.
+ */
+export function resolvedEdit(automation: Automation, runId: number, original: Notification, resolved: { startedAt: Date; endedAt: Date }): NewNotification {
+  const line = `✅ **Resolved** ${timeTag(resolved.endedAt, 'f')} (${timeTag(resolved.endedAt, 'R')}), after ${durationWords(resolved.endedAt.getTime() - resolved.startedAt.getTime())}`;
+  const embed: RichMessage | null = original.embed
+    ? { ...original.embed, description: original.embed.description ? `${line}\n${original.embed.description}` : line, tone: 'muted' }
+    : null;
+  return {
+    type: 'edit',
+    channel: original.channel,
+    content: `Resolved: ${original.content}`,
+    embed,
+    automationId: automation.id,
+    runId,
+    editOf: original.id,
   };
 }
 
@@ -58,7 +105,7 @@ export function pauseNotification(automation: Automation, runId: number, failure
   const description = `Paused after ${failures} failed runs in a row. Last error: ${show(lastError)}`;
   return {
     type: 'pause',
-    channel: automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks',
+    channel: channelOf(automation),
     content: `Paused: ${automation.name}. ${description}`,
     embed: {
       title: `Paused: ${automation.name}`,

@@ -21,6 +21,8 @@ export function cut(text: string, max: number): string {
 
 export interface EmbedData {
   title?: string;
+  url?: string;
+  thumbnail?: { url: string };
   description?: string;
   color?: number;
   fields?: { name: string; value: string; inline?: boolean }[];
