@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { ALICE, BOB, startBot } from '../test/support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from '../test/support/discord-emulator.js';
 import { serve } from '../test/support/http-fixture.js';
@@ -22,8 +23,15 @@ async function answerOf(trace: InteractionTrace): Promise<MessageJson> {
   return (trace.reply() ?? { content: '(no answer)' }) as MessageJson;
 }
 
+/**
+ * URLs drawn from data instead: chromium runs while this process (which serves the fixture site)
+ * waits for it, so a picture on the fixture site could not load.
+ */
+const inlined = new Map<string, string>();
+
 function write(name: string, items: { caption: string; message: MessageJson; now: number }[]): void {
-  const html = pageHtml(items.map((i) => messageHtml(i.message, { caption: i.caption, now: i.now, names: { [ALICE]: 'alice', [BOB]: 'bob' } })));
+  let html = pageHtml(items.map((i) => messageHtml(i.message, { caption: i.caption, now: i.now, names: { [ALICE]: 'alice', [BOB]: 'bob' } })));
+  for (const [url, data] of inlined) html = html.split(url).join(data);
   const htmlPath = join(OUT, `${name}.html`);
   writeFileSync(htmlPath, html);
   if (!existsSync(CHROMIUM)) return void console.log(`wrote ${htmlPath} (install chromium for PNGs)`);
@@ -37,16 +45,48 @@ function write(name: string, items: { caption: string; message: MessageJson; now
   console.log(`wrote ${png}`);
 }
 
+/** A small PNG of a kettle-coloured square (with a lighter band), so the preview has a product picture without the internet. */
+function productPicture(size = 96): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = Array.from({ length: size }, (_, y) =>
+    Buffer.concat([Buffer.from([0]), ...Array.from({ length: size }, () => Buffer.from(y > size * 0.4 && y < size * 0.6 ? [220, 220, 230] : [176, 184, 196]))]),
+  );
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   let up = true;
+  let price = '104.99';
+  let feedCount = 3;
   const site = await serve({
+    '/shop/kettle': (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html><head><title>Kettle</title><meta property="og:image" content="/img/kettle.png"><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","offers":{"@type":"Offer","price":"${price}","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script></head></html>`),
+    '/img/kettle.png': (_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(productPicture()),
+    '/feed.xml': (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(`<rss version="2.0"><channel><title>News</title>${Array.from({ length: feedCount }, (_, i) => `<item><title>Kettle story ${feedCount - i}</title><link>https://news.example/${feedCount - i}</link><guid>${feedCount - i}</guid></item>`).join('')}</channel></rss>`),
     '/status': (_req, res) => void (up ? res.writeHead(200).end('all good') : res.writeHead(503).end('down for maintenance')),
     '/kettle': (_req, res) =>
       void res
         .writeHead(200, { 'content-type': 'text/html' })
         .end('<html><head><title>Kettle</title><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","image":"https://shop.example/kettle.jpg","offers":{"@type":"Offer","price":"89.99","priceCurrency":"USD","availability":"https://schema.org/InStock"}}</script></head></html>'),
   });
+  inlined.set(site.url('/img/kettle.png'), `data:image/png;base64,${productPicture().toString('base64')}`);
   const h = await startBot();
   try {
     const now = () => h.clock.now().getTime();
@@ -83,6 +123,39 @@ async function main(): Promise<void> {
     const create = (drafted.reply()?.components as { components: { custom_id: string; label: string }[] }[])[0]!.components.find((b) => b.label === 'Create')!.custom_id;
     drafts.push({ caption: 'Create pressed', message: await answerOf(await h.discord.click(ALICE, drafted, create)), now: now() });
     write('drafts', drafts);
+
+    // Alerts written per capability, an incident resolving, the raw output behind its button.
+    const alerts = [];
+    const service = h.steward.engine.service;
+    const actor = { userId: ALICE, guildId: h.discord.guildId, manager: false };
+    const seen = new Set(channel().map((m) => m.id));
+    const runAt = async (id: number, minutes: number) => {
+      await h.clock.advance(minutes * 60_000);
+      await service.runNow(actor, id);
+      await h.steward.engine.notifications.idle();
+    };
+    const kettle = service.create(actor, { name: 'kettle-eur', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/shop/kettle') }, alert: 'price < 100' });
+    await runAt(kettle.id, 0);
+    price = '89.99';
+    await runAt(kettle.id, 60);
+    const news = service.create(actor, { name: 'news', capability: 'feed_watch', schedule: 'manual', inputs: { url: site.url('/feed.xml') }, alert: 'count > 0' });
+    await runAt(news.id, 0);
+    feedCount = 15;
+    await runAt(news.id, 60);
+    up = false;
+    const uptime = service.create(actor, { name: 'shop-api', capability: 'http_check', schedule: 'manual', inputs: { url: site.url('/status') }, alert: 'ok == false' });
+    for (let i = 0; i < 4; i++) await runAt(uptime.id, i === 0 ? 0 : 3);
+    up = true;
+    await runAt(uptime.id, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    const fresh = channel().filter((m) => !seen.has(m.id));
+    for (const m of fresh) alerts.push(posted(m, m.edited_timestamp ? '#tasks (edited)' : '#tasks'));
+    const uptimeAlert = fresh.find((m) => JSON.stringify(m.embeds).includes('shop-api is down'));
+    const outputId = (uptimeAlert?.components as { components: { custom_id?: string; label?: string }[] }[] | undefined)?.[0]?.components.find((b) => b.label === 'Output')?.custom_id;
+    if (uptimeAlert && outputId) alerts.push({ caption: 'Output pressed', message: await answerOf(await h.discord.click(ALICE, uptimeAlert, outputId)), now: now() });
+    alerts.push(await slash(ALICE, 'show', { name: 'kettle-eur' }));
+    alerts.push(await slash(ALICE, 'run', { name: 'shop-api' }));
+    write('alerts', alerts);
   } finally {
     await h.close();
     await site.close();

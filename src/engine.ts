@@ -114,6 +114,7 @@ export class Engine {
       runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
       lanes: this.lanes,
       onNotification: kick,
+      readers: (capability) => registry.reader(capability),
     });
     this.scheduler = new Scheduler({
       store: this.store,

@@ -9,7 +9,7 @@ import {
   type Condition,
 } from '../src/automations/alerts/condition.js';
 import { formatCondition, parseAlertText } from '../src/automations/alerts/text.js';
-import { decideAlert, type AlertMemory } from '../src/automations/alerts/mode.js';
+import { decideAlert, judgeAlert, NO_INCIDENT, type AlertMemory, type IncidentMemory } from '../src/automations/alerts/mode.js';
 
 const output = {
   price: 80,
@@ -374,5 +374,41 @@ describe('amounts as people write them in a condition', () => {
 
   it('a stray comma is still refused with its column', () => {
     expect(() => parseAlertText('x == 1,2')).toThrow('alert: expected "and", "or" or end of text at column 7, found ","');
+  });
+});
+
+describe('judgeAlert: incidents and confirm_after', () => {
+  const t0 = new Date('2025-01-01T08:00:00Z');
+  const at = (minutes: number): Date => new Date(t0.getTime() + minutes * 60_000);
+  const fresh: IncidentMemory = { lastResult: null, lastFiredAt: null, ...NO_INCIDENT };
+  /** Judges `results`, one run every 5 minutes; returns what each run did. */
+  const play = (confirmAfter: number, results: boolean[]) => {
+    let memory = fresh;
+    return results.map((result, i) => {
+      const judged = judgeAlert({ mode: 'change', repeatAfterSeconds: null, confirmAfter }, memory, result, at(i * 5));
+      memory = { ...judged.memory, notificationId: judged.opens ? 100 + i : judged.memory.notificationId };
+      return judged.send ? 'alert' : judged.resolved ? `resolved after ${(judged.resolved.endedAt.getTime() - judged.resolved.startedAt.getTime()) / 60_000} min, ${judged.resolved.runs} runs, #${judged.resolved.notificationId}` : '-';
+    });
+  };
+
+  it('with confirm_after 1: one alert when it turns true, one resolution when it turns false', () => {
+    expect(play(1, [false, true, true, true, false, false])).toEqual(['-', 'alert', '-', '-', 'resolved after 15 min, 3 runs, #101', '-']);
+  });
+
+  it('with confirm_after 3: flapping says nothing; three in a row alert, three in a row resolve', () => {
+    expect(play(3, [true, true, false, true, true, true, false, false, true, false, false, false])).toEqual([
+      '-', '-', '-', '-', '-', 'alert', '-', '-', '-', '-', '-', 'resolved after 30 min, 4 runs, #105',
+    ]);
+  });
+
+  it('mode every with confirm_after 2: alerts on every run after two in a row, never resolves', () => {
+    let memory = fresh;
+    const sent = [true, true, true, false, true].map((result, i) => {
+      const judged = judgeAlert({ mode: 'every', repeatAfterSeconds: null, confirmAfter: 2 }, memory, result, at(i));
+      memory = judged.memory;
+      expect(judged.resolved).toBeNull();
+      return judged.send;
+    });
+    expect(sent).toEqual([false, true, true, false, false]);
   });
 });

@@ -468,14 +468,18 @@ describe('/automation show and its buttons', () => {
     const embed = embedOf(run);
     expect(embed.title).toBe('Ran site');
     expect(field(embed, 'Run')).toMatch(/^✅ #\d+ <t:\d+:f> manual via skill/);
-    expect(field(embed, 'Output')).toContain('"ok":true');
+    // The output reads as words; its JSON is behind the Output button.
+    expect(field(embed, 'What it saw')).toMatch(/^\*\*\[🟢 site is up — 200 in \d+ ms\]\(http/);
+    const ranId = w.h.store.runs.recent(id, 1)[0]!.id;
+    expect(buttonLabels(run)).toEqual([`Output=${customId.runOutput(ranId)}`]);
     expect(w.stored(ALICE, 'site')).toMatchObject({ runCount: 1, failureCount: 0 });
     expect(w.h.store.runs.recent(id, 10).map((r) => [r.trigger, r.status])).toEqual([['manual', 'succeeded']]);
 
     // A fresh show has the run in it.
     const again = embedOf(await replyOf(await w.automation(ALICE, 'show', { name: 'site' })));
     expect(field(again, 'Last run')).toMatch(/^✅ #\d+ .* manual via skill/);
-    expect(field(again, 'Last run')).toContain('"ok":true');
+    expect(field(again, 'What it saw')).toContain('site is up — 200');
+    expect(JSON.stringify(again)).not.toContain('"ok":true');
     expect(field(again, 'Runs')).toMatch(/^1 runs?, 0 failures in a row$/);
   });
 
@@ -531,14 +535,15 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
     const embed = embedOf(view);
     expect(embed.title).toBe('Ran pinger');
     expect(field(embed, 'Run')).toMatch(/^✅ #\d+ <t:\d+:f> manual via skill/);
-    expect(field(embed, 'Output')).toMatch(/^`\{"ok":true,"status":200,/);
+    expect(field(embed, 'What it saw')).toMatch(/^\*\*\[🟢 pinger is up — 200 in \d+ ms\]\(http/);
     expect(field(embed, 'Alert')).toBe('🔔 `ok == true` fired');
     expect(w.stored(ALICE, 'pinger')).toMatchObject({ runCount: 1, failureCount: 0 });
     const alert = await eventually(
-      () => w.h.discord.channelMessages(w.h.discord.tasksChannelId).find((m) => JSON.stringify(m.embeds).includes('Alert: pinger')),
+      () => w.h.discord.channelMessages(w.h.discord.tasksChannelId).find((m) => JSON.stringify(m.embeds).includes('pinger is up')),
       'the alert in the tasks channel',
     );
-    expect(buttonLabels(alert)).toEqual([`Show=${customId.automation('show', id)}`]);
+    const firstRun = w.h.store.runs.recent(id, 1)[0]!.id;
+    expect(buttonLabels(alert)).toEqual([`Show=${customId.automation('show', id)}`, `Output=${customId.runOutput(firstRun)}`]);
     const shown = await replyOf(await w.h.discord.click(ALICE, alert, customId.automation('show', id)));
     expect(shown.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedOf(shown).title).toBe('pinger');
@@ -608,7 +613,13 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
     // 09:00 in Berlin is 08:00Z, which is now: the next one is tomorrow's.
     const tomorrow = unix('2026-03-03T08:00:00Z');
     expect(field(embed, 'Next runs').split('\n')[0]).toBe(`<t:${tomorrow}:F> (<t:${tomorrow}:R>)`);
-    expect(buttonLabels(view)).toEqual([`Pause=${customId.automation('pause', id)}`, `Run now=${customId.automation('run', id)}`, `Delete=${customId.automation('delete', id)}`]);
+    const lastRun = w.h.store.runs.recent(id, 1)[0]!.id;
+    expect(buttonLabels(view)).toEqual([
+      `Pause=${customId.automation('pause', id)}`,
+      `Run now=${customId.automation('run', id)}`,
+      `Delete=${customId.automation('delete', id)}`,
+      `Output=${customId.runOutput(lastRun)}`,
+    ]);
     const edited = w.stored(ALICE, 'pinger')!;
     expect(edited.schedule).toBe('0 9 * * *');
     expect(edited.nextRunAt?.toISOString()).toBe('2026-03-03T08:00:00.000Z');
@@ -896,7 +907,7 @@ describe('replies stay inside Discord’s limits', () => {
     w.h.provider.answer = () => ({ text: JSON.stringify({ answer: 'x'.repeat(20_000), items: Array.from({ length: 300 }, (_, i) => `item ${i}`) }), inputTokens: 10, outputTokens: 10 });
     const ran = embedOf(await deferredReplyOf(await w.automation(ALICE, 'run', { name })));
     expect(ran.title).toBe(`Ran ${name}`);
-    expect(field(ran, 'Output').length).toBeLessThanOrEqual(1024);
+    expect(field(ran, 'What it saw').length).toBeLessThanOrEqual(1024);
     w.h.provider.answer = () => new Error(`upstream said: ${'no '.repeat(3000)}`);
     const failed = embedOf(await deferredReplyOf(await w.automation(ALICE, 'run', { name })));
     expect(failed.title).toBe(`${name}: failed`);

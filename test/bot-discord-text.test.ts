@@ -90,11 +90,11 @@ describe('cuts never split an emoji (Discord refuses half a character)', () => {
 
   it('an alert whose field value is cut inside an emoji is delivered, not refused and dropped', async () => {
     const a = ask('emoji-alert', 'ok == true');
-    answer({ ok: true, title: `${'x'.repeat(198)}${EMOJI.repeat(5)}` });
+    answer({ ok: true, answer: `${'x'.repeat(1498)}${EMOJI.repeat(5)}` });
     await h.steward.engine.service.runNow(alice, a.id);
-    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: emoji-alert'), 'the alert');
-    const value = field(embedOf(tasks().find((m) => embedOf(m).title === 'Alert: emoji-alert')!), 'title');
-    expect(value).toMatch(/^x{198}😀…$/u); // 200 code points: Discord counts an emoji as one
+    await until(() => tasks().some((m) => embedOf(m).title === 'emoji-alert'), 'the alert');
+    const value = embedOf(tasks().find((m) => embedOf(m).title === 'emoji-alert')!).description!;
+    expect(value).toMatch(/^x{1498}😀…$/u); // the answer's 1,500 code points: Discord counts an emoji as one
     wellFormed(value);
     await until(() => h.store.outbox.all().every((n) => n.deliveredAt !== null), 'the outbox to mark it delivered');
     expect(h.store.outbox.all().filter((n) => n.failedAt !== null)).toEqual([]);
@@ -102,10 +102,11 @@ describe('cuts never split an emoji (Discord refuses half a character)', () => {
 
   it('the run now reply shows an output cut inside an emoji', async () => {
     const a = ask('emoji-run');
-    answer({ answer: `${'x'.repeat(987)}${EMOJI.repeat(20)}` }); // {"answer":" + 987 x: the cut at 999 falls inside an emoji
+    answer({ answer: `${'x'.repeat(1000)}${EMOJI.repeat(40)}` }); // the title line and 1000 x: the cut at 1024 falls inside the emoji
     const view = await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'run', options: { name: `#${a.id}` } }), true);
-    const output = field(embedOf(view), 'Output');
-    expect(output).toMatch(/^`\{"answer":"x{987}😀+…`$/u);
+    const output = field(embedOf(view), 'What it saw');
+    expect(output).toMatch(/^\*\*emoji-run\*\*\nx{1000}😀+…$/u); // the answer's text, cut at the field's 1024
+    expect(codePoints(output)).toBeLessThanOrEqual(1024);
     wellFormed(output);
   });
 
@@ -114,18 +115,17 @@ describe('cuts never split an emoji (Discord refuses half a character)', () => {
     answer({ answer: `${'x'.repeat(387)}${EMOJI.repeat(20)}` });
     await h.steward.engine.service.runNow(alice, a.id);
     const embed = embedOf(await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name: `#${a.id}` } })));
-    for (const name of ['Last run', 'Inputs']) {
-      expect(field(embed, name)).toMatch(/…`$/);
-      wellFormed(field(embed, name));
-    }
+    expect(field(embed, 'Inputs')).toMatch(/…`$/);
+    expect(field(embed, 'What it saw')).toMatch(/^\*\*emoji-show\*\*\nx{387}😀+$/u);
+    for (const name of ['Inputs', 'What it saw']) wellFormed(field(embed, name));
   });
 
   it('a model answer carrying a lone surrogate is shown with U+FFFD instead', async () => {
     const a = ask('broken-answer', 'ok == true');
     h.provider.answer = () => ({ text: '{"ok": true, "title": "caf\\ud83d"}', inputTokens: 10, outputTokens: 10 });
     await h.steward.engine.service.runNow(alice, a.id);
-    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: broken-answer'), 'the alert');
-    expect(field(embedOf(tasks().find((m) => embedOf(m).title === 'Alert: broken-answer')!), 'title')).toBe('caf\uFFFD');
+    await until(() => tasks().some((m) => embedOf(m).title === 'broken-answer'), 'the alert');
+    expect(field(embedOf(tasks().find((m) => embedOf(m).title === 'broken-answer')!), 'Title')).toBe('caf\uFFFD');
   });
 });
 
@@ -134,21 +134,26 @@ describe('third-party text in notices is shown as text', () => {
     const a = ask('phishing', 'title contains "Verify"');
     answer({ title: '[Verify your account](https://evil.example/login)', note: 'a `code` **bold** _x_' });
     await h.steward.engine.service.runNow(alice, a.id);
-    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: phishing'), 'the alert');
-    const embed = embedOf(tasks().find((m) => embedOf(m).title === 'Alert: phishing')!);
-    expect(field(embed, 'title')).toBe('\\[Verify your account\\](https://evil.example/login)');
-    expect(field(embed, 'note')).toBe('a \\`code\\` \\*\\*bold\\*\\* \\_x\\_');
-    expect(embed.description).toBe('`title contains "Verify"` is true');
+    await until(() => tasks().some((m) => embedOf(m).title === 'phishing'), 'the alert');
+    const embed = embedOf(tasks().find((m) => embedOf(m).title === 'phishing')!);
+    expect(field(embed, 'Title')).toBe('\\[Verify your account\\](https://evil.example/login)');
+    expect(field(embed, 'Note')).toBe('a \\`code\\` \\*\\*bold\\*\\* \\_x\\_');
+    // The model's main text is third-party too.
+    answer({ answer: 'click [here](https://evil.example/) to `keep` access', title: 'Verify' });
+    await h.steward.engine.service.runNow(alice, a.id);
+    await until(() => tasks().filter((m) => embedOf(m).title === 'phishing').length === 2, 'the second alert');
+    expect(embedOf(tasks().filter((m) => embedOf(m).title === 'phishing')[1]!).description).toBe('click \\[here\\](https://evil.example/) to \\`keep\\` access');
   });
 
-  it('a condition with a backtick stays one code span in the alert', async () => {
+  it('a condition with a backtick stays one code span where it is shown', async () => {
     const a = ask('ticks', 'title contains "`"');
     answer({ title: 'a ` b' });
-    await h.steward.engine.service.runNow(alice, a.id);
-    await until(() => tasks().some((m) => embedOf(m).title === 'Alert: ticks'), 'the alert');
-    const description = embedOf(tasks().find((m) => embedOf(m).title === 'Alert: ticks')!).description!;
-    expect(description.match(/`/g)).toHaveLength(2); // one span: opened and closed, nothing inside breaks it
-    expect(description).toMatch(/^`title contains ".+"` is true$/);
+    const view = await seen(await h.discord.slash(ALICE, 'automation', { subcommand: 'run', options: { name: `#${a.id}` } }), true);
+    const fired = field(embedOf(view), 'Alert');
+    expect(fired.match(/`/g)).toHaveLength(2); // one span: opened and closed, nothing inside breaks it
+    expect(fired).toMatch(/^🔔 `title contains ".+"` fired$/);
+    await until(() => tasks().some((m) => embedOf(m).title === 'ticks'), 'the alert');
+    expect(field(embedOf(tasks().find((m) => embedOf(m).title === 'ticks')!), 'Title')).toBe('a \\` b');
   });
 
   it('a pause notice shows the last error as text, not as a link', async () => {

@@ -68,7 +68,7 @@ describe('start-up', () => {
 });
 
 describe('alerts and pause notices in the tasks channel', () => {
-  it('an alert arrives as an embed with the condition, the key fields, the run and a Show button, pinging nobody', async () => {
+  it('an alert arrives as an embed saying what happened, the run, Show and Output buttons, pinging nobody', async () => {
     h = await startBot();
     const a = createDownCheck(h, '@everyone look');
     const trace = await h.discord.slash(ALICE, 'automation', { subcommand: 'run', options: { name: `#${a.id}` } });
@@ -76,14 +76,16 @@ describe('alerts and pause notices in the tasks channel', () => {
     await until(() => tasks(h!).length === 1, 'the alert');
     const [message] = tasks(h);
     const embed = message!.embeds[0]!;
-    expect(embed.title).toBe('Alert: @everyone look');
-    expect(embed.description).toBe('`ok == false` is true');
-    expect(embed.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'ok', value: 'false' }), expect.objectContaining({ name: 'status', value: '503' })]));
+    // http_check reads its output: down, the status and latency, the URL, since when.
+    expect(embed.title).toMatch(/^🔴 @everyone look is down — 503 in \d+ ms$/);
+    expect(embed.description).toMatch(new RegExp(`^${site.url('/down').replace(/[.?]/g, '\\$&')}\nDown since <t:\\d+:f> \\(<t:\\d+:R>\\)$`));
+    expect(embed.color).toBe(0xed4245);
     const run = h.store.runs.recent(a.id, 1)[0]!;
     expect(embed.footer?.text).toBe(`run #${run.id} · automation #${a.id}`);
     expect(message!.allowed_mentions).toEqual({ parse: [] });
     expect(message!.nonce).toMatch(/^steward-\d+$/);
     expect(JSON.stringify(message!.components)).toContain(`"custom_id":"${customId.automation('show', a.id)}"`);
+    expect(JSON.stringify(message!.components)).toContain(`"custom_id":"${customId.runOutput(run.id)}"`);
 
     const shown = await h.discord.click(ALICE, message!, customId.automation('show', a.id));
     await shown.answered();
@@ -99,7 +101,7 @@ describe('alerts and pause notices in the tasks channel', () => {
     const a = createDownCheck(h, 'private', { alertTo: 'dm' });
     await h.steward.engine.service.runNow(alice(h), a.id);
     await until(() => h!.discord.dms(ALICE).length === 1, 'the DM');
-    expect(h.discord.dms(ALICE)[0]!.embeds[0]!.title).toBe('Alert: private');
+    expect(h.discord.dms(ALICE)[0]!.embeds[0]!.title).toMatch(/^🔴 private is down — 503 in \d+ ms$/);
     expect(tasks(h)).toHaveLength(0);
   });
 
@@ -182,8 +184,8 @@ describe('delivery when Discord misbehaves', () => {
     await until(() => tasks(h!).length === 1, 'the plain-text alert');
     const [message] = tasks(h);
     expect(message!.embeds).toEqual([]);
-    expect(message!.content).toContain('Alert: refused-once');
-    expect(message!.content).toContain('ok: false');
+    expect(message!.content).toMatch(/^🔴 refused-once is down — 503 in \d+ ms\n/);
+    expect(message!.content).toContain(site.url('/down'));
     expect(h.store.outbox.all()).toMatchObject([{ attempts: 2, plainText: true, failedAt: null, lastError: null }]);
   });
 

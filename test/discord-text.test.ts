@@ -136,16 +136,17 @@ describe('third-party text in Discord markdown', () => {
     expect(md('in stock')).toBe('in stock');
   });
 
-  it('an alert notice escapes its field names and values, not the bot’s own code span', () => {
+  it('an alert notice escapes the output’s field names and values where the engine writes them; the sink draws the bot’s own markup as it is', () => {
+    expect(keyFields(null, { '[a](https://evil.example)': '[Verify](https://evil.example)' })).toEqual([{ name: '\\[a\\](https://evil.example)', value: '\\[Verify\\](https://evil.example)' }]);
     const embed = notificationEmbed('alert', {
       title: 'Alert: prices',
       description: '`price < 100` is true',
-      fields: [{ name: '[a](https://evil.example)', value: '[Verify](https://evil.example)' }],
+      fields: [{ name: 'Price', value: '**$89.99**' }],
       actions: [],
       automationId: 1,
       runId: 2,
     });
     expect(embed.description).toBe('`price < 100` is true');
-    expect(embed.fields).toEqual([{ name: '\\[a\\](https://evil.example)', value: '\\[Verify\\](https://evil.example)', inline: true }]);
+    expect(embed.fields).toEqual([{ name: 'Price', value: '**$89.99**', inline: true }]);
   });
 });

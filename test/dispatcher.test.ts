@@ -266,8 +266,9 @@ describe('alerts', () => {
   it('mode change: fires when the condition turns true, not while it stays true', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100' });
     expect(await prices(a, [120, 90, 80, 150, 70])).toEqual([false, true, false, false, true]);
-    const alerts = h.store.outbox.all();
-    expect(alerts.map((n) => n.type)).toEqual(['alert', 'alert']);
+    // Turning false again resolves the incident: a Resolved notice and an edit of the first alert.
+    expect(h.store.outbox.all().map((n) => n.type)).toEqual(['alert', 'resolved', 'edit', 'alert']);
+    const alerts = h.store.outbox.all().filter((n) => n.type === 'alert');
     expect(alerts[0]).toMatchObject({ channel: 'tasks', priority: 3, automationId: a.id, content: 'Alert: kettle: price < 100' });
     expect(alerts[0]!.embed!.fields).toEqual([
       { name: 'price', value: '90' },

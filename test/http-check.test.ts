@@ -45,7 +45,8 @@ describe('http_check, end to end through the dispatcher', () => {
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
     const [alert] = h.store.outbox.all();
     expect(alert).toMatchObject({ type: 'alert', channel: 'tasks', content: 'Alert: api: ok == false', deliveredAt: null });
-    expect(alert!.embed!.fields).toContainEqual({ name: 'status', value: '503' });
+    // http_check writes its own alert: the status is in the title now, not a raw `status` field.
+    expect(alert!.embed!.title).toMatch(/^🔴 api is down — 503 in \d+ ms$/);
 
     h.engine.notifications.start();
     await h.engine.notifications.idle();

@@ -17,6 +17,7 @@ describe('extractPage', () => {
       currency: 'USD',
       in_stock: true,
       text: null,
+      image: 'https://shop.example/img/kettle.jpg',
     });
   });
 
@@ -37,6 +38,7 @@ describe('extractPage', () => {
       currency: 'GBP',
       in_stock: false, // PreOrder: not buyable from stock today
       text: null,
+      image: 'https://shop.example/img/grinder.jpg', // <img itemprop="image" src="/img/…"> resolved against the page
     });
   });
 
@@ -148,7 +150,7 @@ describe('page_watch skill over HTTP', () => {
   it('reports changed only when the page changed since the previous run', async () => {
     const inputs = { url: site.url('/kettle'), selector: '#stock' };
     const first = await pageWatch(request(inputs));
-    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', changed: false });
+    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', image: 'https://shop.example/img/kettle.jpg', changed: false });
     expect(first.costUsd).toBe(0);
     expect(accept).toMatch(/^text\/html/);
 

@@ -25,6 +25,10 @@ export function settingsOptions(sub: SlashCommandSubcommandBuilder, required: bo
     .addStringOption((o) =>
       o.setName('alert_to').setDescription('Where alerts go').addChoices({ name: 'tasks channel', value: 'tasks' }, { name: 'my DMs', value: 'dm' }),
     )
+    .addIntegerOption((o) =>
+      o.setName('confirm_after').setDescription('Alert only after the condition holds N runs in a row (and resolve after N without); default 1').setMinValue(1).setMaxValue(20),
+    )
+    .addBooleanOption((o) => o.setName('notify_resolved').setDescription('Say "Resolved" when the condition stops holding (default true); the alert is marked either way'))
     .addStringOption((o) =>
       o
         .setName('catch_up')
@@ -59,6 +63,8 @@ export function settingsFrom(i: ChatInputCommandInteraction): EditInput {
     ['description', o.getString('description')],
     ['alertTo', o.getString('alert_to')],
     ['catchUp', o.getString('catch_up')],
+    ['confirmAfter', o.getInteger('confirm_after')],
+    ['notifyResolved', o.getBoolean('notify_resolved')],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== null)) as EditInput;
 }

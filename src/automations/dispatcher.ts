@@ -9,10 +9,13 @@ import type { Store } from '../store.js';
 import { isJsonObject } from '../util/json.js';
 import { capObject, formatKb, jsonBytes } from '../util/json-bounds.js';
 import { evaluateCondition } from './alerts/condition.js';
-import { decideAlert } from './alerts/mode.js';
+import { judgeAlert, type AlertJudgement, type IncidentMemory } from './alerts/mode.js';
+import { formatCondition } from './alerts/text.js';
 import { laneOfPath, type RunLanes, type RunSlot } from './lanes.js';
 import { nextSlot } from './next-slot.js';
-import { alertNotification, pauseNotification } from './notices.js';
+import { alertNotification, pauseNotification, resolvedEdit, resolvedNotification } from './notices.js';
+import { readOutput, readResolved, type OutputReader, type ReadingContext } from '../capabilities/reading.js';
+import type { NewNotification } from '../notifications/outbox.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
 import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 
@@ -40,6 +43,8 @@ export interface DispatcherDeps {
   lanes: RunLanes;
   /** Called after notifications were queued (to wake the notification service). */
   onNotification?: () => void;
+  /** How a capability's output reads in its alerts; by default every output reads generically. */
+  readers?: (capability: string) => OutputReader | undefined;
 }
 
 export interface DispatchOptions {
@@ -268,18 +273,26 @@ export class Dispatcher {
       const failed = ending.status === 'failed' || ending.status === 'interrupted';
       const failureCount = !counted ? current.failureCount : failed ? current.failureCount + 1 : 0;
 
-      let alert = { send: false, memory: { lastResult: current.alertLastResult, lastFiredAt: current.alertLastFiredAt } };
+      const memory: IncidentMemory = { lastResult: current.alertLastResult, lastFiredAt: current.alertLastFiredAt, ...current.alertIncident };
+      let judged: AlertJudgement | null = null;
       if (ending.status === 'succeeded' && current.alertConditionsError) {
         logger.warn({ event: 'alert_evaluation_failed', automationId, runId: run.id, error: current.alertConditionsError }, 'alert condition unreadable; no alert');
       } else if (ending.status === 'succeeded' && ending.output && current.alertConditions) {
         try {
           const holds = evaluateCondition(current.alertConditions, ending.output);
-          alert = decideAlert(current.alertMode, current.alertRepeatAfterSeconds, alert.memory, holds, now);
+          judged = judgeAlert(
+            { mode: current.alertMode, repeatAfterSeconds: current.alertRepeatAfterSeconds, confirmAfter: current.confirmAfter },
+            memory,
+            holds,
+            now,
+            run.startedAt,
+          );
         } catch (error) {
           logger.warn({ event: 'alert_evaluation_failed', automationId, runId: run.id, err: error }, 'alert condition could not be evaluated; no alert');
         }
       }
-      const alertNotice = alert.send && ending.output && current.status !== 'deleted' ? alertNotification(current, run.id, ending.output) : null;
+      const kept = judged?.memory ?? memory;
+      const { alertNotice, resolvedNotices } = current.status === 'deleted' || !ending.output || !judged ? { alertNotice: null, resolvedNotices: [] } : this.incidentNotices(current, run, ending.output, judged, now);
 
       const pauseNow = failed && current.status === 'active' && failureCount >= this.deps.failurePauseThreshold;
       const status = pauseNow ? 'paused' : current.status;
@@ -296,6 +309,7 @@ export class Dispatcher {
       });
       // Closed already (as interrupted by start-up recovery): count nothing twice, send nothing.
       if (!finished) return { alert: false, paused: false, failureCount, notices: 0 };
+      const alertId = alertNotice ? store.outbox.enqueue(alertNotice, now) : null;
       store.automations.recordRunOutcome(
         automationId,
         {
@@ -306,13 +320,22 @@ export class Dispatcher {
           failureCount,
           pausedForFailures: pauseNow,
           state: ending.state ?? current.state,
-          alertLastResult: alert.memory.lastResult,
-          alertLastFiredAt: alert.memory.lastFiredAt,
+          alertLastResult: kept.lastResult,
+          alertLastFiredAt: kept.lastFiredAt,
+          alertIncident: {
+            streak: kept.streak,
+            streakStartedAt: kept.streakStartedAt,
+            incidentStartedAt: kept.incidentStartedAt,
+            incidentRuns: kept.incidentRuns,
+            // The message a resolution edits: the incident's first alert.
+            notificationId: judged?.opens && alertId !== null ? alertId : kept.notificationId,
+          },
         },
         now,
       );
       const notices = [];
-      if (alertNotice) notices.push(store.outbox.enqueue(alertNotice, now));
+      if (alertNotice) notices.push(alertId);
+      for (const notice of resolvedNotices) notices.push(store.outbox.enqueue(notice, now));
       if (pauseNow) notices.push(store.outbox.enqueue(pauseNotification(current, run.id, failureCount, runError ?? 'unknown'), now));
       return { alert: alertNotice !== null, paused: pauseNow, failureCount, notices: notices.length };
     });
@@ -326,6 +349,44 @@ export class Dispatcher {
     }
     if (queued.notices > 0) this.deps.onNotification?.();
     return report(automationId, run.id, ending.outcome, runError, queued.alert);
+  }
+
+  /**
+   * The notices a judged run sends: its alert (written as the capability reads the output), and
+   * at an incident's end the Resolved notice (unless the automation turned it off) and the edit
+   * of the incident's first alert (always, when that alert is known).
+   */
+  private incidentNotices(automation: Automation, run: Run, output: JsonObject, judged: AlertJudgement, now: Date): { alertNotice: NewNotification | null; resolvedNotices: NewNotification[] } {
+    const { store } = this.deps;
+    const reader = this.deps.readers?.(automation.capability);
+    const previousOutput = (): JsonObject | null => {
+      try {
+        return store.runs.previousOutput(automation.id, run.id);
+      } catch {
+        return null; // an unreadable older output: no "was", still an alert
+      }
+    };
+    const context = (): ReadingContext => ({
+      name: automation.name,
+      inputs: automation.inputs,
+      previous: previousOutput(),
+      condition: formatCondition(automation.alertConditions),
+      since: judged.memory.incidentStartedAt,
+      now,
+      alert: true,
+    });
+    // Without a reader of its own, the alert says the condition and the output's key fields.
+    const alertNotice = judged.send ? alertNotification(automation, run.id, output, reader ? readOutput(reader, output, context()) : undefined) : null;
+    const resolvedNotices: NewNotification[] = [];
+    const resolved = judged.resolved;
+    if (resolved) {
+      if (automation.notifyResolved) {
+        resolvedNotices.push(resolvedNotification(automation, run.id, readResolved(reader, output, { ...context(), since: null }, resolved)));
+      }
+      const original = resolved.notificationId === null ? null : store.outbox.standingFor(resolved.notificationId);
+      if (original && (original.type === 'alert' || original.type === 'edit')) resolvedNotices.push(resolvedEdit(automation, run.id, original, resolved));
+    }
+    return { alertNotice, resolvedNotices };
   }
 
   /**

@@ -37,6 +37,13 @@ interface AutomationRow {
   alert_to: Automation['alertTo'];
   alert_last_result: number | null;
   alert_last_fired_at: number | null;
+  alert_streak: number;
+  alert_streak_started_at: number | null;
+  alert_incident_started_at: number | null;
+  alert_incident_runs: number;
+  alert_notification_id: number | null;
+  confirm_after: number;
+  notify_resolved: number;
   max_cost_per_run_usd: number | null;
   min_interval_seconds: number;
   status: AutomationStatus;
@@ -82,6 +89,15 @@ function toAutomation(row: AutomationRow): Automation {
     alertTo: row.alert_to,
     alertLastResult: bool(row.alert_last_result),
     alertLastFiredAt: date(row.alert_last_fired_at),
+    alertIncident: {
+      streak: row.alert_streak,
+      streakStartedAt: date(row.alert_streak_started_at),
+      incidentStartedAt: date(row.alert_incident_started_at),
+      incidentRuns: row.alert_incident_runs,
+      notificationId: row.alert_notification_id,
+    },
+    confirmAfter: row.confirm_after,
+    notifyResolved: row.notify_resolved !== 0,
     maxCostPerRunUsd: row.max_cost_per_run_usd,
     minIntervalSeconds: row.min_interval_seconds,
     status: row.status,
@@ -114,9 +130,12 @@ export type AutomationSettings = Pick<
   | 'alertTo'
   | 'maxCostPerRunUsd'
   | 'minIntervalSeconds'
+  | 'confirmAfter'
+  | 'notifyResolved'
 >;
 
-export interface NewAutomation extends AutomationSettings {
+/** A new automation: its settings (confirm_after 1 and notify_resolved on unless given) and where it lives. */
+export interface NewAutomation extends Omit<AutomationSettings, 'confirmAfter' | 'notifyResolved'>, Partial<Pick<AutomationSettings, 'confirmAfter' | 'notifyResolved'>> {
   userId: string;
   guildId: string | null;
   nextRunAt: Date | null;
@@ -138,11 +157,17 @@ const SETTING_COLUMNS: Record<keyof AutomationSettings, string> = {
   alertTo: 'alert_to',
   maxCostPerRunUsd: 'max_cost_per_run_usd',
   minIntervalSeconds: 'min_interval_seconds',
+  confirmAfter: 'confirm_after',
+  notifyResolved: 'notify_resolved',
 };
+
+/** Defaults of the settings a new automation may leave out. */
+const SETTING_DEFAULTS: Partial<Record<keyof AutomationSettings, unknown>> = { confirmAfter: 1, notifyResolved: true };
 
 function settingValue(key: keyof AutomationSettings, value: unknown): unknown {
   if (key === 'inputs') return JSON.stringify(value);
   if (key === 'alertConditions') return value === null ? null : JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
   return value;
 }
 
@@ -157,6 +182,7 @@ export interface RunOutcomeUpdate {
   state: JsonObject;
   alertLastResult: boolean | null;
   alertLastFiredAt: Date | null;
+  alertIncident: Automation['alertIncident'];
 }
 
 /** What the scheduler needs of a due automation (plain columns: nothing to parse). */
@@ -206,7 +232,7 @@ export class AutomationRepository {
     const columns = Object.keys(SETTING_COLUMNS) as (keyof AutomationSettings)[];
     const names = [...columns.map((c) => SETTING_COLUMNS[c]), 'user_id', 'guild_id', 'next_run_at', 'created_via', 'created_at', 'updated_at'];
     const values = [
-      ...columns.map((c) => settingValue(c, a[c])),
+      ...columns.map((c) => settingValue(c, a[c] ?? SETTING_DEFAULTS[c])),
       a.userId,
       a.guildId,
       ms(a.nextRunAt),
@@ -302,7 +328,10 @@ export class AutomationRepository {
   ): void {
     const keys = (Object.keys(patch) as (keyof AutomationSettings)[]).filter((k) => patch[k] !== undefined);
     const sets = [...keys.map((k) => `${SETTING_COLUMNS[k]} = ?`), 'next_run_at = ?', 'updated_at = ?'];
-    if (options.resetAlertMemory) sets.push('alert_last_result = NULL', 'alert_last_fired_at = NULL');
+    if (options.resetAlertMemory) {
+      sets.push('alert_last_result = NULL', 'alert_last_fired_at = NULL', 'alert_streak = 0', 'alert_streak_started_at = NULL');
+      sets.push('alert_incident_started_at = NULL', 'alert_incident_runs = 0', 'alert_notification_id = NULL');
+    }
     if (options.resetState) sets.push("state = '{}'");
     const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
     this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
@@ -334,7 +363,8 @@ export class AutomationRepository {
     this.db
       .prepare(
         `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause}
-           state = ?, alert_last_result = ?, alert_last_fired_at = ?, updated_at = ? WHERE id = ?`,
+           state = ?, alert_last_result = ?, alert_last_fired_at = ?, alert_streak = ?, alert_streak_started_at = ?,
+           alert_incident_started_at = ?, alert_incident_runs = ?, alert_notification_id = ?, updated_at = ? WHERE id = ?`,
       )
       .run(
         ms(u.lastRunAt),
@@ -344,6 +374,11 @@ export class AutomationRepository {
         JSON.stringify(u.state),
         u.alertLastResult === null ? null : u.alertLastResult ? 1 : 0,
         ms(u.alertLastFiredAt),
+        u.alertIncident.streak,
+        ms(u.alertIncident.streakStartedAt),
+        ms(u.alertIncident.incidentStartedAt),
+        u.alertIncident.incidentRuns,
+        u.alertIncident.notificationId,
         now.getTime(),
         id,
       );
@@ -515,6 +550,16 @@ export class RunRepository {
       )
       .get(automationId);
     return row ? new Date(row.finished_at) : null;
+  }
+
+  /** The output of the automation's last succeeded run before run `beforeRunId` (what "was" compares with), or null. */
+  previousOutput(automationId: number, beforeRunId: number): JsonObject | null {
+    const row = this.db
+      .prepare<[number, number], { id: number; output: string | null }>(
+        "SELECT id, output FROM automation_run WHERE automation_id = ? AND id < ? AND status = 'succeeded' AND output IS NOT NULL ORDER BY id DESC LIMIT 1",
+      )
+      .get(automationId, beforeRunId);
+    return row?.output ? parseJsonColumn(jsonObject, row.output, 'automation_run.output', row.id) : null;
   }
 
   /**

@@ -32,9 +32,12 @@ import {
   type AutomationView,
   type BudgetView,
   type CapabilityView,
+  type RunOutputView,
   type RunReportView,
   type RunView,
 } from './view-models.js';
+import { readOutput, type Reading } from '../capabilities/reading.js';
+import { formatCondition } from './alerts/text.js';
 
 /** Automations are named by id or by their owner's name for them. */
 export type AutomationRef = number | string;
@@ -52,6 +55,9 @@ const nameSchema = z
   // Shows blank in Discord: only fillers (U+3164, U+115F, U+1160, U+FFA0), U+2800, combining marks, spaces, invisibles.
   .refine((n) => /[^\p{White_Space}\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u.test(n), 'name must have a visible character (it would show blank)')
   .refine((n) => !/^#?\d+$/.test(n), 'name must not be a number like 12 or #12 (those refer to automation ids)');
+
+/** Most runs in a row `confirm_after` may ask for. */
+export const MAX_CONFIRM_AFTER = 20;
 
 const settingsSchema = z.object({
   name: nameSchema,
@@ -72,6 +78,13 @@ const settingsSchema = z.object({
   minIntervalSeconds: z.number().int().min(1).nullable().default(null),
   alertTo: z.enum(['tasks', 'dm'], 'alert_to must be "tasks" or "dm"').default('tasks'),
   catchUp: z.enum(['once', 'skip'], 'catch_up must be "once" or "skip"').default('once'),
+  confirmAfter: z
+    .number()
+    .int('confirm_after must be a whole number of runs')
+    .min(1, 'confirm_after must be at least 1 (alert on the first run the condition holds)')
+    .max(MAX_CONFIRM_AFTER, `confirm_after must be at most ${MAX_CONFIRM_AFTER} runs`)
+    .default(1),
+  notifyResolved: z.boolean('notify_resolved must be true or false').default(true),
 });
 
 /** How long an open form keeps what a person started. */
@@ -302,7 +315,40 @@ export class AutomationService {
     const report = await this.deps.dispatcher.dispatch(current.id, 'manual');
     this.deps.onScheduleChange?.();
     const run = report.runId === null ? null : this.deps.store.runs.get(report.runId);
-    return { ...report, automation: this.view(this.deps.store.automations.get(current.id) ?? current), run: run ? runView(run) : null };
+    const after = this.deps.store.automations.get(current.id) ?? current;
+    return { ...report, automation: this.view(after), run: run ? runView(run) : null, reading: run?.output ? this.reading(after, run.id, run.output) : null };
+  }
+
+  /**
+   * A run's raw output, for its owner and the managers of its server. Throws NotFoundError for a
+   * run that does not exist or whose automation the actor may not see (no hint that it exists).
+   */
+  runOutput(actor: Actor, runId: number): RunOutputView {
+    const run = this.deps.store.runs.get(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const automation = this.deps.store.automations.get(run.automationId);
+    if (!automation || !canSee(actor, automation)) throw new NotFoundError('run', runId);
+    return { automation: this.view(automation), run: runView(run) };
+  }
+
+  /** An output as the automation's capability reads it (the generic reading when it has no reader or the output surprises it). */
+  private reading(a: Automation, runId: number, output: JsonObject): Reading {
+    return readOutput(this.deps.registry.reader(a.capability), output, {
+      name: a.name,
+      inputs: a.inputs,
+      previous: this.safePreviousOutput(a.id, runId),
+      condition: a.alertConditionsError ? '' : formatCondition(a.alertConditions),
+      since: a.alertLastResult === true ? a.alertIncident.incidentStartedAt : null,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  private safePreviousOutput(automationId: number, runId: number): JsonObject | null {
+    try {
+      return this.deps.store.runs.previousOutput(automationId, runId);
+    } catch {
+      return null;
+    }
   }
 
   /**
@@ -333,9 +379,12 @@ export class AutomationService {
     const now = this.deps.clock.now();
     const day = periodBounds('daily', now);
     const month = periodBounds('monthly', now);
+    const recent = this.deps.store.runs.recent(automation.id, options.runs ?? 5);
+    const last = recent.find((r) => r.status === 'succeeded' && r.output !== null);
     return {
       automation: this.view(automation, true),
-      recentRuns: this.deps.store.runs.recent(automation.id, options.runs ?? 5).map(runView),
+      recentRuns: recent.map(runView),
+      lastReading: last?.output ? { runId: last.id, reading: this.reading(automation, last.id, last.output) } : null,
       spend: {
         todayUsd: this.deps.store.ledger.automationSpendBetween(automation.id, day.start, day.end),
         monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
@@ -508,6 +557,8 @@ export class AutomationService {
       alertTo: s.alertTo,
       maxCostPerRunUsd: s.maxCostUsd,
       minIntervalSeconds,
+      confirmAfter: s.confirmAfter,
+      notifyResolved: s.notifyResolved,
     };
   }
 }
@@ -522,6 +573,8 @@ const OPTION_NAMES: Record<string, string> = {
   minIntervalSeconds: 'min_interval',
   alertTo: 'alert_to',
   catchUp: 'catch_up',
+  confirmAfter: 'confirm_after',
+  notifyResolved: 'notify_resolved',
 };
 
 /**
@@ -552,6 +605,8 @@ function currentAsInput(a: Automation): z.input<typeof settingsSchema> {
     minIntervalSeconds: a.minIntervalSeconds,
     alertTo: a.alertTo,
     catchUp: a.catchUp,
+    confirmAfter: a.confirmAfter,
+    notifyResolved: a.notifyResolved,
   };
 }
 

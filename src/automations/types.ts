@@ -1,5 +1,5 @@
 import type { Condition } from './alerts/condition.js';
-import type { AlertMode } from './alerts/mode.js';
+import type { AlertMode, IncidentMemory, AlertMemory } from './alerts/mode.js';
 
 export type AutomationStatus = 'active' | 'paused' | 'deleted';
 export type TriggerType = 'on_schedule' | 'on_manual';
@@ -29,6 +29,12 @@ export interface Automation {
   alertTo: AlertTarget;
   alertLastResult: boolean | null;
   alertLastFiredAt: Date | null;
+  /** The rest of the alert memory: the streak against the confirmed result, the open incident. */
+  alertIncident: Omit<IncidentMemory, keyof AlertMemory>;
+  /** Runs in a row the condition must hold before an alert goes out, and fail before it is resolved. */
+  confirmAfter: number;
+  /** Whether a Resolved notice is sent when an incident ends (the original alert is edited either way). */
+  notifyResolved: boolean;
   maxCostPerRunUsd: number | null;
   minIntervalSeconds: number;
   status: AutomationStatus;

@@ -4,6 +4,7 @@
  * computes nothing about the engine's rules itself.
  */
 import type { PeriodSpend } from '../budget/guard.js';
+import type { Reading } from '../capabilities/reading.js';
 import { choosePath, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { BudgetPausedError } from '../errors.js';
 import { formatCondition } from './alerts/text.js';
@@ -39,6 +40,8 @@ export interface AutomationView
     | 'runCount'
     | 'failureCount'
     | 'createdAt'
+    | 'confirmAfter'
+    | 'notifyResolved'
   > {
   /** "every day at 09:00, Europe/Berlin", or "manual only". */
   scheduleText: string;
@@ -61,6 +64,8 @@ export type RunView = Pick<Run, 'id' | 'automationId' | 'trigger' | 'status' | '
 export interface AutomationDetailsView {
   automation: AutomationView;
   recentRuns: RunView[];
+  /** The last succeeded run's output as its capability reads it (null before one), with that run's id. */
+  lastReading: { runId: number; reading: Reading } | null;
   spend: { todayUsd: number; monthUsd: number };
   /** Its notices Discord refused for good (kept as dead letters): how many, and the last refusal (secrets redacted). */
   undeliveredNotices: { count: number; lastError: string | null };
@@ -71,6 +76,14 @@ export interface RunReportView extends DispatchReport {
   automation: AutomationView;
   /** The run row (none when the run was skipped before it started). */
   run: RunView | null;
+  /** The run's output as its capability reads it; null without an output. */
+  reading: Reading | null;
+}
+
+/** A run's raw output, for the Output button (owner and managers only). */
+export interface RunOutputView {
+  automation: AutomationView;
+  run: RunView;
 }
 
 /** A capability as people pick it. */
@@ -131,6 +144,8 @@ export function automationView(a: Automation, capability: CapabilityRecord | nul
     runCount: a.runCount,
     failureCount: a.failureCount,
     createdAt: a.createdAt,
+    confirmAfter: a.confirmAfter,
+    notifyResolved: a.notifyResolved,
     scheduleText: scheduleText(a),
     alertText: a.alertConditionsError ? '' : formatCondition(a.alertConditions),
     alertUnreadable: a.alertConditionsError !== null,

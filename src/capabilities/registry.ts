@@ -3,6 +3,7 @@ import type { JsonObject } from '../automations/types.js';
 import type { ContentWorkers } from './content/pool.js';
 import type { Fetcher } from './http/fetcher.js';
 import { parseCapabilityInputs } from './inputs.js';
+import type { OutputReader } from './reading.js';
 import { askDefinition } from './skills/ask.js';
 import { feedWatchDefinition } from './skills/feed-watch.js';
 import { httpCheckDefinition } from './skills/http-check.js';
@@ -44,6 +45,11 @@ export class CapabilityRegistry {
     const definition = this.byName.get(capability);
     if (!definition) throw new ValidationError('capability', `unknown capability "${capability}"`);
     return parseCapabilityInputs(capability, definition.inputs, inputs, exampleInputs(definition.example));
+  }
+
+  /** How the capability's output reads (its own reader; undefined for the generic reading). */
+  reader(capability: string): OutputReader | undefined {
+    return this.byName.get(capability)?.reader;
   }
 
   /** A skill executor over the definitions' local skills. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ExecutionPath, JsonObject } from '../automations/types.js';
+import type { OutputReader } from './reading.js';
 
 export const SKILL_STATES = ['sandbox', 'shadow', 'shadow_primary', 'trusted', 'retired'] as const;
 export type SkillState = (typeof SKILL_STATES)[number];
@@ -92,4 +93,6 @@ export interface CapabilityDefinition {
   skill?: (request: ExecutionRequest) => Promise<ExecutionResult>;
   /** How the claude_native path asks the model; without one, the generic prompt of the dispatch contract. */
   modelTask?: (request: ExecutionRequest) => Promise<ModelTask> | ModelTask;
+  /** How its output reads to a person (alerts, `/automation show`, run replies); without one, the generic reading. */
+  reader?: OutputReader;
 }

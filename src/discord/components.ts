@@ -21,6 +21,11 @@ export function automationButton(action: AutomationAction, id: number): ButtonBu
   return new ButtonBuilder().setCustomId(customId.automation(action, id)).setLabel(label).setStyle(style);
 }
 
+/** "Output": shows a run's raw output to its owner (and managers). */
+export function outputButton(runId: number): ButtonBuilder {
+  return new ButtonBuilder().setCustomId(customId.runOutput(runId)).setLabel('Output').setStyle(ButtonStyle.Secondary);
+}
+
 /** A row of buttons acting on one automation. */
 export function automationRow(id: number, actions: readonly AutomationAction[]): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(...actions.map((action) => automationButton(action, id)));

@@ -32,6 +32,8 @@ const orBlank = (text: string): string => (text.trim() === '' ? BLANK : text);
 
 export interface EmbedData {
   title?: string;
+  url?: string;
+  thumbnail?: { url: string };
   description?: string;
   color?: number;
   fields?: { name: string; value: string; inline?: boolean }[];

@@ -6,7 +6,8 @@ import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js'
 import type { AutomationRef } from '../automations/service.js';
 import type { AutomationStatus } from '../automations/types.js';
 import type { AutomationView } from '../automations/view-models.js';
-import { automationButtons, automationRow, listPageButtons } from './components.js';
+import { ActionRowBuilder, type ButtonBuilder } from 'discord.js';
+import { automationButtons, automationRow, listPageButtons, outputButton } from './components.js';
 import { actorOf, EPHEMERAL, NO_MENTIONS, type BotContext, type RepliableInteraction } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { createdEmbed, detailsEmbed, listEmbed, md, runReportEmbed } from './views.js';
@@ -31,7 +32,9 @@ export function scheduleReadLine(automation: AutomationView): string {
 /** `/automation show` (and the Show button): the automation's details with its buttons. */
 export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef) {
   const details = ctx.service.inspect(actorOf(i, ctx.config), ref);
-  return { embeds: [detailsEmbed(details)], components: [automationButtons(details.automation.id, details.automation.status)], allowedMentions: NO_MENTIONS };
+  const row = automationButtons(details.automation.id, details.automation.status);
+  if (details.lastReading) row.addComponents(outputButton(details.lastReading.runId));
+  return { embeds: [detailsEmbed(details)], components: [row], allowedMentions: NO_MENTIONS };
 }
 
 /** A page of `/automation list`; a button click turns the page in place. */
@@ -60,7 +63,8 @@ export async function runNowReply(i: ChatInputCommandInteraction | ButtonInterac
   const { id } = ctx.service.find(actor, ref); // "not found" is said at once, not after "thinking…"
   await i.deferReply({ flags: EPHEMERAL.flags });
   const report = await ctx.service.runNow(actor, id);
-  await i.editReply({ embeds: [runReportEmbed(report)], allowedMentions: NO_MENTIONS });
+  const components = report.run?.output ? [new ActionRowBuilder<ButtonBuilder>().addComponents(outputButton(report.run.id))] : [];
+  await i.editReply({ embeds: [runReportEmbed(report)], components, allowedMentions: NO_MENTIONS });
 }
 
 /** Asks before deleting, with Delete / Keep it. */

@@ -6,12 +6,13 @@ import {
   RateLimitError,
   type Client,
   type MessageCreateOptions,
+  type MessageEditOptions,
   type SendableChannels,
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError } from '../errors.js';
-import type { NotificationSink } from '../notifications/service.js';
-import { automationButton } from './components.js';
+import type { Delivered, NotificationSink } from '../notifications/service.js';
+import { automationButton, outputButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
@@ -22,13 +23,33 @@ const PERMANENT_CODES = new Set([
   50035, // invalid form body
   10013, // unknown user
 ]);
+/** Discord's "Unknown Message": the message to edit was deleted. */
+const UNKNOWN_MESSAGE = 10008;
+
+/** A notification's buttons: Show / Resume act on its automation, Output shows its run's raw output. */
+function buttonsOf(n: Notification): ButtonBuilder[] {
+  return (n.embed?.actions ?? []).flatMap((action) => {
+    if (action === 'output') return n.embed?.runId != null ? [outputButton(n.embed.runId)] : [];
+    return n.automationId === null ? [] : [automationButton(action, n.automationId)];
+  });
+}
+
+/** A notification's body: its embed with buttons, or its text; mentions locked down. */
+function notificationBody(n: Notification): MessageEditOptions {
+  const buttons = buttonsOf(n);
+  return {
+    ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed)], content: '' } : { content: cut(n.content, LIMITS.content), embeds: [] }),
+    components: buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons)] : [],
+    allowedMentions: NO_MENTIONS,
+  };
+}
 
 /** The Discord message for a notification: its embed with buttons, mentions locked down, and a nonce that Discord dedupes on. */
 export function notificationMessage(n: Notification): MessageCreateOptions {
-  const buttons = n.automationId === null ? [] : (n.embed?.actions ?? []).map((action) => automationButton(action, n.automationId!));
+  const body = notificationBody(n);
   return {
-    ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed)] } : { content: cut(n.content, LIMITS.content) }),
-    components: buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons)] : [],
+    ...(n.embed ? { embeds: body.embeds! } : { content: body.content! }),
+    components: body.components!,
     allowedMentions: NO_MENTIONS,
     // Discord keeps one message per nonce for a few minutes: a retry after a lost answer is not a second message.
     nonce: `steward-${n.id}`,
@@ -47,12 +68,27 @@ export class DiscordSink implements NotificationSink {
     private readonly tasksChannelId: string,
   ) {}
 
-  async deliver(notification: Notification): Promise<void> {
+  /** Sends the notification; resolves with the id of the message Discord made. */
+  async deliver(notification: Notification): Promise<Delivered> {
     if (!this.client.isReady()) throw new DeliveryError('not connected to Discord yet');
     try {
       const channel = await this.channelFor(notification);
-      await channel.send(notificationMessage(notification));
+      const message = await channel.send(notificationMessage(notification));
+      return { messageId: message.id };
     } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** Edits message `messageId` (in the notification's channel) to say what the notification says; false when it was deleted. */
+  async edit(notification: Notification, messageId: string): Promise<boolean> {
+    if (!this.client.isReady()) throw new DeliveryError('not connected to Discord yet');
+    try {
+      const channel = await this.channelFor(notification);
+      await channel.messages.edit(messageId, notificationBody(notification));
+      return true;
+    } catch (error) {
+      if (error instanceof DiscordAPIError && Number(error.code) === UNKNOWN_MESSAGE) return false;
       throw toDeliveryError(error);
     }
   }

@@ -1,7 +1,8 @@
 import { escapeMarkdown } from 'discord.js';
 import type { ExecutionPath } from '../automations/types.js';
 import type { DraftPreviewView, DraftView } from '../automations/drafts.js';
-import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunReportView, RunView } from '../automations/view-models.js';
+import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunOutputView, RunReportView, RunView } from '../automations/view-models.js';
+import type { Reading } from '../capabilities/reading.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
 import { formatUsd } from '../util/money.js';
@@ -44,7 +45,24 @@ function alertLine(a: AutomationView): string {
   if (!text) return 'none';
   const repeat = a.alertRepeatAfterSeconds;
   const mode = a.alertMode === 'every' ? 'every run it holds' : repeat ? `when it turns true, again every ${repeat % 3600 === 0 ? `${repeat / 3600} h` : `${Math.round(repeat / 60)} min`}` : 'when it turns true';
-  return `${codeSpan(text)} — ${mode}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}`;
+  const confirm = a.confirmAfter > 1 ? ` (held on ${a.confirmAfter} runs in a row; resolved after ${a.confirmAfter} without)` : '';
+  const resolved = a.alertMode === 'change' && !a.notifyResolved ? '; no Resolved notice' : '';
+  return `${codeSpan(text)} — ${mode}${confirm}, to ${a.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}${resolved}`;
+}
+
+/** A reading as lines of a field or description: its title (linked), its lines, its fields as `**name**: value`. */
+export function readingText(reading: Reading, withTitle = true): string {
+  const title = reading.title ? (reading.url ? `**[${md(reading.title)}](${reading.url})**` : `**${md(reading.title)}**`) : null;
+  return [...(withTitle && title ? [title] : []), ...reading.lines, ...reading.fields.map((f) => `**${md(f.name)}**: ${f.value}`)].join('\n');
+}
+
+/** A run's raw output as pretty JSON in a code block, cut to fit one message. */
+export function rawOutputText(view: RunOutputView): string {
+  const head = `Output of run #${view.run.id} of **${md(view.automation.name)}**:\n`;
+  if (!view.run.output) return `${head}(this run has no output)`;
+  const json = JSON.stringify(view.run.output, null, 2).replace(/```/g, '`\u200b``');
+  const room = LIMITS.content - head.length - '```json\n\n```'.length;
+  return `${head}\`\`\`json\n${cut(json, room)}\n\`\`\``;
 }
 
 function runLine(r: RunView): string {
@@ -95,7 +113,9 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Schedule', value: a.scheduleText, inline: true },
       { name: 'Next runs', value: a.nextRuns.length ? a.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
       { name: 'Alert', value: alertLine(a) },
-      { name: 'Last run', value: last ? `${runLine(last)}${last.output ? `\n${preview(last.output, 400)}` : ''}` : 'not run yet' },
+      { name: 'Owner', value: `<@${a.userId}>`, inline: true },
+      { name: 'Last run', value: last ? runLine(last) : 'not run yet' },
+      ...(d.lastReading ? [{ name: d.lastReading.runId === last?.id ? 'What it saw' : `What it saw (run #${d.lastReading.runId})`, value: cut(readingText(d.lastReading.reading), LIMITS.fieldValue) }] : []),
       { name: 'Runs', value: `${plural(a.runCount, 'run')}, ${plural(a.failureCount, 'failure')} in a row`, inline: true },
       { name: 'Spend', value: `${formatUsd(d.spend.todayUsd)} today, ${formatUsd(d.spend.monthUsd)} this month`, inline: true },
       { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
@@ -145,7 +165,7 @@ export function runReportEmbed(report: RunReportView): EmbedData {
   }[report.outcome];
   const fields = [];
   if (run) fields.push({ name: 'Run', value: runLine(run) });
-  if (run?.output) fields.push({ name: 'Output', value: preview(run.output, 1000) });
+  if (report.reading) fields.push({ name: 'What it saw', value: cut(readingText(report.reading), LIMITS.fieldValue) });
   if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 ${codeSpan(a.alertText)} fired` });
   return fitEmbed({
     title,
@@ -188,15 +208,21 @@ export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
   });
 }
 
-/** A notification from the outbox as a Discord embed. */
+const TONE_COLORS: Record<NonNullable<RichMessage['tone']>, number> = { good: COLORS.ok, bad: COLORS.alert, neutral: COLORS.info, muted: COLORS.muted };
+
+/** A notification from the outbox as a Discord embed: coloured by its tone (by its type when it has none), its title linked, its picture beside it. */
 export function notificationEmbed(type: string, message: RichMessage): EmbedData {
-  const color = type === 'alert' ? COLORS.alert : type === 'pause' ? COLORS.warn : type.startsWith('budget') ? COLORS.warn : COLORS.info;
+  const color = message.tone
+    ? TONE_COLORS[message.tone]
+    : type === 'alert' ? COLORS.alert : type === 'pause' ? COLORS.warn : type.startsWith('budget') ? COLORS.warn : type === 'resolved' ? COLORS.ok : COLORS.info;
   return fitEmbed({
     title: message.title,
+    ...(message.url ? { url: message.url } : {}),
+    ...(message.thumbnail ? { thumbnail: { url: message.thumbnail } } : {}),
     description: message.description,
     color,
-    // Field names and values come from a run's output or an error: third-party text, shown as typed.
-    fields: message.fields.map((f) => ({ name: md(f.name), value: md(f.value), inline: f.value.length < 40 })),
+    // Notices come written in markup already, their third-party text escaped where it was put in (see capabilities/reading.ts).
+    fields: message.fields.map((f) => ({ ...f, inline: f.value.length < 40 })),
     ...(message.runId !== null ? { footer: { text: `run #${message.runId}${message.automationId !== null ? ` · automation #${message.automationId}` : ''}` } } : {}),
   });
 }

@@ -2,21 +2,38 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { parseJsonColumn } from '../db/json-column.js';
 
-export type NotificationType = 'alert' | 'pause' | 'budget_paused' | 'budget_warning';
+/**
+ * What a notification is: an alert, the Resolved notice at an incident's end, a pause or budget
+ * notice, or an `edit` of a message already delivered (the outbox row `editOf` names).
+ */
+export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning';
 
-/** Priorities of the dispatch contract: alerts 3, pause notices 4, budget notices 4, warnings 2. */
-export const PRIORITY: Record<NotificationType, number> = { alert: 3, pause: 4, budget_paused: 4, budget_warning: 2 };
+/**
+ * Priorities of the dispatch contract: alerts 3, pause notices 4, budget notices 4, warnings 2.
+ * Resolved notices and edits go with alerts (3), so in a channel they follow the alert they concern.
+ */
+export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2 };
+
+/** Buttons the front end may attach to a notification: show the automation, resume it, show the run's raw output. */
+export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output'] as const;
+export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
 
 /**
  * A rich message, neutral of Discord: the sink renders it (an embed, buttons for `actions`).
- * Fields are short name/value pairs.
+ * Fields are short name/value pairs. `tone` picks its colour (good news, bad news, neither); rows
+ * written before tones existed have none, and are coloured by their type.
  */
 export const richMessageSchema = z.object({
   title: z.string(),
+  /** Where the title links to (http(s)). */
+  url: z.string().nullable().optional(),
   description: z.string(),
   fields: z.array(z.object({ name: z.string(), value: z.string() })),
-  /** Buttons the front end may attach: show the automation, resume it. */
-  actions: z.array(z.enum(['show', 'resume'])),
+  /** An image shown beside it (http(s)). */
+  thumbnail: z.string().nullable().optional(),
+  /** Good news, bad news, neither, or a matter closed (an alert whose incident resolved). */
+  tone: z.enum(['good', 'bad', 'neutral', 'muted']).optional(),
+  actions: z.array(z.enum(NOTIFICATION_ACTIONS)),
   automationId: z.number().int().nullable(),
   runId: z.number().int().nullable(),
 });
@@ -34,6 +51,8 @@ export interface NewNotification {
   dedupeKey?: string;
   automationId?: number | null;
   runId?: number | null;
+  /** For an `edit`: the outbox row whose delivered message it changes. */
+  editOf?: number | null;
 }
 
 export interface Notification extends Required<Omit<NewNotification, 'dedupeKey'>> {
@@ -52,7 +71,12 @@ export interface Notification extends Required<Omit<NewNotification, 'dedupeKey'
   dropped: number;
   /** Discord refused it once: the next attempt sends it as plain text, the last one before giving up. */
   plainText: boolean;
+  /** The id the chat gave the delivered message (to edit it later); null before delivery or when the sink gave none. */
+  messageId: string | null;
 }
+
+/** The message an `edit` changes: delivered (with its id), still to be delivered, or never to be (folded, given up, deleted). */
+export type EditTarget = { state: 'delivered'; messageId: string; channel: Channel } | { state: 'pending' } | { state: 'gone'; reason: string };
 
 /** Default of OUTBOX_MAX_PER_CHANNEL: undelivered alerts kept per channel. */
 export const DEFAULT_MAX_ALERTS_PER_CHANNEL = 50;
@@ -91,6 +115,8 @@ interface NotificationRow {
   coalesced: number;
   dropped: number;
   plain_text: number;
+  message_id: string | null;
+  edit_of: number | null;
 }
 
 /** Not delivered, not given up, not folded into a newer notification. */
@@ -116,6 +142,8 @@ function toNotification(row: NotificationRow): Notification {
     coalesced: row.coalesced,
     dropped: row.dropped,
     plainText: row.plain_text !== 0,
+    messageId: row.message_id,
+    editOf: row.edit_of,
   };
 }
 
@@ -154,8 +182,8 @@ export class OutboxRepository {
   enqueue(n: NewNotification, now: Date): number | null {
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO notification (type, channel, priority, content, embed, dedupe_key, automation_id, run_id, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO notification (type, channel, priority, content, embed, dedupe_key, automation_id, run_id, edit_of, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         n.type,
@@ -166,6 +194,7 @@ export class OutboxRepository {
         n.dedupeKey ?? null,
         n.automationId ?? null,
         n.runId ?? null,
+        n.editOf ?? null,
         now.getTime(),
         now.getTime(),
       );
@@ -244,11 +273,41 @@ export class OutboxRepository {
     this.inFlight.add(id);
   }
 
-  markDelivered(id: number, now: Date): void {
+  /** Marks a notification delivered, keeping the id the chat gave its message (null when none, e.g. an edit). */
+  markDelivered(id: number, now: Date, messageId: string | null = null): void {
     this.inFlight.delete(id);
     this.db
-      .prepare('UPDATE notification SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?')
-      .run(now.getTime(), id);
+      .prepare('UPDATE notification SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, message_id = COALESCE(?, message_id) WHERE id = ?')
+      .run(now.getTime(), messageId, id);
+  }
+
+  /**
+   * The notification that stands for `id` now: `id` itself, or the newer alert it was folded
+   * into (following the chain); null when the row is gone.
+   */
+  standingFor(id: number): Notification | null {
+    let current = this.get(id);
+    for (let hops = 0; current && hops < 1000; hops++) {
+      const by = this.db.prepare<[number], { superseded_by: number | null }>('SELECT superseded_by FROM notification WHERE id = ?').get(current.id)?.superseded_by ?? null;
+      if (by === null) return current;
+      current = this.get(by);
+    }
+    return current;
+  }
+
+  /** The message an edit of row `id` changes (see {@link EditTarget}). */
+  editTarget(id: number): EditTarget {
+    const row = this.db
+      .prepare<[number], { delivered_at: number | null; failed_at: number | null; superseded_by: number | null; message_id: string | null; channel: Channel }>(
+        'SELECT delivered_at, failed_at, superseded_by, message_id, channel FROM notification WHERE id = ?',
+      )
+      .get(id);
+    if (!row) return { state: 'gone', reason: 'the message is no longer in the outbox' };
+    if (row.superseded_by !== null) return { state: 'gone', reason: 'the message was folded into a newer one and never sent' };
+    if (row.failed_at !== null) return { state: 'gone', reason: 'the message could not be delivered' };
+    if (row.delivered_at === null) return { state: 'pending' };
+    if (row.message_id === null) return { state: 'gone', reason: 'the message id was not recorded' };
+    return { state: 'delivered', messageId: row.message_id, channel: row.channel };
   }
 
   markRetry(id: number, error: string, nextAttemptAt: Date): void {

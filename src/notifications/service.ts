@@ -3,9 +3,20 @@ import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backlogNote, type Notification, type OutboxRepository } from './outbox.js';
 
-/** Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to explain a failure. */
+/** What a delivery gave back: the id of the message made, when the sink knows it (an edit needs it later). */
+export interface Delivered {
+  messageId: string;
+}
+
+/**
+ * Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to
+ * explain a failure. `edit` changes a message delivered before (its id, in `channel`) to say what
+ * `notification` says; it resolves false when that message no longer exists (deleted by a
+ * person), which is no failure. A sink without `edit` leaves delivered messages as they are.
+ */
 export interface NotificationSink {
-  deliver(notification: Notification): Promise<void>;
+  deliver(notification: Notification): Promise<Delivered | void>;
+  edit?(notification: Notification, messageId: string): Promise<boolean>;
 }
 
 /** Backoff before retry number `attempts` (1-based): 5 s, 10 s, 20 s… up to 10 minutes. */
@@ -103,8 +114,15 @@ export class NotificationService {
       if (!head) break;
       try {
         outbox.markSending(head.id);
-        await this.deliverWithin(presented(head, outbox.maxAlertsPerChannel));
-        outbox.markDelivered(head.id, clock.now());
+        if (head.type === 'edit') {
+          if (!(await this.editWithin(head))) {
+            blocked.add(head.channel);
+            continue;
+          }
+        } else {
+          const receipt = await this.deliverWithin(presented(head, outbox.maxAlertsPerChannel));
+          outbox.markDelivered(head.id, clock.now(), receipt ? receipt.messageId : null);
+        }
         delivered++;
         logger.info(
           { event: 'notification_delivered', id: head.id, type: head.type, channel: head.channel, ...(head.plainText ? { plainText: true } : {}), ...(head.coalesced || head.dropped ? { coalesced: head.coalesced, dropped: head.dropped } : {}) },
@@ -135,15 +153,43 @@ export class NotificationService {
     return { delivered, failed };
   }
 
+  /**
+   * Delivers an edit: changes the message its target became, once that one is delivered. Returns
+   * false when it waits (the target is not delivered yet: retried later, the channel waits);
+   * an edit whose message is gone (folded, undeliverable, deleted) is marked delivered with nothing
+   * to change, and logged. Throws what the sink throws.
+   */
+  private async editWithin(head: Notification): Promise<boolean> {
+    const { outbox, clock, logger, sink } = this.deps;
+    const target = head.editOf === null ? ({ state: 'gone', reason: 'no message to edit was named' } as const) : outbox.editTarget(head.editOf);
+    if (target.state === 'pending') {
+      outbox.markRetry(head.id, 'the message to edit is not delivered yet', new Date(clock.now().getTime() + backoffMs(head.attempts + 1)));
+      return false;
+    }
+    let changed = false;
+    if (target.state === 'delivered' && sink.edit) changed = await this.within(sink.edit(presented(head, outbox.maxAlertsPerChannel), target.messageId));
+    outbox.markDelivered(head.id, clock.now());
+    if (!changed) {
+      const reason = target.state === 'gone' ? target.reason : sink.edit ? 'the message was deleted' : 'the sink cannot edit messages';
+      logger.info({ event: 'notification_edit_skipped', id: head.id, editOf: head.editOf, reason }, 'nothing to edit');
+    }
+    return true;
+  }
+
   /** The sink's delivery, failed with a DeliveryError when it hangs (a hung request must not block every channel). */
-  private deliverWithin(notification: Notification): Promise<void> {
-    const { sink, clock } = this.deps;
+  private deliverWithin(notification: Notification): Promise<Delivered | void> {
+    return this.within(this.deps.sink.deliver(notification));
+  }
+
+  /** `work`, failed with a DeliveryError when it takes longer than the delivery timeout. */
+  private within<T>(work: Promise<T>): Promise<T> {
+    const { clock } = this.deps;
     const limitMs = this.deps.deliveryTimeoutMs ?? 30_000;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = clock.setTimer(() => reject(new DeliveryError(`delivery timed out after ${limitMs / 1000} s`)), limitMs);
     });
-    return Promise.race([sink.deliver(notification), timeout]).finally(() => clock.clearTimer(timer!));
+    return Promise.race([work, timeout]).finally(() => clock.clearTimer(timer!));
   }
 
   private arm(): void {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JsonObject } from '../../automations/types.js';
 import type { CapabilityDefinition, ExecutionRequest, ModelTask } from '../types.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { answerReader } from './answer-reading.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'fields must be names like price or in_stock');
 
@@ -36,4 +37,5 @@ export const askDefinition: CapabilityDefinition = {
   example:
     '/automation create name:rust-news capability:ask schedule:0 8 * * * inputs:{"prompt": "Three headlines about Rust this week", "fields": ["headlines"]}',
   modelTask: askTask,
+  reader: answerReader,
 };

@@ -4,6 +4,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { httpUrlInput, requireSuccess } from '../http/response.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { feedWatchReader } from './feed-watch-reading.js';
 import { cutText } from '../../util/text.js';
 
 export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS, parseFeedItems, type FeedItem } from './feed-parse.js';
@@ -70,4 +71,5 @@ export const feedWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   inputs: feedWatchInputs,
   example: '/automation create name:kettle-news capability:feed_watch schedule:0 * * * * inputs:url=https://news.example/feed.xml alert:count > 0',
   skill: createFeedWatch(fetcher, workers),
+  reader: feedWatchReader,
 });

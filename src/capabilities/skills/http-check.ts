@@ -4,6 +4,7 @@ import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { httpCheckReader } from './http-check-reading.js';
 
 export const httpCheckInputs = z.strictObject({
   url: httpUrlInput,
@@ -54,4 +55,5 @@ export const httpCheckDefinition = (fetcher: Fetcher): CapabilityDefinition => (
   inputs: httpCheckInputs,
   example: '/automation create name:site-up capability:http_check schedule:*/5 * * * * inputs:url=https://example.com alert:ok == false',
   skill: createHttpCheck(fetcher),
+  reader: httpCheckReader,
 });

@@ -11,9 +11,17 @@ export interface PageSnapshot {
   currency: string | null;
   in_stock: boolean | null;
   text: string | null;
+  /**
+   * The page's picture of the product (JSON-LD `image`, microdata, `og:image`), an absolute
+   * http(s) URL of at most {@link MAX_IMAGE_URL_CHARS} characters; absent when the page has none.
+   */
+  image?: string;
 }
 
-type Facts = Omit<PageSnapshot, 'text'>;
+type Facts = Omit<PageSnapshot, 'text' | 'image'> & { image: string | null };
+
+/** Longest image URL kept: longer ones (data: URIs, tracking links) are left out. */
+export const MAX_IMAGE_URL_CHARS = 1000;
 
 const MAX_TEXT_CHARS = 2000;
 const MAX_TITLE_CHARS = 300;
@@ -38,6 +46,8 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
     sources.map((s) => s[key]).find((v) => v !== null && v !== undefined) ?? null;
   const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
+  const image = sources.map((s) => absoluteImage(s.image, pageUrl)).find((v) => v !== null);
+  if (image) snapshot.image = image;
   if (selector !== undefined) {
     snapshot.text = selectedText($, selector);
     const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
@@ -70,6 +80,7 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   const here = withoutHash(pageUrl);
   const ordered = [...products.filter((p) => [p.url, p['@id']].some((u) => resolvesTo(u, pageUrl, here))), ...products];
   const title = ordered.map((p) => textValue(p.name)).find((n) => n !== null) ?? null;
+  const image = ordered.map((p) => imageValue(p.image)).find((n) => n !== null) ?? null;
   const offerSets = [...ordered.map((p) => flattenOffers(p.offers)), looseOffers.flatMap(flattenOffers)];
   for (const offers of offerSets) {
     const priced = offers.find((o) => offerPrice(o) !== null);
@@ -77,12 +88,13 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
     const spec = firstNode(priced.priceSpecification);
     return {
       title,
+      image,
       price: offerPrice(priced),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
       in_stock: availability(priced.availability ?? offers.map((o) => o.availability).find(Boolean)),
     };
   }
-  return { title };
+  return { title, image };
 }
 
 /** Walks a JSON-LD value (arrays, `@graph`, nested nodes), collecting products and offers found outside products. */
@@ -126,7 +138,7 @@ function fromMicrodata($: CheerioAPI): Partial<Facts> {
     const found = inProduct.length ? inProduct : $(`[itemprop~="${name}"]`).first();
     if (!found.length) return null;
     const tag = found.prop('tagName')?.toLowerCase() ?? '';
-    const attr = tag === 'meta' ? 'content' : ['a', 'link', 'area'].includes(tag) ? 'href' : ['data', 'meter'].includes(tag) ? 'value' : 'content';
+    const attr = tag === 'meta' ? 'content' : ['a', 'link', 'area'].includes(tag) ? 'href' : ['img', 'source'].includes(tag) ? 'src' : ['data', 'meter'].includes(tag) ? 'value' : 'content';
     return clean(found.attr(attr) ?? found.text());
   };
   const name = product.find('[itemprop~="name"]').filter((_, el) => $(el).parent().closest('[itemscope]').get(0) === product.get(0));
@@ -135,6 +147,7 @@ function fromMicrodata($: CheerioAPI): Partial<Facts> {
     price: structuredPrice(prop('price')) ?? structuredPrice(prop('lowPrice')),
     currency: currencyCode(prop('priceCurrency')),
     in_stock: availability(prop('availability')),
+    image: prop('image'),
   };
 }
 
@@ -150,6 +163,7 @@ function fromMetaTags($: CheerioAPI): Partial<Facts> {
     price: structuredPrice(first('product:price:amount', 'og:price:amount')),
     currency: currencyCode(first('product:price:currency', 'og:price:currency')),
     in_stock: availability(first('product:availability', 'og:availability')),
+    image: first('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image') ?? null,
   };
 }
 
@@ -256,6 +270,25 @@ function readNumber(token: string): number | null {
   }
   const value = Number(normal);
   return Number.isFinite(value) ? value : null;
+}
+
+/** A JSON-LD image: a URL, the first of a list, or an ImageObject's `url` / `contentUrl` / `@id`. */
+function imageValue(value: unknown): string | null {
+  if (typeof value === 'string') return clean(value);
+  if (Array.isArray(value)) return value.map(imageValue).find((v) => v !== null) ?? null;
+  if (isNode(value)) return imageValue(value.url ?? value.contentUrl ?? value['@id']);
+  return null;
+}
+
+/** An image reference resolved against the page: an http(s) URL of at most MAX_IMAGE_URL_CHARS, else null. */
+function absoluteImage(value: string | null | undefined, pageUrl: string): string | null {
+  if (!value || value.length > MAX_IMAGE_URL_CHARS) return null;
+  try {
+    const url = new URL(value, pageUrl);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.href.length <= MAX_IMAGE_URL_CHARS ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A JSON-LD literal as text: strings, numbers, the first of an array, `{"@value"}` or `{"@id"}`. */

@@ -5,6 +5,7 @@ import { selectorProblem, selectorProblemMessage } from '../content/selector-gra
 import type { Fetcher } from '../http/fetcher.js';
 import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
+import { pageWatchReader } from './page-watch-reading.js';
 import { parseCapabilityInputs } from '../inputs.js';
 import type { PageSnapshot } from './page-extract.js';
 
@@ -50,8 +51,10 @@ export function createPageWatch(fetcher: Fetcher, workers: ContentWorkers): NonN
     const task = { body: response.body, contentType: response.headers['content-type'] ?? null, url: response.url, ...(inputs.selector === undefined ? {} : { selector: inputs.selector }) };
     const snapshot = await workers.run('page', task, request.signal);
     const previous = lastSnapshot.safeParse(request.state.last);
-    const changed = previous.success && (Object.keys(snapshot) as (keyof PageSnapshot)[]).some((key) => previous.data[key] !== snapshot[key]);
-    return { output: { ...snapshot, changed }, costUsd: 0, state: { last: { ...snapshot } } };
+    // The picture is shown, not watched: a new image URL (a CDN's cache key) is no change.
+    const { image: _image, ...watched } = snapshot;
+    const changed = previous.success && (Object.keys(watched) as (keyof typeof watched)[]).some((key) => previous.data[key] !== watched[key]);
+    return { output: { ...snapshot, changed }, costUsd: 0, state: { last: watched } };
   };
 }
 
@@ -62,4 +65,5 @@ export const pageWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   inputs: pageWatchInputs,
   example: '/automation create name:kettle capability:page_watch schedule:0 8 * * * inputs:url=https://shop.example/kettle alert:price <= 100 and in_stock == true',
   skill: createPageWatch(fetcher, workers),
+  reader: pageWatchReader,
 });

@@ -5,6 +5,7 @@ import { httpUrlInput, requireSuccess } from '../http/response.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult, ModelTask } from '../types.js';
 import { firstSentences, type PageText } from './page-text.js';
 import { parseCapabilityInputs } from '../inputs.js';
+import { answerReader } from './answer-reading.js';
 import { cutText } from '../../util/text.js';
 
 export const summarizePageInputs = z.strictObject({
@@ -78,4 +79,5 @@ export const summarizePageDefinition = (fetcher: Fetcher, workers: ContentWorker
   example: '/automation create name:changelog capability:summarize_page schedule:0 9 * * 1 inputs:url=https://example.com/changelog',
   skill: summarizeLocally({ fetcher, workers }),
   modelTask: summarizeTask({ fetcher, workers }),
+  reader: answerReader,
 });

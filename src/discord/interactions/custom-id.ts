@@ -33,6 +33,8 @@ const ARGS = {
   draft: z.tuple([z.enum(DRAFT_ACTIONS), formId]).transform(([action, draft]) => ({ action, draft })),
   /** The form that edits a draft. */
   'draft-form': z.tuple([formId]).transform(([draft]) => ({ draft })),
+  /** "Output" under an alert or a run: the run's raw output. */
+  out: z.tuple([z.coerce.number().int().positive()]).transform(([run]) => ({ run })),
 } as const;
 
 export type ComponentPrefix = keyof typeof ARGS;
@@ -50,6 +52,7 @@ export const customId = {
   createAgain: (form: string): string => build('create-again', [form]),
   draft: (action: DraftAction, draft: string): string => build('draft', [action, draft]),
   draftForm: (draft: string): string => build('draft-form', [draft]),
+  runOutput: (run: number): string => build('out', [run]),
 };
 
 /** The prefix of a custom id of this version, or null for an id from another version or not Steward's. */

@@ -4,6 +4,7 @@ import type { ComponentHandler } from './handler.js';
 import { listPagesHandler } from './list-pages.js';
 import { draftButtonsHandler } from './draft-buttons.js';
 import { draftFormHandler } from './draft-form.js';
+import { runOutputHandler } from './run-output.js';
 
 /** Every button and form handler, one per custom-id prefix. */
 export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
@@ -13,4 +14,5 @@ export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
   createAgainHandler,
   draftButtonsHandler,
   draftFormHandler,
+  runOutputHandler,
 ];

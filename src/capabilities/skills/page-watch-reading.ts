@@ -1,0 +1,54 @@
+/** How a page_watch output reads: the product linked, its price in its currency against the one before, its stock in words. */
+import { z } from 'zod';
+import { formatPrice, percentChange } from '../price-words.js';
+import { clip, httpUrl, link, plain, shareableUrl, type OutputReader, type Reading, type ReadingContext, type Tone } from '../reading.js';
+import type { JsonObject } from '../../automations/types.js';
+
+const pageOutput = z.object({
+  title: z.string().nullable().optional(),
+  price: z.number().nullable().optional(),
+  currency: z.string().nullable().optional(),
+  in_stock: z.boolean().nullable().optional(),
+  text: z.string().nullable().optional(),
+  image: z.string().nullable().optional(),
+  changed: z.boolean().optional(),
+});
+type PageOutput = z.infer<typeof pageOutput>;
+
+const stockWords = (inStock: boolean | null | undefined): string | null => (inStock === true ? 'In stock' : inStock === false ? 'Out of stock' : null);
+
+/** The price line: `**$89.99**, was $104.99, −14%` (the "was" only when the run before had another price). */
+function priceLine(now: PageOutput, before: PageOutput | null): { line: string | null; dropped: boolean | null } {
+  if (typeof now.price !== 'number') return { line: null, dropped: null };
+  const currency = now.currency ?? null;
+  const line = `**${plain(formatPrice(now.price, currency))}**`;
+  const was = before && typeof before.price === 'number' && before.price !== now.price && (before.currency ?? null) === currency ? before.price : null;
+  if (was === null) return { line, dropped: null };
+  const change = percentChange(was, now.price);
+  return { line: `${line}, was ${plain(formatPrice(was, currency))}${change ? `, ${change}` : ''}`, dropped: now.price < was };
+}
+
+function read(output: JsonObject, context: ReadingContext): Reading {
+  const now = pageOutput.parse(output);
+  const before = context.previous ? (pageOutput.safeParse(context.previous).data ?? null) : null;
+  const url = shareableUrl(context.inputs.url);
+  const price = priceLine(now, before);
+  const stock = stockWords(now.in_stock);
+  const wasInStock = before?.in_stock;
+  const stockLine = stock && wasInStock !== undefined && wasInStock !== null && wasInStock !== now.in_stock ? `${stock} (was ${stockWords(wasInStock)!.toLowerCase()})` : stock;
+  const lines = [price.line, stockLine, now.text ? `“${plain(clip(now.text, 300))}”` : null].filter((l): l is string => l !== null);
+  // Green for a drop (or back in stock), red for a rise (or sold out), else by stock.
+  const tone: Tone =
+    price.dropped === true ? 'good' : price.dropped === false ? 'bad' : now.in_stock === false ? 'bad' : now.in_stock === true || typeof now.price === 'number' ? 'good' : 'neutral';
+  return {
+    title: now.title ?? context.name,
+    url,
+    lines: lines.length ? lines : [url ? link('the page', url) : 'nothing read from the page'],
+    fields: context.condition && context.alert ? [{ name: 'Alert when', value: `\`${context.condition}\`` }] : [],
+    tone,
+    thumbnail: httpUrl(now.image),
+  };
+}
+
+/** page_watch's reader. */
+export const pageWatchReader: OutputReader = { read };
