@@ -3,6 +3,7 @@ import { cutText } from '../../util/text.js';
 import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
+import { currencyOf, parsePriceText } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
 export interface PageSnapshot {
@@ -182,8 +183,8 @@ function availability(value: unknown): boolean | null {
 }
 
 function currencyCode(value: unknown): string | null {
-  const text = textValue(value)?.toUpperCase() ?? null;
-  return text && /^[A-Z]{3,5}$/.test(text) ? text : null;
+  const text = textValue(value);
+  return text && /^[A-Za-z]{3,5}$/.test(text) ? (currencyOf(text) ?? text.toUpperCase()) : text ? currencyOf(text) : null;
 }
 
 /**
@@ -197,66 +198,10 @@ function structuredPrice(value: unknown): number | null {
   const text = textValue(value);
   if (text === null) return null;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const token = NUMBER.exec(text);
-  return token ? readNumber(token[0]) : null;
+  return parsePriceText(text)?.price ?? null;
 }
 
-const CURRENCY_SYMBOLS: Record<string, string> = {
-  US$: 'USD', CA$: 'CAD', C$: 'CAD', AU$: 'AUD', A$: 'AUD', NZ$: 'NZD', HK$: 'HKD', S$: 'SGD',
-  '€': 'EUR', '£': 'GBP', $: 'USD', '¥': 'JPY', '₹': 'INR', '₩': 'KRW', '₽': 'RUB', '₺': 'TRY', '₪': 'ILS', zł: 'PLN', Kč: 'CZK',
-};
-const CURRENCY_CODES = 'USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|RON|INR|CNY|BRL|MXN|ZAR|TRY|RUB|KRW|SGD|HKD|ILS';
-const SYMBOL_PATTERN = Object.keys(CURRENCY_SYMBOLS)
-  .sort((a, b) => b.length - a.length)
-  .map((s) => s.replace(/\$/g, '\\$'))
-  .join('|');
-const CURRENCY = `(?:${SYMBOL_PATTERN}|(?<![A-Za-z])(?:${CURRENCY_CODES})(?![A-Za-z]))`;
-/** Digits, grouped by "." or "," (any group size), or by a space or apostrophe before exactly three digits. */
-const NUMBER_SOURCE = `\\d+(?:[.,]\\d+|[ '’\\u00a0\\u202f]\\d{3}(?!\\d))*`;
-const NUMBER = new RegExp(NUMBER_SOURCE);
-const PRICE_IN_TEXT = new RegExp(`(${CURRENCY})?\\s?(${NUMBER_SOURCE})\\s?(${CURRENCY})?`, 'g');
-
-/**
- * Reads a price out of free text ("€1.234,56", "$99.99", "99,99 €", "CHF 1'299.–"). The first
- * number written next to a currency symbol or ISO code wins; without one, the first number.
- * Separators: with both "." and ",", the last one is the decimal point ("1,299.00" and
- * "1.299,00" are 1299); a separator that appears more than once groups thousands ("1.000.000");
- * a single one followed by exactly three digits is read as thousands too ("1,299" and "€1.299"
- * are 1299; a three-decimal price cannot be told apart), otherwise it is the decimal point
- * ("99,99" is 99.99). "$" is read as USD. Returns null when the text holds no number.
- */
-export function parsePriceText(text: string): { price: number; currency: string | null } | null {
-  let fallback: { price: number; currency: string | null } | null = null;
-  for (const match of text.matchAll(PRICE_IN_TEXT)) {
-    const price = readNumber(match[2] ?? '');
-    if (price === null) continue;
-    const symbol = (match[1] ?? match[3])?.trim();
-    if (symbol) return { price, currency: CURRENCY_SYMBOLS[symbol] ?? symbol.toUpperCase() };
-    fallback ??= { price, currency: null };
-  }
-  return fallback;
-}
-
-function readNumber(token: string): number | null {
-  const digits = token.replace(/[ '’\u00a0\u202f]/g, '');
-  const dots = digits.split('.').length - 1;
-  const commas = digits.split(',').length - 1;
-  let normal: string;
-  if (dots && commas) {
-    const decimal = digits.lastIndexOf('.') > digits.lastIndexOf(',') ? '.' : ',';
-    if ((decimal === '.' ? dots : commas) > 1) return null;
-    normal = digits.replaceAll(decimal === '.' ? ',' : '.', '').replace(',', '.');
-  } else if (dots + commas > 1) {
-    normal = digits.replace(/[.,]/g, '');
-  } else if (dots + commas === 1) {
-    const [whole = '', fraction = ''] = digits.split(/[.,]/);
-    normal = fraction.length === 3 ? whole + fraction : `${whole}.${fraction}`;
-  } else {
-    normal = digits;
-  }
-  const value = Number(normal);
-  return Number.isFinite(value) ? value : null;
-}
+export { parsePriceText } from './price-text.js';
 
 /** A JSON-LD literal as text: strings, numbers, the first of an array, `{"@value"}` or `{"@id"}`. */
 function textValue(value: unknown): string | null {
