@@ -3,6 +3,8 @@ import { cutText } from '../../util/text.js';
 import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
+import { parseLenientJson } from './lenient-json.js';
+import { localeHint, visiblePrice } from './page-visible.js';
 import { currencyOf, parsePriceText } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
@@ -21,8 +23,10 @@ const MAX_TITLE_CHARS = 300;
 
 /**
  * Reads a product page. Each field comes from the first source that has it: schema.org
- * Product/Offer JSON-LD, then microdata, then OpenGraph/product meta tags, then `<title>` (title
- * only). `text` is the collapsed text of the first element `selector` matches (null when none
+ * Product/Offer JSON-LD (read leniently, see lenient-json.ts), then microdata, then
+ * OpenGraph/product meta tags, then `<title>` (title only); with no structured price, the price
+ * the page shows after its title (see page-visible.ts), a shared sign like "$" resolved by the
+ * page's language and country. `text` is the collapsed text of the first element `selector` matches (null when none
  * does); when no structured price exists, the price (and currency) is read from that text with
  * {@link parsePriceText}. Malformed JSON-LD blocks are skipped. `pageUrl` picks, among several
  * products, the one whose `url`/`@id` is this page. Throws ValidationError for a selector that is
@@ -39,6 +43,14 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
     sources.map((s) => s[key]).find((v) => v !== null && v !== undefined) ?? null;
   const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
+  const hint = localeHint($, pageUrl);
+  if (snapshot.price === null) {
+    const shown = visiblePrice($, hint);
+    if (shown) {
+      snapshot.price = shown.price;
+      snapshot.currency ??= shown.currency;
+    }
+  }
   if (selector !== undefined) {
     snapshot.text = selectedText($, selector);
     const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
@@ -61,9 +73,8 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   const looseOffers: Node[] = [];
   $('script[type]').each((_, script) => {
     if (!/^application\/ld\+json\b/i.test($(script).attr('type') ?? '')) return;
-    const json = $(script).text().trim().replace(/^<!--/, '').replace(/-->$/, '');
     try {
-      collectNodes(JSON.parse(json), products, looseOffers, false, 0);
+      collectNodes(parseLenientJson($(script).text()), products, looseOffers, false, 0);
     } catch {
       // a malformed block is skipped: the page's other markup may still say what we need
     }
@@ -80,10 +91,11 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
       title,
       price: offerPrice(priced),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
-      in_stock: availability(priced.availability ?? offers.map((o) => o.availability).find(Boolean)),
+      in_stock: offersInStock(offers, priced),
     };
   }
-  return { title };
+  const anyOffers = offerSets.flat();
+  return { title, in_stock: anyOffers.length ? offersInStock(anyOffers, anyOffers[0]!) : null };
 }
 
 /** Walks a JSON-LD value (arrays, `@graph`, nested nodes), collecting products and offers found outside products. */
@@ -104,6 +116,13 @@ function collectNodes(value: unknown, products: Node[], offers: Node[], insidePr
 function flattenOffers(value: unknown): Node[] {
   if (Array.isArray(value)) return value.flatMap(flattenOffers);
   return isNode(value) ? [value, ...flattenOffers(value.offers)] : [];
+}
+
+/** In stock when any offer (a size, a colour, a seller) is; else what the priced offer says. */
+function offersInStock(offers: Node[], priced: Node): boolean | null {
+  const states = offers.map((o) => availability(o.availability));
+  if (states.includes(true)) return true;
+  return availability(priced.availability) ?? states.find((s) => s !== null) ?? null;
 }
 
 function offerPrice(offer: Node): number | null {
