@@ -182,3 +182,25 @@ describe('page_watch skill over HTTP', () => {
     expect(definition.inputs.safeParse({ url: PAGE, colour: 'red' }).success).toBe(false);
   });
 });
+
+describe('extractPage on markup shops get wrong', () => {
+  it('reads JSON-LD wrapped in CDATA, with comments, trailing commas and capitalised keys; RUR is RUB', () => {
+    expect(extractPage(fixture('lenient-jsonld.html'), PAGE)).toEqual({ title: 'Glass Kettle', price: 39.9, currency: 'RUB', in_stock: true, text: null });
+  });
+
+  it('without markup, reads the price shown after the title (not the old, instalment or cart price); "$" on a pt-BR page is BRL', () => {
+    expect(extractPage(fixture('visible-price.html'), 'https://loja.example.com.br/chaleira')).toMatchObject({ price: 189.9, currency: 'BRL' });
+  });
+
+  it('the page country decides what "$" means when the language does not', () => {
+    const page = '<html><body><h1>Taza</h1><p class="product-price">$24.990</p></body></html>';
+    expect(extractPage(page, 'https://tienda.example.cl/taza')).toMatchObject({ price: 24990, currency: 'CLP' });
+    expect(extractPage(page, 'https://shop.example.com/cup')).toMatchObject({ price: 24990, currency: 'USD' });
+  });
+});
+
+describe('extractPage: stock', () => {
+  it('a product is in stock when any of its offers (a size) is', () => {
+    expect(extractPage(fixture('sizes-and-words.html'), PAGE)).toMatchObject({ title: 'Winterstiefel Graphit', price: 70.5, currency: 'EUR', in_stock: true });
+  });
+});

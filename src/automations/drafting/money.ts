@@ -1,7 +1,10 @@
 /**
  * Amounts of money as people write them: `$1,299.99`, `20 euros`, `£30`, `1.299,99 €`, `100 USD`.
- * One reader for the drafter's sentences and the alert language's values.
+ * One reader for the drafter's sentences and the alert language's values; the number itself is
+ * read as page_watch reads prices.
  */
+
+import { readAmount } from '../../capabilities/skills/price-text.js';
 
 const SIGNS = '\\$|US\\$|€|£|¥|₹|₩|₽|kr|zł|CHF|Fr\\.?';
 const CODES = 'USD|EUR|GBP|JPY|INR|CAD|AUD|CHF|SEK|NOK|DKK|PLN|BRL|MXN|KRW|RUB';
@@ -18,16 +21,10 @@ export const MONEY = new RegExp(
  * The value of a written number with thousands separators and a decimal comma or point
  * (`1,299.99`, `1.299,99`, `1 299`, `20`), or NaN. A single separator followed by exactly three
  * digits is a thousands separator (`1,299`); followed by one or two, a decimal one (`19,99`).
+ * The same reader as page_watch's prices ({@link readAmount}).
  */
 export function parseAmount(text: string): number {
-  const t = text.replace(/[\s\u00a0]/g, '');
-  const last = Math.max(t.lastIndexOf(','), t.lastIndexOf('.'));
-  if (last === -1) return Number(t);
-  const decimals = t.length - last - 1;
-  const separators = t.match(/[.,]/g)!.length;
-  if (separators === 1 && decimals === 3) return Number(t.replace(/[.,]/g, ''));
-  if (decimals === 3 && separators > 1 && new Set(t.match(/[.,]/g)).size === 1) return Number(t.replace(/[.,]/g, ''));
-  return Number(`${t.slice(0, last).replace(/[.,]/g, '')}.${t.slice(last + 1)}`);
+  return readAmount(text.trim()) ?? Number.NaN;
 }
 
 /** The first money amount in `text` (its value and where it was), or null. */

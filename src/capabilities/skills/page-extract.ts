@@ -3,6 +3,9 @@ import { cutText } from '../../util/text.js';
 import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
+import { parseLenientJson } from './lenient-json.js';
+import { localeHint, visiblePrice } from './page-visible.js';
+import { currencyOf, parsePriceText } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
 export interface PageSnapshot {
@@ -28,8 +31,10 @@ const MAX_TITLE_CHARS = 300;
 
 /**
  * Reads a product page. Each field comes from the first source that has it: schema.org
- * Product/Offer JSON-LD, then microdata, then OpenGraph/product meta tags, then `<title>` (title
- * only). `text` is the collapsed text of the first element `selector` matches (null when none
+ * Product/Offer JSON-LD (read leniently, see lenient-json.ts), then microdata, then
+ * OpenGraph/product meta tags, then `<title>` (title only); with no structured price, the price
+ * the page shows after its title (see page-visible.ts), a shared sign like "$" resolved by the
+ * page's language and country. `text` is the collapsed text of the first element `selector` matches (null when none
  * does); when no structured price exists, the price (and currency) is read from that text with
  * {@link parsePriceText}. Malformed JSON-LD blocks are skipped. `pageUrl` picks, among several
  * products, the one whose `url`/`@id` is this page. Throws ValidationError for a selector that is
@@ -48,6 +53,14 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
   const image = sources.map((s) => absoluteImage(s.image, pageUrl)).find((v) => v !== null);
   if (image) snapshot.image = image;
+  const hint = localeHint($, pageUrl);
+  if (snapshot.price === null) {
+    const shown = visiblePrice($, hint);
+    if (shown) {
+      snapshot.price = shown.price;
+      snapshot.currency ??= shown.currency;
+    }
+  }
   if (selector !== undefined) {
     snapshot.text = selectedText($, selector);
     const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
@@ -70,9 +83,8 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   const looseOffers: Node[] = [];
   $('script[type]').each((_, script) => {
     if (!/^application\/ld\+json\b/i.test($(script).attr('type') ?? '')) return;
-    const json = $(script).text().trim().replace(/^<!--/, '').replace(/-->$/, '');
     try {
-      collectNodes(JSON.parse(json), products, looseOffers, false, 0);
+      collectNodes(parseLenientJson($(script).text()), products, looseOffers, false, 0);
     } catch {
       // a malformed block is skipped: the page's other markup may still say what we need
     }
@@ -91,10 +103,11 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
       image,
       price: offerPrice(priced),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
-      in_stock: availability(priced.availability ?? offers.map((o) => o.availability).find(Boolean)),
+      in_stock: offersInStock(offers, priced),
     };
   }
-  return { title, image };
+  const anyOffers = offerSets.flat();
+  return { title, image, in_stock: anyOffers.length ? offersInStock(anyOffers, anyOffers[0]!) : null };
 }
 
 /** Walks a JSON-LD value (arrays, `@graph`, nested nodes), collecting products and offers found outside products. */
@@ -115,6 +128,13 @@ function collectNodes(value: unknown, products: Node[], offers: Node[], insidePr
 function flattenOffers(value: unknown): Node[] {
   if (Array.isArray(value)) return value.flatMap(flattenOffers);
   return isNode(value) ? [value, ...flattenOffers(value.offers)] : [];
+}
+
+/** In stock when any offer (a size, a colour, a seller) is; else what the priced offer says. */
+function offersInStock(offers: Node[], priced: Node): boolean | null {
+  const states = offers.map((o) => availability(o.availability));
+  if (states.includes(true)) return true;
+  return availability(priced.availability) ?? states.find((s) => s !== null) ?? null;
 }
 
 function offerPrice(offer: Node): number | null {
@@ -196,8 +216,8 @@ function availability(value: unknown): boolean | null {
 }
 
 function currencyCode(value: unknown): string | null {
-  const text = textValue(value)?.toUpperCase() ?? null;
-  return text && /^[A-Z]{3,5}$/.test(text) ? text : null;
+  const text = textValue(value);
+  return text && /^[A-Za-z]{3,5}$/.test(text) ? (currencyOf(text) ?? text.toUpperCase()) : text ? currencyOf(text) : null;
 }
 
 /**
@@ -211,66 +231,10 @@ function structuredPrice(value: unknown): number | null {
   const text = textValue(value);
   if (text === null) return null;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const token = NUMBER.exec(text);
-  return token ? readNumber(token[0]) : null;
+  return parsePriceText(text)?.price ?? null;
 }
 
-const CURRENCY_SYMBOLS: Record<string, string> = {
-  US$: 'USD', CA$: 'CAD', C$: 'CAD', AU$: 'AUD', A$: 'AUD', NZ$: 'NZD', HK$: 'HKD', S$: 'SGD',
-  '€': 'EUR', '£': 'GBP', $: 'USD', '¥': 'JPY', '₹': 'INR', '₩': 'KRW', '₽': 'RUB', '₺': 'TRY', '₪': 'ILS', zł: 'PLN', Kč: 'CZK',
-};
-const CURRENCY_CODES = 'USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|RON|INR|CNY|BRL|MXN|ZAR|TRY|RUB|KRW|SGD|HKD|ILS';
-const SYMBOL_PATTERN = Object.keys(CURRENCY_SYMBOLS)
-  .sort((a, b) => b.length - a.length)
-  .map((s) => s.replace(/\$/g, '\\$'))
-  .join('|');
-const CURRENCY = `(?:${SYMBOL_PATTERN}|(?<![A-Za-z])(?:${CURRENCY_CODES})(?![A-Za-z]))`;
-/** Digits, grouped by "." or "," (any group size), or by a space or apostrophe before exactly three digits. */
-const NUMBER_SOURCE = `\\d+(?:[.,]\\d+|[ '’\\u00a0\\u202f]\\d{3}(?!\\d))*`;
-const NUMBER = new RegExp(NUMBER_SOURCE);
-const PRICE_IN_TEXT = new RegExp(`(${CURRENCY})?\\s?(${NUMBER_SOURCE})\\s?(${CURRENCY})?`, 'g');
-
-/**
- * Reads a price out of free text ("€1.234,56", "$99.99", "99,99 €", "CHF 1'299.–"). The first
- * number written next to a currency symbol or ISO code wins; without one, the first number.
- * Separators: with both "." and ",", the last one is the decimal point ("1,299.00" and
- * "1.299,00" are 1299); a separator that appears more than once groups thousands ("1.000.000");
- * a single one followed by exactly three digits is read as thousands too ("1,299" and "€1.299"
- * are 1299; a three-decimal price cannot be told apart), otherwise it is the decimal point
- * ("99,99" is 99.99). "$" is read as USD. Returns null when the text holds no number.
- */
-export function parsePriceText(text: string): { price: number; currency: string | null } | null {
-  let fallback: { price: number; currency: string | null } | null = null;
-  for (const match of text.matchAll(PRICE_IN_TEXT)) {
-    const price = readNumber(match[2] ?? '');
-    if (price === null) continue;
-    const symbol = (match[1] ?? match[3])?.trim();
-    if (symbol) return { price, currency: CURRENCY_SYMBOLS[symbol] ?? symbol.toUpperCase() };
-    fallback ??= { price, currency: null };
-  }
-  return fallback;
-}
-
-function readNumber(token: string): number | null {
-  const digits = token.replace(/[ '’\u00a0\u202f]/g, '');
-  const dots = digits.split('.').length - 1;
-  const commas = digits.split(',').length - 1;
-  let normal: string;
-  if (dots && commas) {
-    const decimal = digits.lastIndexOf('.') > digits.lastIndexOf(',') ? '.' : ',';
-    if ((decimal === '.' ? dots : commas) > 1) return null;
-    normal = digits.replaceAll(decimal === '.' ? ',' : '.', '').replace(',', '.');
-  } else if (dots + commas > 1) {
-    normal = digits.replace(/[.,]/g, '');
-  } else if (dots + commas === 1) {
-    const [whole = '', fraction = ''] = digits.split(/[.,]/);
-    normal = fraction.length === 3 ? whole + fraction : `${whole}.${fraction}`;
-  } else {
-    normal = digits;
-  }
-  const value = Number(normal);
-  return Number.isFinite(value) ? value : null;
-}
+export { parsePriceText } from './price-text.js';
 
 /** A JSON-LD image: a URL, the first of a list, or an ImageObject's `url` / `contentUrl` / `@id`. */
 function imageValue(value: unknown): string | null {
