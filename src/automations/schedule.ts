@@ -10,6 +10,7 @@ import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import { ScheduleError } from '../errors.js';
 import { leftover, readScheduleWords } from './drafting/schedule-words.js';
+import { cronerDateMatcher, plainDateMatcher, shortestGap, type GapPattern } from './schedule-gap.js';
 
 const NICKNAMES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -54,10 +55,6 @@ const CRONER_FIELDS: Readonly<Record<string, { spec: FieldSpec; offset: number }
   dayOfWeek: { spec: FIELDS[4]!, offset: 0 },
 };
 
-/** Samples at most this many slots in `shortestGapSeconds` (~50 µs each). */
-const GAP_SAMPLE_CAP = 4000;
-const YEAR_MS = 366 * 24 * 3600 * 1000;
-
 interface Compiled {
   /** Trimmed, single-spaced, nickname lower-cased. */
   readonly normalised: string;
@@ -65,8 +62,10 @@ interface Compiled {
   readonly fields: readonly string[];
   readonly timezone: string;
   readonly cron: Cron;
-  /** No gap can be shorter than this, even across a DST change (see `smallestStep`). */
-  readonly smallestStep: number;
+  /** The values each field allows (null for a field with L, W or #). */
+  readonly values: readonly (Set<number> | null)[];
+  /** What `shortestGapSeconds` works from, built on first use. */
+  gap?: GapPattern;
 }
 
 /**
@@ -144,25 +143,38 @@ export function nextRuns(expression: string, timezone: string, after: Date, coun
 }
 
 /**
- * The shortest gap, in seconds, between consecutive slots from `from` on, sampled over the real
- * slots of the coming year in the zone (DST can shorten or lengthen gaps), plus the first slot
- * after that year so a yearly schedule has a gap. The sample is capped at a few thousand slots and
- * stops early at the pattern's smallest possible step. Null if it fires at most once.
+ * The shortest gap, in seconds, between consecutive slots whose first slot is after `from` and
+ * within the coming year (366 days) in the zone, exact across DST changes (a repeated or skipped
+ * hour can bring two runs closer than the pattern's step), plus the pair from the first slot when
+ * that is later, so a yearly schedule has a gap. Null if it fires at most once. Costs well under
+ * 5 ms (it looks at the pattern's fields and the zone's offset changes, not at every slot).
+ * Throws ScheduleError for a bad expression or zone.
  */
 export function shortestGapSeconds(expression: string, timezone: string, from: Date): number | null {
-  const { cron, smallestStep } = compile(expression, timezone);
-  const horizon = checkDate(from).getTime() + YEAR_MS;
-  let previous = cron.nextRun(from);
-  let shortest: number | null = null;
-  for (let i = 0; previous !== null && i < GAP_SAMPLE_CAP; i++) {
-    const next = cron.nextRun(previous);
-    if (next === null) break;
-    const gap = (next.getTime() - previous.getTime()) / 1000;
-    if (shortest === null || gap < shortest) shortest = gap;
-    if (shortest <= smallestStep || next.getTime() > horizon) break;
-    previous = next;
-  }
-  return shortest;
+  const compiled = compile(expression, timezone);
+  compiled.gap ??= gapPattern(compiled);
+  return shortestGap(compiled.gap, checkDate(from).getTime());
+}
+
+/** The fields as `shortestGap` reads them. */
+function gapPattern(c: Compiled): GapPattern {
+  const withSeconds = c.fields.length === 6;
+  const [seconds, minutes, hours, dom, month, dow] = withSeconds ? c.values : [new Set([0]), ...c.values];
+  const [domField, monthField, dowField] = c.fields.slice(-3) as [string, string, string];
+  const sorted = (values: Set<number> | null | undefined): number[] => [...(values ?? [])].sort((a, b) => a - b);
+  const dates =
+    dom && month && dow && !domField.includes('?') && !dowField.includes('?')
+      ? plainDateMatcher(dom, month, dow, domField === '*', dowField === '*')
+      : cronerDateMatcher(new Cron(`0 0 0 ${domField} ${monthField} ${dowField}`, { utcOffset: 0, paused: true, mode: '5-or-6-parts', domAndDow: false }));
+  return {
+    cron: c.cron,
+    zone: c.timezone,
+    seconds: sorted(seconds),
+    minutes: sorted(minutes),
+    hours: sorted(hours),
+    fixedTime: !c.fields.slice(0, withSeconds ? 3 : 2).some((f) => /[*?/]/.test(f)),
+    dates,
+  };
 }
 
 /**
@@ -270,7 +282,7 @@ function compileUncached(expression: string, timezone: string): Compiled {
   } catch (error) {
     throw translateCronerError(normalised, error);
   }
-  return { normalised: shown, fields, timezone: zone, cron, smallestStep: smallestStep(fields, values) };
+  return { normalised: shown, fields, timezone: zone, cron, values };
 }
 
 /**
@@ -337,33 +349,4 @@ function translateCronerError(expression: string, error: unknown): ScheduleError
     });
   }
   return new ScheduleError(`\`${expression}\`: ${message}`, { expression });
-}
-
-/**
- * A lower bound for the gap between slots that holds across DST changes, used to stop sampling.
- * An interval job (a `*`, `?` or step in its second, minute or hour) runs on real wall-clock slots,
- * and a whole-hour clock change only swaps which two slots are neighbours: the gap is still a
- * difference of two wall times with allowed seconds and minutes, so the smallest cyclic step of
- * the seconds (else the minutes, else an hour) is a true bound. A fixed-time job's skipped slots
- * run when the clock jumps, which can be closer than its grid (`0 1,3 * * *` is an hour apart on
- * the spring-forward day in Berlin), so only the resolution (1 s or 60 s) is safe for it.
- * Caveat: Australia/Lord_Howe's half-hour change can beat the grid bound of an interval job.
- */
-function smallestStep(fields: readonly string[], values: readonly (Set<number> | null)[]): number {
-  const withSeconds = fields.length === 6;
-  const timeFields = withSeconds ? fields.slice(0, 3) : fields.slice(0, 2);
-  if (!timeFields.some((f) => /[*?/]/.test(f))) return withSeconds ? 1 : 60;
-  const seconds = withSeconds ? values[0] : undefined;
-  if (seconds && seconds.size > 1) return cyclicGap(seconds, 60);
-  const minutes = values[withSeconds ? 1 : 0];
-  if (minutes && minutes.size > 1) return cyclicGap(minutes, 60) * 60;
-  return 3600;
-}
-
-/** The smallest distance between values on a circle of `size` (59 → 0 counts as 1). */
-function cyclicGap(values: Set<number>, size: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  let gap = sorted[0]! + size - sorted[sorted.length - 1]!;
-  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i]! - sorted[i - 1]!);
-  return gap;
 }
