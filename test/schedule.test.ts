@@ -274,6 +274,44 @@ describe('describeCron', () => {
     expect(describeCron(expression, zone)).toBe(words);
   });
 
+  // Where cronstrue's wording of the text differs from the slots: the words say the slots.
+  it.each([
+    // A step that does not divide its cycle starts again at 0: :45 then :00 is 15 minutes.
+    ['*/45 * * * *', 'every hour at :00 and :45, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['0-59/45 * * * *', 'every hour at :00 and :45, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['*/7 * * * *', 'every hour at :00, :07, :14, :21, :28, :35, :42, :49 and :56, UTC', ['00:00', '00:07', '00:14', '00:21', '00:28', '00:35', '00:42', '00:49', '00:56', '01:00']],
+    ['*/45 * * * 1-5', 'every hour at :00 and :45 on Monday through Friday, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['0 */5 * * *', 'every day at 00:00, 05:00, 10:00, 15:00 and 20:00, UTC', ['00:00', '05:00', '10:00', '15:00', '20:00', '00:00']],
+    ['30 */5 * * *', 'every day at 00:30, 05:30, 10:30, 15:30 and 20:30, UTC', ['00:30', '05:30', '10:30', '15:30', '20:30', '00:30']],
+    ['15,45 */5 * * *', 'every day at 00:15, 00:45, 05:15, 05:45, 10:15, 10:45, 15:15, 15:45, 20:15 and 20:45, UTC', ['00:15', '00:45', '05:15', '05:45', '10:15']],
+    ['0 */7 * * 1-5', 'at 00:00, 07:00, 14:00 and 21:00 on Monday through Friday, UTC', ['00:00', '07:00', '14:00', '21:00', '00:00']],
+    ['*/40 * * * * *', 'at 0 and 40 seconds past the minute, UTC', ['00:00:00', '00:00:40', '00:01:00']],
+    // Days of the month restart on the 1st: the 31st and the 1st are a day apart.
+    ['0 8 */3 * *', 'at 08:00, on day 1, 4, 7, 10, 13, 16, 19, 22, 25, 28, and 31 of the month, UTC', ['01-01', '01-04']],
+    ['0 0 1 */5 *', 'at 00:00, on day 1 of the month, only in January, June, and November, UTC', ['01-01', '06-01', '11-01', '01-01']],
+    ['0 0 * * */2', 'at 00:00 on Sunday, Tuesday, Thursday, and Saturday, UTC', ['01-01', '01-03', '01-04']],
+    // A range over the whole field is every one; weekday 7 is Sunday.
+    ['0 0 * * 0-7', 'every day at 00:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 0 * * 1-7', 'every day at 00:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 9 * * MON-SUN', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 0 * * 0,7', 'at 00:00 on Sunday, UTC', ['01-04', '01-11']],
+    ['0 0 * * 5-7', 'at 00:00 on Friday through Sunday, UTC', ['01-02', '01-03', '01-04', '01-09']],
+    ['0-59 * * * *', 'every minute, UTC', ['00:00', '00:01']],
+    ['0 0-23 * * *', 'every hour, UTC', ['00:00', '01:00']],
+    ['0 9 * 1-12 *', 'every day at 09:00, UTC', ['01-01', '01-02']],
+    // Day of month OR weekday: a whole field on either side is every day.
+    ['0 9 1-31 * 1', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 9 13 * 0-6', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    // Already right, and kept: steps that divide their cycle, steps within a range.
+    ['0 */2 * * *', 'on the hour, every 2 hours, UTC', ['00:00', '02:00', '04:00']],
+    ['0-30/15 * * * *', 'every 15 minutes, minutes 0 through 30 past the hour, UTC', ['00:00', '00:15', '00:30', '01:00']],
+  ])('%s: "%s"', (expression, words, slots) => {
+    expect(describeCron(expression, 'UTC')).toBe(words);
+    // The slots the words describe (from Thursday 31 December 2025, 23:59:59 UTC).
+    const shown = slots[0]!.length === 5 && slots[0]!.includes('-') ? (d: Date) => d.toISOString().slice(5, 10) : slots[0]!.length === 8 ? (d: Date) => d.toISOString().slice(11, 19) : (d: Date) => d.toISOString().slice(11, 16);
+    expect(nextRuns(expression, 'UTC', at('2025-12-31T23:59:59Z'), slots.length).map(shown)).toEqual(slots);
+  });
+
   it('uses the canonical zone name and rejects bad expressions', () => {
     expect(describeCron('0 9 * * *', 'utc')).toBe('every day at 09:00, UTC');
     expect(scheduleError(() => describeCron('0 25 * * *', 'UTC')).message).toBe(

@@ -7,7 +7,7 @@
  */
 import { canonicalTimeZone } from '../util/timezone.js';
 import { Cron } from 'croner';
-import cronstrue from 'cronstrue';
+import { describePattern } from './schedule-describe.js';
 import { ScheduleError } from '../errors.js';
 import { leftover, readScheduleWords } from './drafting/schedule-words.js';
 import { cronerDateMatcher, plainDateMatcher, shortestGap, type GapPattern } from './schedule-gap.js';
@@ -179,26 +179,14 @@ function gapPattern(c: Compiled): GapPattern {
 
 /**
  * The schedule in words with the zone: "every day at 09:00, Europe/Berlin", "every 5 minutes,
- * UTC", "at 08:30 on Monday through Friday, America/New_York". Nicknames are described through
+ * UTC", "at 08:30 on Monday through Friday, America/New_York", "every hour at :00 and :45, UTC"
+ * (for `*\/45 * * * *`: the words say the slots, not the step). Nicknames are described through
  * their 5-field form. Throws ScheduleError for a bad expression or zone.
  */
 export function describeCron(expression: string, timezone: string): string {
-  const { fields, timezone: zone } = compile(expression, timezone);
-  const pattern = fields.join(' ');
-  let text: string;
-  try {
-    text = cronstrue.toString(pattern, { use24HourTimeFormat: true, verbose: false, throwExceptionOnParseError: true });
-  } catch {
-    return `cron ${pattern}, ${zone}`;
-  }
-  // "At 08:30, Monday through Friday" / "At 00:00, only on Sunday" → "At 08:30 on …"
-  text = text.replace(/, (?:only )?(?:on )?(?=(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)/, ' on ');
-  if (!/^(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text)) {
-    text = text.charAt(0).toLowerCase() + text.slice(1);
-  }
-  const everyDay = fields.slice(-3).every((f) => f === '*' || f === '?');
-  if (everyDay && /^at \d/.test(text)) text = `every day ${text}`;
-  return `${text}, ${zone}`;
+  const { fields, values, timezone: zone } = compile(expression, timezone);
+  const text = describePattern(fields, values);
+  return text === null ? `cron ${fields.join(' ')}, ${zone}` : `${text}, ${zone}`;
 }
 
 function checkDate(date: Date): Date {
