@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RENAMED_ZONES, supportedTimeZones } from '../src/util/timezone.js';
 import { ScheduleError } from '../src/errors.js';
 import {
   describeCron,
@@ -31,6 +33,49 @@ describe('validateTimezone', () => {
     expect(validateTimezone('utc')).toBe('UTC');
     expect(validateTimezone('europe/berlin')).toBe('Europe/Berlin');
     expect(validateTimezone('US/Eastern')).toBe('America/New_York');
+  });
+
+  it.each([
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['asia/kolkata', 'Asia/Kolkata'],
+    ['Europe/Kiev', 'Europe/Kyiv'],
+    ['Europe/Kyiv', 'Europe/Kyiv'],
+    ['Europe/Uzhgorod', 'Europe/Kyiv'],
+    ['Asia/Saigon', 'Asia/Ho_Chi_Minh'],
+    ['Asia/Katmandu', 'Asia/Kathmandu'],
+    ['Asia/Rangoon', 'Asia/Yangon'],
+    ['America/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+    ['America/Godthab', 'America/Nuuk'],
+    ['Pacific/Enderbury', 'Pacific/Kanton'],
+    ['Atlantic/Faeroe', 'Atlantic/Faroe'],
+    ['America/Indianapolis', 'America/Indiana/Indianapolis'],
+    ['America/Fort_Wayne', 'America/Indiana/Indianapolis'],
+  ])('names %s by its current name, %s', (typed, current) => {
+    expect(validateTimezone(typed)).toBe(current);
+    expect(validateTimezone(current)).toBe(current);
+    expect(describeCron('0 9 * * *', typed)).toBe(`every day at 09:00, ${current}`);
+  });
+
+  it('renames every zone this runtime reports by an old name, and no other', () => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    const renamed = zones.filter((z) => validateTimezone(z) !== z);
+    expect(renamed.sort()).toEqual(Object.keys(RENAMED_ZONES).sort());
+    for (const [old, current] of Object.entries(RENAMED_ZONES)) {
+      // The current name is a zone Intl (and so croner) knows, and it runs on the same clock.
+      expect(new Intl.DateTimeFormat('en-US', { timeZone: current }).resolvedOptions().timeZone).toBe(old);
+      expect(nextRunAfter('0 9 * * *', current, at('2026-01-01T00:00:00Z'))).toEqual(nextRunAfter('0 9 * * *', old, at('2026-01-01T00:00:00Z')));
+    }
+    expect(supportedTimeZones()).toContain('Asia/Kolkata');
+    expect(supportedTimeZones()).not.toContain('Asia/Calcutta');
+    expect(supportedTimeZones()[0]).toBe('UTC');
+  });
+
+  it.runIf(existsSync('/usr/share/zoneinfo/tzdata.zi'))('leaves no runtime zone that IANA lists as a renamed link (checked against tzdata.zi)', () => {
+    // Links that are countries' own names for a neighbour's clock, not renames.
+    const countryLinks = new Set(['America/Lower_Princes', 'America/Marigot', 'America/St_Barthelemy', 'America/Kralendijk', 'Arctic/Longyearbyen', 'Europe/Bratislava', 'Europe/Busingen', 'Europe/Mariehamn', 'Europe/Podgorica', 'Europe/San_Marino', 'Europe/Vatican']);
+    const links = new Set(readFileSync('/usr/share/zoneinfo/tzdata.zi', 'utf8').split('\n').flatMap((line) => (/^L \S+ (\S+)/.exec(line)?.slice(1) ?? [])));
+    const stale = Intl.supportedValuesOf('timeZone').map((z) => validateTimezone(z)).filter((z) => links.has(z) && !countryLinks.has(z) && !Object.values(RENAMED_ZONES).includes(z));
+    expect(stale).toEqual([]);
   });
 
   it('rejects names that are not zones, with field timezone', () => {

@@ -21,6 +21,7 @@ import type { ModelRouter } from '../capabilities/types.js';
 import type { AutomationView } from './view-models.js';
 import { scheduleText } from './view-models.js';
 import type { ExecutionPath, JsonObject } from './types.js';
+import { canonicalTimeZone } from '../util/timezone.js';
 
 /** How long a draft waits for Create. */
 export const DRAFT_TTL_MS = 30 * 60_000;
@@ -124,7 +125,8 @@ export class DraftService {
         `“${text}” needs a model (${read.capability}) and none is configured: set ANTHROPIC_API_KEY for Claude, or LOCAL_MODEL_URL and LOCAL_MODEL for a local model`,
       );
     }
-    const timezone = this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
+    const stored = this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
+    const timezone = canonicalTimeZone(stored) ?? stored;
     const notes = [...read.notes];
     if (read.scheduleDefault) notes.push(`schedule: ${DEFAULT_SCHEDULES[read.capability].words} (the default for ${read.capability})`);
     const input: DraftPayload['input'] = {

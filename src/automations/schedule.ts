@@ -70,8 +70,8 @@ interface Compiled {
 
 /**
  * Throws ScheduleError (field `timezone`) unless `tz` is a valid IANA zone name such as
- * `Europe/Berlin` or `UTC`; returns the canonical spelling Intl gives (`utc` → `UTC`,
- * `US/Eastern` → `America/New_York`).
+ * `Europe/Berlin` or `UTC`; returns its current IANA name (`utc` → `UTC`, `US/Eastern` →
+ * `America/New_York`, and `Asia/Calcutta` → `Asia/Kolkata` where Node 20's ICU still has the old one).
  */
 export function validateTimezone(tz: string): string {
   const canonical = canonicalTimeZone(tz);

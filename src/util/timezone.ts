@@ -1,13 +1,43 @@
 /**
- * Time zones: canonical names, their offsets from UTC, and when those offsets change.
+ * Time zones: their current IANA names, their offsets from UTC, and when those offsets change.
  */
+
+/**
+ * Zones Node 20's ICU (CLDR) still names by an old spelling, mapped to the name IANA uses today
+ * (its `backward` file lists the old names as links). Checked on Node 20.20 / ICU 78.2 / tz 2025c:
+ * these are all the names `Intl.supportedValuesOf('timeZone')` gives that IANA has renamed.
+ * Other old names (`Asia/Ulan_Bator`, `Europe/Uzhgorod`, `America/Fort_Wayne`…) already resolve
+ * through Intl to a current name or to one of these.
+ */
+export const RENAMED_ZONES: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
 
 /** Zone names already checked (Intl.DateTimeFormat costs ~140 µs to build); bounded by the zones people use. */
 const known = new Map<string, string | null>();
 
 /**
- * The canonical spelling of a time zone the runtime knows (`utc` → `UTC`, `US/Eastern` →
- * `America/New_York`), or null when `tz` is not one.
+ * The current IANA name of a time zone the runtime knows, however it was spelled (`utc` → `UTC`,
+ * `US/Eastern` → `America/New_York`, `Asia/Calcutta` → `Asia/Kolkata`), or null when `tz` is not
+ * one. The name returned is accepted by Intl (and so by croner) and maps to itself.
  */
 export function canonicalTimeZone(tz: string): string | null {
   const trimmed = tz.trim();
@@ -15,12 +45,19 @@ export function canonicalTimeZone(tz: string): string | null {
   if (known.has(trimmed)) return known.get(trimmed)!;
   let canonical: string | null;
   try {
-    canonical = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+    canonical = RENAMED_ZONES[resolved] ?? resolved;
   } catch {
     canonical = null; // RangeError: Invalid time zone specified
   }
   if (known.size < 2_000) known.set(trimmed, canonical);
   return canonical;
+}
+
+/** Every zone the runtime knows, by its current name, sorted, with UTC first (Node 20 leaves UTC out of the list). */
+export function supportedTimeZones(): string[] {
+  const zones = Intl.supportedValuesOf('timeZone').map((z) => RENAMED_ZONES[z] ?? z);
+  return ['UTC', ...zones.filter((z) => z !== 'UTC').sort()];
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
