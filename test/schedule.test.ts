@@ -152,12 +152,46 @@ describe('validateCron', () => {
       '',
       'the schedule is empty: expected 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. `0 9 * * *`',
     ],
-    ['0 9 * * 1#6', '`0 9 * * 1#6`: nth weekday out of range, should be 1-5 or L. Value: 6, Type: string'],
+    [
+      '0 9 * * 1#6',
+      '`0 9 * * 1#6`: there is no 6th Monday in a month: after # comes 1–5 (`1#1` is the first Monday of the month, `1#5` the fifth, in months that have one; `1L` the last)',
+    ],
+    [
+      '0 9 * * FRI#0',
+      '`0 9 * * FRI#0`: there is no 0th Friday in a month: after # comes 1–5 (`FRI#1` is the first Friday of the month, `FRI#5` the fifth, in months that have one; `5L` the last)',
+    ],
+    [
+      '0 9 * * L',
+      '`0 9 * * L`: L alone is not a weekday: in the weekday field L follows a day, as in `5L` (the last Friday of the month); for the last day of the month, put L in the day-of-month field: `0 9 L * *`',
+    ],
+    ['0 9 * * 1,', '`0 9 * * 1,`: weekday `1,` ends with a comma: write `1`, or add the value meant to follow it'],
+    ['0 9 * * MON,', '`0 9 * * MON,`: weekday `MON,` ends with a comma: write `MON`, or add the value meant to follow it'],
+    ['0,15, 9 * * *', '`0,15, 9 * * *`: minute `0,15,` ends with a comma: write `0,15`, or add the value meant to follow it'],
+    ['0 9,,17 * * *', '`0 9,,17 * * *`: hour `9,,17` has two commas in a row: write `9,17`, or add the value meant to go between them'],
+    [
+      '0 9 * * 1-5 2026',
+      "`0 9 * * 1-5 2026`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 * * 1-5`; a schedule repeats every year",
+    ],
+    [
+      '0 9 1 1 * 2026,2027',
+      "`0 9 1 1 * 2026,2027`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 1 1 *`; a schedule repeats every year",
+    ],
+    [
+      '0 9 ? * MON-FRI *',
+      "`0 9 ? * MON-FRI *`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 ? * MON-FRI`; a schedule repeats every year",
+    ],
   ])('rejects %j', (expression, message) => {
     const error = scheduleError(() => validateCron(expression, 'UTC'));
     expect(error.message).toBe(message);
     expect(error.field).toBe('schedule');
     expect(error.code).toBe('invalid_input');
+  });
+
+  it('reads 6 fields as seconds first, as croner does (and as the description says)', () => {
+    // croner 11 in '5-or-6-parts' mode: the 6th field is the weekday, not a year.
+    expect(validateCron('0 0 9 * * 1-5', 'UTC')).toBe('0 0 9 * * 1-5');
+    expect(describeCron('0 0 9 * * 1-5', 'UTC')).toBe('at 09:00 on Monday through Friday, UTC');
+    expect(isoList(nextRuns('0 0 9 * * 1-5', 'UTC', at('2026-01-02T12:00:00Z'), 2))).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-06T09:00:00.000Z']);
   });
 
   it('rejects a one-off date, which croner would otherwise read as a date job', () => {

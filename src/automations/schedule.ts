@@ -110,6 +110,14 @@ export function readSchedule(text: string, timezone: string): { cron: string; fr
     return { cron: validateCron(text, timezone), fromWords: null };
   } catch (error) {
     if (!(error instanceof ScheduleError) || error.field === 'timezone') throw error;
+    const day = /^(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day)?$|^(?:wednes|satur)day$/i.exec(text.trim());
+    if (day) {
+      const name = WEEKDAY_NAMES[DAY_NAMES.indexOf(day[0].slice(0, 3).toLowerCase())]!.toLowerCase();
+      throw new ScheduleError(
+        `"${text.trim()}" is a day, not a schedule: say \`every ${name}\` (at 08:00) or \`every ${name} at 9am\`, or write cron such as \`0 9 * * ${name.slice(0, 3).toUpperCase()}\``,
+        { expression: text },
+      );
+    }
     const words = readScheduleWords(text);
     if (words && leftover(text, words.phrases) === '') return { cron: validateCron(words.cron, timezone), fromWords: text.trim() };
     if (!looksLikeCron(text)) {
@@ -124,7 +132,7 @@ function looksLikeCron(text: string): boolean {
   const t = text.trim();
   if (t.startsWith('@')) return true;
   const fields = t.split(/\s+/);
-  return fields.length <= 7 && fields.some((f) => /[\d*]/.test(f)) && fields.every((f) => /^[\d*?,/#LW-]+$|^[A-Za-z]{3}([,-][A-Za-z]{3})*$/.test(f));
+  return fields.length <= 7 && fields.some((f) => /[\d*]/.test(f)) && fields.every((f) => /^[\d*?,/#LW-]+$|^,?[A-Za-z]{3}(?:#\d+|L)?(?:[,-]+[A-Za-z]{3}(?:#\d+|L)?)*,?$/.test(f));
 }
 
 /**
@@ -249,7 +257,15 @@ function compileUncached(expression: string, timezone: string): Compiled {
     }
   }
   const specs = fields.length === 6 ? [SECOND, ...FIELDS] : FIELDS;
-  const values = fields.map((field, i) => checkField(normalised, specs[i]!, field));
+  explainShape(normalised, specs, fields);
+  let values: (Set<number> | null)[];
+  try {
+    values = fields.map((field, i) => checkField(normalised, specs[i]!, field));
+  } catch (error) {
+    // `0 9 * * ? *` (a year field, as in AWS): wrong as seconds first, right as five fields.
+    if (fields.length === 6 && /^[*?]$/.test(fields[5]!) && fieldsFit(normalised, FIELDS, fields.slice(0, 5))) throw noYearField(normalised, fields);
+    throw error;
+  }
 
   let cron: Cron;
   try {
@@ -271,6 +287,69 @@ function compileUncached(expression: string, timezone: string): Compiled {
     throw translateCronerError(normalised, error);
   }
   return { normalised: shown, fields, timezone: zone, cron, values };
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * Mistakes that deserve their own message, found before the fields are checked one by one: an
+ * empty list item (a stray comma), a sixth field that is a year, an nth weekday past the 5th, and
+ * L alone in the weekday field. Throws ScheduleError; returns when none applies.
+ */
+function explainShape(expression: string, specs: readonly FieldSpec[], fields: readonly string[]): void {
+  const fail = (message: string, part: string): never => {
+    throw new ScheduleError(`\`${expression}\`: ${message}`, { expression, part });
+  };
+  fields.forEach((field, i) => {
+    const spec = specs[i]!;
+    if (!field.split(',').includes('')) return;
+    const kept = field.split(',').filter((item) => item !== '').join(',');
+    const [where, missing] = field.endsWith(',') ? ['ends with a comma', 'follow it'] : field.startsWith(',') ? ['starts with a comma', 'come before it'] : ['has two commas in a row', 'go between them'];
+    fail(`${spec.name} \`${field}\` ${where}: write \`${kept || '*'}\`, or add the value meant to ${missing}`, spec.name);
+  });
+  if (fields.length === 6 && /^\d{4}(?:-\d{4})?(?:,\d{4}(?:-\d{4})?)*$/.test(fields[5]!)) throw noYearField(expression, fields);
+  const weekday = fields[fields.length - 1]!;
+  for (const item of weekday.split(',')) {
+    const nth = /^(\w+)#(\d+)$/.exec(item);
+    if (nth && (Number(nth[2]) < 1 || Number(nth[2]) > 5)) {
+      const n = Number(nth[2]);
+      const day = /^\d$/.test(nth[1]!) ? WEEKDAY_NAMES[Number(nth[1])] : DAY_NAMES.includes(nth[1]!.toLowerCase()) ? WEEKDAY_NAMES[DAY_NAMES.indexOf(nth[1]!.toLowerCase())] : undefined;
+      const name = day ?? 'weekday';
+      const last = /^\d$/.test(nth[1]!) || !day ? nth[1]! : String(DAY_NAMES.indexOf(nth[1]!.toLowerCase()));
+      fail(
+        `there is no ${ordinal(n)} ${name} in a month: after # comes 1–5 (\`${nth[1]}#1\` is the first ${name} of the month, \`${nth[1]}#5\` the fifth, in months that have one; \`${last}L\` the last)`,
+        'weekday',
+      );
+    }
+    if (/^l$/i.test(item)) {
+      const lastDay = [...fields.slice(0, -3), 'L', fields[fields.length - 2]!, '*'].join(' ');
+      fail(`L alone is not a weekday: in the weekday field L follows a day, as in \`5L\` (the last Friday of the month); for the last day of the month, put L in the day-of-month field: \`${lastDay}\``, 'weekday');
+    }
+  }
+}
+
+/** "`0 9 * * 1-5 2026`: Steward's cron has no year field …", suggesting the first five fields. */
+function noYearField(expression: string, fields: readonly string[]): ScheduleError {
+  return new ScheduleError(
+    `\`${expression}\`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields \`${fields.slice(0, 5).join(' ')}\`; a schedule repeats every year`,
+    { expression, part: 'year' },
+  );
+}
+
+/** Whether every field passes `checkField` (used to tell what a refused expression was meant as). */
+function fieldsFit(expression: string, specs: readonly FieldSpec[], fields: readonly string[]): boolean {
+  try {
+    fields.forEach((field, i) => checkField(expression, specs[i]!, field));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 /**
