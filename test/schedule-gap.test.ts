@@ -3,10 +3,12 @@
  * across DST changes, and cheap.
  *
  * Cost, measured with bench/schedule-gap.ts (22 expressions × 10 zones, each pair's first
- * shortestGapSeconds call after validateCron, as at create; this shared 2-core machine, load ~4–8):
- *   before (walking up to 4000 slots, ~100–400 µs each): p50 34 ms, p90 1.1 s, max 3.4 s
- *     (every two hours, `0 0-23/2 * * *`, in zones with DST: 1–3 s of blocked event loop);
- *   after (fields + the zone's offset changes): p50 0.5 ms, p90 1.4 ms, max 4.4 ms (figures in the commit).
+ * shortestGapSeconds call after validateCron, as at create), on this shared 2-core machine at a
+ * load average of 5–6:
+ *   before (walking up to 4000 runs at 100–400 µs each): p50 14–16 ms, p90 0.34–0.49 s,
+ *     max 0.8–1.1 s (every two hours, `0 0-23/2 * * *`, in any zone: it never reached its stop);
+ *   after (the fields plus the zone's offset changes): p50 0.6–1.0 ms, p90 1.3–4.8 ms, max 6–23 ms
+ *     wall-clock (the max moves with the machine's load); best of 5 per pair: p50 0.4 ms, max 0.9 ms.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
