@@ -54,6 +54,12 @@ describe('the front end through the bot', () => {
     expect(commands.find((c) => c.name === 'automation')?.default_member_permissions ?? null).toBeNull();
   });
 
+  it('time zones autocomplete by their current names', async () => {
+    const choices = await h.discord.autocomplete(ALICE, 'settings', { subcommand: 'timezone', focused: 'zone', options: { zone: 'kolkata' } });
+    expect(choices.map((c) => c.value)).toContain('Asia/Kolkata');
+    expect(await h.discord.autocomplete(ALICE, 'settings', { subcommand: 'timezone', focused: 'zone', options: { zone: 'calcutta' } })).toEqual([]);
+  });
+
   it('the server owner counts as a manager even without OWNER_IDS or the manager role', async () => {
     const owner = h.discord.ownerId;
     const done = await replyOf(await h.discord.slash(owner, 'capability', { subcommand: 'promote', options: { name: 'summarize_page', state: 'shadow_primary' } }));

@@ -84,6 +84,18 @@ describe('schedules in words', () => {
     );
   });
 
+  it.each([
+    ['MONDAY', '"MONDAY" is a day, not a schedule: say `every monday` (at 08:00) or `every monday at 9am`, or write cron such as `0 9 * * MON`'],
+    ['fri', '"fri" is a day, not a schedule: say `every friday` (at 08:00) or `every friday at 9am`, or write cron such as `0 9 * * FRI`'],
+    ['Wednesday', '"Wednesday" is a day, not a schedule: say `every wednesday` (at 08:00) or `every wednesday at 9am`, or write cron such as `0 9 * * WED`'],
+  ])('refuses a day name alone, "%s", suggesting a schedule', (text, message) => {
+    expect(() => readSchedule(text, 'UTC')).toThrow(message);
+  });
+
+  it('reads cron with a stray comma as cron, and says where the comma is', () => {
+    expect(() => readSchedule('0 9 * * MON,', 'UTC')).toThrow('`0 9 * * MON,`: weekday `MON,` ends with a comma: write `MON`, or add the value meant to follow it');
+  });
+
   it('keeps the cron error for what is meant as cron', () => {
     expect(() => readSchedule('0 25 * * *', 'UTC')).toThrow('`0 25 * * *`: hour 25 is out of range 0–23');
   });

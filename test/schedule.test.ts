@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RENAMED_ZONES, supportedTimeZones } from '../src/util/timezone.js';
 import { ScheduleError } from '../src/errors.js';
 import {
   describeCron,
@@ -31,6 +33,49 @@ describe('validateTimezone', () => {
     expect(validateTimezone('utc')).toBe('UTC');
     expect(validateTimezone('europe/berlin')).toBe('Europe/Berlin');
     expect(validateTimezone('US/Eastern')).toBe('America/New_York');
+  });
+
+  it.each([
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['asia/kolkata', 'Asia/Kolkata'],
+    ['Europe/Kiev', 'Europe/Kyiv'],
+    ['Europe/Kyiv', 'Europe/Kyiv'],
+    ['Europe/Uzhgorod', 'Europe/Kyiv'],
+    ['Asia/Saigon', 'Asia/Ho_Chi_Minh'],
+    ['Asia/Katmandu', 'Asia/Kathmandu'],
+    ['Asia/Rangoon', 'Asia/Yangon'],
+    ['America/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+    ['America/Godthab', 'America/Nuuk'],
+    ['Pacific/Enderbury', 'Pacific/Kanton'],
+    ['Atlantic/Faeroe', 'Atlantic/Faroe'],
+    ['America/Indianapolis', 'America/Indiana/Indianapolis'],
+    ['America/Fort_Wayne', 'America/Indiana/Indianapolis'],
+  ])('names %s by its current name, %s', (typed, current) => {
+    expect(validateTimezone(typed)).toBe(current);
+    expect(validateTimezone(current)).toBe(current);
+    expect(describeCron('0 9 * * *', typed)).toBe(`every day at 09:00, ${current}`);
+  });
+
+  it('renames every zone this runtime reports by an old name, and no other', () => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    const renamed = zones.filter((z) => validateTimezone(z) !== z);
+    expect(renamed.sort()).toEqual(Object.keys(RENAMED_ZONES).sort());
+    for (const [old, current] of Object.entries(RENAMED_ZONES)) {
+      // The current name is a zone Intl (and so croner) knows, and it runs on the same clock.
+      expect(new Intl.DateTimeFormat('en-US', { timeZone: current }).resolvedOptions().timeZone).toBe(old);
+      expect(nextRunAfter('0 9 * * *', current, at('2026-01-01T00:00:00Z'))).toEqual(nextRunAfter('0 9 * * *', old, at('2026-01-01T00:00:00Z')));
+    }
+    expect(supportedTimeZones()).toContain('Asia/Kolkata');
+    expect(supportedTimeZones()).not.toContain('Asia/Calcutta');
+    expect(supportedTimeZones()[0]).toBe('UTC');
+  });
+
+  it.runIf(existsSync('/usr/share/zoneinfo/tzdata.zi'))('leaves no runtime zone that IANA lists as a renamed link (checked against tzdata.zi)', () => {
+    // Links that are countries' own names for a neighbour's clock, not renames.
+    const countryLinks = new Set(['America/Lower_Princes', 'America/Marigot', 'America/St_Barthelemy', 'America/Kralendijk', 'Arctic/Longyearbyen', 'Europe/Bratislava', 'Europe/Busingen', 'Europe/Mariehamn', 'Europe/Podgorica', 'Europe/San_Marino', 'Europe/Vatican']);
+    const links = new Set(readFileSync('/usr/share/zoneinfo/tzdata.zi', 'utf8').split('\n').flatMap((line) => (/^L \S+ (\S+)/.exec(line)?.slice(1) ?? [])));
+    const stale = Intl.supportedValuesOf('timeZone').map((z) => validateTimezone(z)).filter((z) => links.has(z) && !countryLinks.has(z) && !Object.values(RENAMED_ZONES).includes(z));
+    expect(stale).toEqual([]);
   });
 
   it('rejects names that are not zones, with field timezone', () => {
@@ -107,12 +152,46 @@ describe('validateCron', () => {
       '',
       'the schedule is empty: expected 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. `0 9 * * *`',
     ],
-    ['0 9 * * 1#6', '`0 9 * * 1#6`: nth weekday out of range, should be 1-5 or L. Value: 6, Type: string'],
+    [
+      '0 9 * * 1#6',
+      '`0 9 * * 1#6`: there is no 6th Monday in a month: after # comes 1–5 (`1#1` is the first Monday of the month, `1#5` the fifth, in months that have one; `1L` the last)',
+    ],
+    [
+      '0 9 * * FRI#0',
+      '`0 9 * * FRI#0`: there is no 0th Friday in a month: after # comes 1–5 (`FRI#1` is the first Friday of the month, `FRI#5` the fifth, in months that have one; `5L` the last)',
+    ],
+    [
+      '0 9 * * L',
+      '`0 9 * * L`: L alone is not a weekday: in the weekday field L follows a day, as in `5L` (the last Friday of the month); for the last day of the month, put L in the day-of-month field: `0 9 L * *`',
+    ],
+    ['0 9 * * 1,', '`0 9 * * 1,`: weekday `1,` ends with a comma: write `1`, or add the value meant to follow it'],
+    ['0 9 * * MON,', '`0 9 * * MON,`: weekday `MON,` ends with a comma: write `MON`, or add the value meant to follow it'],
+    ['0,15, 9 * * *', '`0,15, 9 * * *`: minute `0,15,` ends with a comma: write `0,15`, or add the value meant to follow it'],
+    ['0 9,,17 * * *', '`0 9,,17 * * *`: hour `9,,17` has two commas in a row: write `9,17`, or add the value meant to go between them'],
+    [
+      '0 9 * * 1-5 2026',
+      "`0 9 * * 1-5 2026`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 * * 1-5`; a schedule repeats every year",
+    ],
+    [
+      '0 9 1 1 * 2026,2027',
+      "`0 9 1 1 * 2026,2027`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 1 1 *`; a schedule repeats every year",
+    ],
+    [
+      '0 9 ? * MON-FRI *',
+      "`0 9 ? * MON-FRI *`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields `0 9 ? * MON-FRI`; a schedule repeats every year",
+    ],
   ])('rejects %j', (expression, message) => {
     const error = scheduleError(() => validateCron(expression, 'UTC'));
     expect(error.message).toBe(message);
     expect(error.field).toBe('schedule');
     expect(error.code).toBe('invalid_input');
+  });
+
+  it('reads 6 fields as seconds first, as croner does (and as the description says)', () => {
+    // croner 11 in '5-or-6-parts' mode: the 6th field is the weekday, not a year.
+    expect(validateCron('0 0 9 * * 1-5', 'UTC')).toBe('0 0 9 * * 1-5');
+    expect(describeCron('0 0 9 * * 1-5', 'UTC')).toBe('at 09:00 on Monday through Friday, UTC');
+    expect(isoList(nextRuns('0 0 9 * * 1-5', 'UTC', at('2026-01-02T12:00:00Z'), 2))).toEqual(['2026-01-05T09:00:00.000Z', '2026-01-06T09:00:00.000Z']);
   });
 
   it('rejects a one-off date, which croner would otherwise read as a date job', () => {
@@ -272,6 +351,44 @@ describe('describeCron', () => {
     ['@yearly', 'UTC', 'at 00:00, on day 1 of the month, only in January, UTC'],
   ])('%s in %s', (expression, zone, words) => {
     expect(describeCron(expression, zone)).toBe(words);
+  });
+
+  // Where cronstrue's wording of the text differs from the slots: the words say the slots.
+  it.each([
+    // A step that does not divide its cycle starts again at 0: :45 then :00 is 15 minutes.
+    ['*/45 * * * *', 'every hour at :00 and :45, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['0-59/45 * * * *', 'every hour at :00 and :45, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['*/7 * * * *', 'every hour at :00, :07, :14, :21, :28, :35, :42, :49 and :56, UTC', ['00:00', '00:07', '00:14', '00:21', '00:28', '00:35', '00:42', '00:49', '00:56', '01:00']],
+    ['*/45 * * * 1-5', 'every hour at :00 and :45 on Monday through Friday, UTC', ['00:00', '00:45', '01:00', '01:45']],
+    ['0 */5 * * *', 'every day at 00:00, 05:00, 10:00, 15:00 and 20:00, UTC', ['00:00', '05:00', '10:00', '15:00', '20:00', '00:00']],
+    ['30 */5 * * *', 'every day at 00:30, 05:30, 10:30, 15:30 and 20:30, UTC', ['00:30', '05:30', '10:30', '15:30', '20:30', '00:30']],
+    ['15,45 */5 * * *', 'every day at 00:15, 00:45, 05:15, 05:45, 10:15, 10:45, 15:15, 15:45, 20:15 and 20:45, UTC', ['00:15', '00:45', '05:15', '05:45', '10:15']],
+    ['0 */7 * * 1-5', 'at 00:00, 07:00, 14:00 and 21:00 on Monday through Friday, UTC', ['00:00', '07:00', '14:00', '21:00', '00:00']],
+    ['*/40 * * * * *', 'at 0 and 40 seconds past the minute, UTC', ['00:00:00', '00:00:40', '00:01:00']],
+    // Days of the month restart on the 1st: the 31st and the 1st are a day apart.
+    ['0 8 */3 * *', 'at 08:00, on day 1, 4, 7, 10, 13, 16, 19, 22, 25, 28, and 31 of the month, UTC', ['01-01', '01-04']],
+    ['0 0 1 */5 *', 'at 00:00, on day 1 of the month, only in January, June, and November, UTC', ['01-01', '06-01', '11-01', '01-01']],
+    ['0 0 * * */2', 'at 00:00 on Sunday, Tuesday, Thursday, and Saturday, UTC', ['01-01', '01-03', '01-04']],
+    // A range over the whole field is every one; weekday 7 is Sunday.
+    ['0 0 * * 0-7', 'every day at 00:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 0 * * 1-7', 'every day at 00:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 9 * * MON-SUN', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 0 * * 0,7', 'at 00:00 on Sunday, UTC', ['01-04', '01-11']],
+    ['0 0 * * 5-7', 'at 00:00 on Friday through Sunday, UTC', ['01-02', '01-03', '01-04', '01-09']],
+    ['0-59 * * * *', 'every minute, UTC', ['00:00', '00:01']],
+    ['0 0-23 * * *', 'every hour, UTC', ['00:00', '01:00']],
+    ['0 9 * 1-12 *', 'every day at 09:00, UTC', ['01-01', '01-02']],
+    // Day of month OR weekday: a whole field on either side is every day.
+    ['0 9 1-31 * 1', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    ['0 9 13 * 0-6', 'every day at 09:00, UTC', ['01-01', '01-02', '01-03']],
+    // Already right, and kept: steps that divide their cycle, steps within a range.
+    ['0 */2 * * *', 'on the hour, every 2 hours, UTC', ['00:00', '02:00', '04:00']],
+    ['0-30/15 * * * *', 'every 15 minutes, minutes 0 through 30 past the hour, UTC', ['00:00', '00:15', '00:30', '01:00']],
+  ])('%s: "%s"', (expression, words, slots) => {
+    expect(describeCron(expression, 'UTC')).toBe(words);
+    // The slots the words describe (from Thursday 31 December 2025, 23:59:59 UTC).
+    const shown = slots[0]!.length === 5 && slots[0]!.includes('-') ? (d: Date) => d.toISOString().slice(5, 10) : slots[0]!.length === 8 ? (d: Date) => d.toISOString().slice(11, 19) : (d: Date) => d.toISOString().slice(11, 16);
+    expect(nextRuns(expression, 'UTC', at('2025-12-31T23:59:59Z'), slots.length).map(shown)).toEqual(slots);
   });
 
   it('uses the canonical zone name and rejects bad expressions', () => {

@@ -128,6 +128,16 @@ describe('create', () => {
     expect(iso(later.nextRunAt)).toBe('2026-03-02T08:30:00.000Z');
   });
 
+  it('stores and shows zones by their current names (Asia/Kolkata, not Node 20\'s Asia/Calcutta)', () => {
+    const kolkata = h.engine.service.create(h.alice, { ...SITE, name: 'kolkata', schedule: '0 9 * * *', timezone: 'Asia/Calcutta' });
+    expect(kolkata.timezone).toBe('Asia/Kolkata');
+    expect(rowOf(kolkata.id)?.timezone).toBe('Asia/Kolkata');
+    expect(kolkata.scheduleText).toBe('every day at 09:00, Asia/Kolkata');
+    expect(h.engine.service.edit(h.alice, kolkata.id, { timezone: 'europe/kiev' }).timezone).toBe('Europe/Kyiv');
+    expect(h.engine.service.setTimezone(h.alice, 'Asia/Saigon')).toBe('Asia/Ho_Chi_Minh');
+    expect(h.engine.service.timezoneOf(h.alice.userId)).toBe('Asia/Ho_Chi_Minh');
+  });
+
   it('uses DEFAULT_TIMEZONE when no time zone is given', () => {
     const ny = harness({ env: { DEFAULT_TIMEZONE: 'America/New_York' } });
     const created = ny.engine.service.create(ny.alice, { ...SITE, schedule: '0 9 * * *' });

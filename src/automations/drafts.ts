@@ -23,6 +23,7 @@ import { withTimeLimit } from './time-limit.js';
 import type { AutomationView } from './view-models.js';
 import { scheduleText } from './view-models.js';
 import type { ExecutionPath, JsonObject } from './types.js';
+import { canonicalTimeZone } from '../util/timezone.js';
 
 /** How long a draft waits for Create. */
 export const DRAFT_TTL_MS = 30 * 60_000;
@@ -237,7 +238,8 @@ export class DraftService {
   }
 
   private timezoneOf(actor: Actor): string {
-    return this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
+    const stored = this.deps.store.settings.userTimezone(actor.userId) ?? this.deps.defaultTimezone;
+    return canonicalTimeZone(stored) ?? stored;
   }
 
   /**

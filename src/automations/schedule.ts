@@ -7,9 +7,10 @@
  */
 import { canonicalTimeZone } from '../util/timezone.js';
 import { Cron } from 'croner';
-import cronstrue from 'cronstrue';
+import { describePattern } from './schedule-describe.js';
 import { ScheduleError } from '../errors.js';
 import { leftover, readScheduleWords } from './drafting/schedule-words.js';
+import { cronerDateMatcher, plainDateMatcher, shortestGap, type GapPattern } from './schedule-gap.js';
 
 const NICKNAMES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -54,10 +55,6 @@ const CRONER_FIELDS: Readonly<Record<string, { spec: FieldSpec; offset: number }
   dayOfWeek: { spec: FIELDS[4]!, offset: 0 },
 };
 
-/** Samples at most this many slots in `shortestGapSeconds` (~50 µs each). */
-const GAP_SAMPLE_CAP = 4000;
-const YEAR_MS = 366 * 24 * 3600 * 1000;
-
 interface Compiled {
   /** Trimmed, single-spaced, nickname lower-cased. */
   readonly normalised: string;
@@ -65,14 +62,16 @@ interface Compiled {
   readonly fields: readonly string[];
   readonly timezone: string;
   readonly cron: Cron;
-  /** No gap can be shorter than this, even across a DST change (see `smallestStep`). */
-  readonly smallestStep: number;
+  /** The values each field allows (null for a field with L, W or #). */
+  readonly values: readonly (Set<number> | null)[];
+  /** What `shortestGapSeconds` works from, built on first use. */
+  gap?: GapPattern;
 }
 
 /**
  * Throws ScheduleError (field `timezone`) unless `tz` is a valid IANA zone name such as
- * `Europe/Berlin` or `UTC`; returns the canonical spelling Intl gives (`utc` → `UTC`,
- * `US/Eastern` → `America/New_York`).
+ * `Europe/Berlin` or `UTC`; returns its current IANA name (`utc` → `UTC`, `US/Eastern` →
+ * `America/New_York`, and `Asia/Calcutta` → `Asia/Kolkata` where Node 20's ICU still has the old one).
  */
 export function validateTimezone(tz: string): string {
   const canonical = canonicalTimeZone(tz);
@@ -111,6 +110,14 @@ export function readSchedule(text: string, timezone: string): { cron: string; fr
     return { cron: validateCron(text, timezone), fromWords: null };
   } catch (error) {
     if (!(error instanceof ScheduleError) || error.field === 'timezone') throw error;
+    const day = /^(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day)?$|^(?:wednes|satur)day$/i.exec(text.trim());
+    if (day) {
+      const name = WEEKDAY_NAMES[DAY_NAMES.indexOf(day[0].slice(0, 3).toLowerCase())]!.toLowerCase();
+      throw new ScheduleError(
+        `"${text.trim()}" is a day, not a schedule: say \`every ${name}\` (at 08:00) or \`every ${name} at 9am\`, or write cron such as \`0 9 * * ${name.slice(0, 3).toUpperCase()}\``,
+        { expression: text },
+      );
+    }
     const words = readScheduleWords(text);
     if (words && leftover(text, words.phrases) === '') return { cron: validateCron(words.cron, timezone), fromWords: text.trim() };
     if (!looksLikeCron(text)) {
@@ -125,7 +132,7 @@ function looksLikeCron(text: string): boolean {
   const t = text.trim();
   if (t.startsWith('@')) return true;
   const fields = t.split(/\s+/);
-  return fields.length <= 7 && fields.some((f) => /[\d*]/.test(f)) && fields.every((f) => /^[\d*?,/#LW-]+$|^[A-Za-z]{3}([,-][A-Za-z]{3})*$/.test(f));
+  return fields.length <= 7 && fields.some((f) => /[\d*]/.test(f)) && fields.every((f) => /^[\d*?,/#LW-]+$|^,?[A-Za-z]{3}(?:#\d+|L)?(?:[,-]+[A-Za-z]{3}(?:#\d+|L)?)*,?$/.test(f));
 }
 
 /**
@@ -144,49 +151,50 @@ export function nextRuns(expression: string, timezone: string, after: Date, coun
 }
 
 /**
- * The shortest gap, in seconds, between consecutive slots from `from` on, sampled over the real
- * slots of the coming year in the zone (DST can shorten or lengthen gaps), plus the first slot
- * after that year so a yearly schedule has a gap. The sample is capped at a few thousand slots and
- * stops early at the pattern's smallest possible step. Null if it fires at most once.
+ * The shortest gap, in seconds, between consecutive slots whose first slot is after `from` and
+ * within the coming year (366 days) in the zone, exact across DST changes (a repeated or skipped
+ * hour can bring two runs closer than the pattern's step), plus the pair from the first slot when
+ * that is later, so a yearly schedule has a gap. Null if it fires at most once. Costs well under
+ * 5 ms (it looks at the pattern's fields and the zone's offset changes, not at every slot).
+ * Throws ScheduleError for a bad expression or zone.
  */
 export function shortestGapSeconds(expression: string, timezone: string, from: Date): number | null {
-  const { cron, smallestStep } = compile(expression, timezone);
-  const horizon = checkDate(from).getTime() + YEAR_MS;
-  let previous = cron.nextRun(from);
-  let shortest: number | null = null;
-  for (let i = 0; previous !== null && i < GAP_SAMPLE_CAP; i++) {
-    const next = cron.nextRun(previous);
-    if (next === null) break;
-    const gap = (next.getTime() - previous.getTime()) / 1000;
-    if (shortest === null || gap < shortest) shortest = gap;
-    if (shortest <= smallestStep || next.getTime() > horizon) break;
-    previous = next;
-  }
-  return shortest;
+  const compiled = compile(expression, timezone);
+  compiled.gap ??= gapPattern(compiled);
+  return shortestGap(compiled.gap, checkDate(from).getTime());
+}
+
+/** The fields as `shortestGap` reads them. */
+function gapPattern(c: Compiled): GapPattern {
+  const withSeconds = c.fields.length === 6;
+  const [seconds, minutes, hours, dom, month, dow] = withSeconds ? c.values : [new Set([0]), ...c.values];
+  const [domField, monthField, dowField] = c.fields.slice(-3) as [string, string, string];
+  const sorted = (values: Set<number> | null | undefined): number[] => [...(values ?? [])].sort((a, b) => a - b);
+  const dates =
+    dom && month && dow && !domField.includes('?') && !dowField.includes('?')
+      ? plainDateMatcher(dom, month, dow, domField === '*', dowField === '*')
+      : cronerDateMatcher(new Cron(`0 0 0 ${domField} ${monthField} ${dowField}`, { utcOffset: 0, paused: true, mode: '5-or-6-parts', domAndDow: false }));
+  return {
+    cron: c.cron,
+    zone: c.timezone,
+    seconds: sorted(seconds),
+    minutes: sorted(minutes),
+    hours: sorted(hours),
+    fixedTime: !c.fields.slice(0, withSeconds ? 3 : 2).some((f) => /[*?/]/.test(f)),
+    dates,
+  };
 }
 
 /**
  * The schedule in words with the zone: "every day at 09:00, Europe/Berlin", "every 5 minutes,
- * UTC", "at 08:30 on Monday through Friday, America/New_York". Nicknames are described through
+ * UTC", "at 08:30 on Monday through Friday, America/New_York", "every hour at :00 and :45, UTC"
+ * (for `*\/45 * * * *`: the words say the slots, not the step). Nicknames are described through
  * their 5-field form. Throws ScheduleError for a bad expression or zone.
  */
 export function describeCron(expression: string, timezone: string): string {
-  const { fields, timezone: zone } = compile(expression, timezone);
-  const pattern = fields.join(' ');
-  let text: string;
-  try {
-    text = cronstrue.toString(pattern, { use24HourTimeFormat: true, verbose: false, throwExceptionOnParseError: true });
-  } catch {
-    return `cron ${pattern}, ${zone}`;
-  }
-  // "At 08:30, Monday through Friday" / "At 00:00, only on Sunday" → "At 08:30 on …"
-  text = text.replace(/, (?:only )?(?:on )?(?=(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)/, ' on ');
-  if (!/^(?:[A-Z][a-z]+day|January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text)) {
-    text = text.charAt(0).toLowerCase() + text.slice(1);
-  }
-  const everyDay = fields.slice(-3).every((f) => f === '*' || f === '?');
-  if (everyDay && /^at \d/.test(text)) text = `every day ${text}`;
-  return `${text}, ${zone}`;
+  const { fields, values, timezone: zone } = compile(expression, timezone);
+  const text = describePattern(fields, values);
+  return text === null ? `cron ${fields.join(' ')}, ${zone}` : `${text}, ${zone}`;
 }
 
 function checkDate(date: Date): Date {
@@ -249,7 +257,15 @@ function compileUncached(expression: string, timezone: string): Compiled {
     }
   }
   const specs = fields.length === 6 ? [SECOND, ...FIELDS] : FIELDS;
-  const values = fields.map((field, i) => checkField(normalised, specs[i]!, field));
+  explainShape(normalised, specs, fields);
+  let values: (Set<number> | null)[];
+  try {
+    values = fields.map((field, i) => checkField(normalised, specs[i]!, field));
+  } catch (error) {
+    // `0 9 * * ? *` (a year field, as in AWS): wrong as seconds first, right as five fields.
+    if (fields.length === 6 && /^[*?]$/.test(fields[5]!) && fieldsFit(normalised, FIELDS, fields.slice(0, 5))) throw noYearField(normalised, fields);
+    throw error;
+  }
 
   let cron: Cron;
   try {
@@ -270,7 +286,70 @@ function compileUncached(expression: string, timezone: string): Compiled {
   } catch (error) {
     throw translateCronerError(normalised, error);
   }
-  return { normalised: shown, fields, timezone: zone, cron, smallestStep: smallestStep(fields, values) };
+  return { normalised: shown, fields, timezone: zone, cron, values };
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * Mistakes that deserve their own message, found before the fields are checked one by one: an
+ * empty list item (a stray comma), a sixth field that is a year, an nth weekday past the 5th, and
+ * L alone in the weekday field. Throws ScheduleError; returns when none applies.
+ */
+function explainShape(expression: string, specs: readonly FieldSpec[], fields: readonly string[]): void {
+  const fail = (message: string, part: string): never => {
+    throw new ScheduleError(`\`${expression}\`: ${message}`, { expression, part });
+  };
+  fields.forEach((field, i) => {
+    const spec = specs[i]!;
+    if (!field.split(',').includes('')) return;
+    const kept = field.split(',').filter((item) => item !== '').join(',');
+    const [where, missing] = field.endsWith(',') ? ['ends with a comma', 'follow it'] : field.startsWith(',') ? ['starts with a comma', 'come before it'] : ['has two commas in a row', 'go between them'];
+    fail(`${spec.name} \`${field}\` ${where}: write \`${kept || '*'}\`, or add the value meant to ${missing}`, spec.name);
+  });
+  if (fields.length === 6 && /^\d{4}(?:-\d{4})?(?:,\d{4}(?:-\d{4})?)*$/.test(fields[5]!)) throw noYearField(expression, fields);
+  const weekday = fields[fields.length - 1]!;
+  for (const item of weekday.split(',')) {
+    const nth = /^(\w+)#(\d+)$/.exec(item);
+    if (nth && (Number(nth[2]) < 1 || Number(nth[2]) > 5)) {
+      const n = Number(nth[2]);
+      const day = /^\d$/.test(nth[1]!) ? WEEKDAY_NAMES[Number(nth[1])] : DAY_NAMES.includes(nth[1]!.toLowerCase()) ? WEEKDAY_NAMES[DAY_NAMES.indexOf(nth[1]!.toLowerCase())] : undefined;
+      const name = day ?? 'weekday';
+      const last = /^\d$/.test(nth[1]!) || !day ? nth[1]! : String(DAY_NAMES.indexOf(nth[1]!.toLowerCase()));
+      fail(
+        `there is no ${ordinal(n)} ${name} in a month: after # comes 1–5 (\`${nth[1]}#1\` is the first ${name} of the month, \`${nth[1]}#5\` the fifth, in months that have one; \`${last}L\` the last)`,
+        'weekday',
+      );
+    }
+    if (/^l$/i.test(item)) {
+      const lastDay = [...fields.slice(0, -3), 'L', fields[fields.length - 2]!, '*'].join(' ');
+      fail(`L alone is not a weekday: in the weekday field L follows a day, as in \`5L\` (the last Friday of the month); for the last day of the month, put L in the day-of-month field: \`${lastDay}\``, 'weekday');
+    }
+  }
+}
+
+/** "`0 9 * * 1-5 2026`: Steward's cron has no year field …", suggesting the first five fields. */
+function noYearField(expression: string, fields: readonly string[]): ScheduleError {
+  return new ScheduleError(
+    `\`${expression}\`: Steward's cron has no year field (with 6 fields the first is seconds and the last the weekday): write the 5 fields \`${fields.slice(0, 5).join(' ')}\`; a schedule repeats every year`,
+    { expression, part: 'year' },
+  );
+}
+
+/** Whether every field passes `checkField` (used to tell what a refused expression was meant as). */
+function fieldsFit(expression: string, specs: readonly FieldSpec[], fields: readonly string[]): boolean {
+  try {
+    fields.forEach((field, i) => checkField(expression, specs[i]!, field));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 /**
@@ -337,33 +416,4 @@ function translateCronerError(expression: string, error: unknown): ScheduleError
     });
   }
   return new ScheduleError(`\`${expression}\`: ${message}`, { expression });
-}
-
-/**
- * A lower bound for the gap between slots that holds across DST changes, used to stop sampling.
- * An interval job (a `*`, `?` or step in its second, minute or hour) runs on real wall-clock slots,
- * and a whole-hour clock change only swaps which two slots are neighbours: the gap is still a
- * difference of two wall times with allowed seconds and minutes, so the smallest cyclic step of
- * the seconds (else the minutes, else an hour) is a true bound. A fixed-time job's skipped slots
- * run when the clock jumps, which can be closer than its grid (`0 1,3 * * *` is an hour apart on
- * the spring-forward day in Berlin), so only the resolution (1 s or 60 s) is safe for it.
- * Caveat: Australia/Lord_Howe's half-hour change can beat the grid bound of an interval job.
- */
-function smallestStep(fields: readonly string[], values: readonly (Set<number> | null)[]): number {
-  const withSeconds = fields.length === 6;
-  const timeFields = withSeconds ? fields.slice(0, 3) : fields.slice(0, 2);
-  if (!timeFields.some((f) => /[*?/]/.test(f))) return withSeconds ? 1 : 60;
-  const seconds = withSeconds ? values[0] : undefined;
-  if (seconds && seconds.size > 1) return cyclicGap(seconds, 60);
-  const minutes = values[withSeconds ? 1 : 0];
-  if (minutes && minutes.size > 1) return cyclicGap(minutes, 60) * 60;
-  return 3600;
-}
-
-/** The smallest distance between values on a circle of `size` (59 → 0 counts as 1). */
-function cyclicGap(values: Set<number>, size: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  let gap = sorted[0]! + size - sorted[sorted.length - 1]!;
-  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i]! - sorted[i - 1]!);
-  return gap;
 }

@@ -20,6 +20,7 @@ import { parseInputsText } from './inputs-text.js';
 import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
 import { nextRuns, readSchedule, shortestGapSeconds, validateTimezone } from './schedule.js';
+import { canonicalTimeZone } from '../util/timezone.js';
 import type { Automation, AutomationStatus, JsonObject } from './types.js';
 import { DraftService } from './drafts.js';
 import type { CapabilityPreview } from './preview.js';
@@ -410,7 +411,8 @@ export class AutomationService {
 
   /** A person's default time zone for what they create; null when they never set one. */
   timezoneOf(userId: string): string | null {
-    return this.deps.store.settings.userTimezone(userId);
+    const stored = this.deps.store.settings.userTimezone(userId);
+    return stored === null ? null : (canonicalTimeZone(stored) ?? stored);
   }
 
   /** Sets the actor's default time zone. Throws ScheduleError (field timezone) for an unknown zone. */

@@ -11,6 +11,7 @@ import { formatCondition } from './alerts/text.js';
 import type { DispatchReport } from './dispatcher.js';
 import { maskInputs } from '../redact.js';
 import { describeCron } from './schedule.js';
+import { canonicalTimeZone } from '../util/timezone.js';
 import type { Automation, ExecutionPath, Run } from './types.js';
 
 /** One automation as people see it. */
@@ -130,7 +131,7 @@ export function automationView(a: Automation, capability: CapabilityRecord | nul
     inputs: revealInputs ? a.inputs : maskInputs(a.inputs),
     triggerType: a.triggerType,
     schedule: a.schedule,
-    timezone: a.timezone,
+    timezone: canonicalTimeZone(a.timezone) ?? a.timezone, // rows stored before zones were renamed (Asia/Calcutta)
     catchUp: a.catchUp,
     alertMode: a.alertMode,
     alertRepeatAfterSeconds: a.alertRepeatAfterSeconds,

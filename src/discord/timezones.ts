@@ -1,7 +1,8 @@
+import { supportedTimeZones } from '../util/timezone.js';
 import { LIMITS } from './limits.js';
 
 /** Every IANA zone the runtime knows, plus UTC (which Node 20 leaves out of the list). */
-const ZONES: string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+const ZONES: string[] = supportedTimeZones(); // by their current names (Asia/Kolkata, not Asia/Calcutta)
 
 /** Up to 25 zones matching what the person typed (anywhere in the name, case-insensitive); those starting with it first. */
 export function timezoneChoices(typed: string): { name: string; value: string }[] {
