@@ -1,4 +1,3 @@
-import { plain } from '../capabilities/reading.js';
 import type { Reading } from '../capabilities/reading.js';
 import { durationWords, timeTag } from '../capabilities/reading.js';
 import type { Channel, NewNotification, Notification, RichMessage } from '../notifications/outbox.js';
@@ -6,7 +5,7 @@ import { redactSecrets } from '../redact.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
 import type { Automation, JsonObject } from './types.js';
-import { codeSpan, cutText } from '../util/text.js';
+import { codeSpan, cutText, escapeMarkup } from '../util/text.js';
 
 const MAX_FIELDS = 8;
 const MAX_VALUE_CHARS = 200;
@@ -18,7 +17,7 @@ function show(value: unknown): string {
 
 /** A value as a notice field shows it: as {@link show}, third-party markup escaped, still at most 200 characters. */
 function fieldText(value: unknown): string {
-  return cutText(plain(redactSecrets(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null')), MAX_VALUE_CHARS);
+  return cutText(escapeMarkup(redactSecrets(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null')), MAX_VALUE_CHARS);
 }
 
 /** The output's key fields: the ones the condition reads first, then other top-level scalars. */
@@ -26,12 +25,12 @@ export function keyFields(condition: Condition | null, output: JsonObject): { na
   const fields: { name: string; value: string }[] = [];
   for (const path of conditionFields(condition)) {
     const { found, value } = readPath(output, path);
-    fields.push({ name: plain(path), value: found ? fieldText(value) : '(missing)' });
+    fields.push({ name: escapeMarkup(path), value: found ? fieldText(value) : '(missing)' });
   }
   for (const [name, value] of Object.entries(output)) {
     if (fields.length >= MAX_FIELDS) break;
     if (fields.some((f) => f.name === name) || typeof value === 'object') continue; // objects, arrays and nulls say little in a field
-    fields.push({ name: plain(name), value: fieldText(value) });
+    fields.push({ name: escapeMarkup(name), value: fieldText(value) });
   }
   return fields.slice(0, MAX_FIELDS);
 }

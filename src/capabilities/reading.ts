@@ -7,7 +7,7 @@
  */
 import type { JsonObject } from '../automations/types.js';
 import { redactSecrets } from '../redact.js';
-import { cutText } from '../util/text.js';
+import { cutText, escapeMarkup } from '../util/text.js';
 
 /** Whether what the output says is good news, bad news or neither (the colour of its message). */
 export type Tone = 'good' | 'bad' | 'neutral';
@@ -65,17 +65,6 @@ export function clip(text: string, max: number): string {
   return cutText(text, max);
 }
 
-/**
- * Third-party text safe inside markdown: characters that would format, quote, head or mask a link
- * are escaped; bare URLs are left as they are, so they still work.
- */
-export function plain(text: string): string {
-  return text
-    .split(/(https?:\/\/[^\s<]+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^(\s*)(#{1,3} |>|-# )/gm, '$1\\$2')))
-    .join('');
-}
-
 /** An http(s) URL as given, or null for anything else (javascript:, data:, a broken URL). */
 export function httpUrl(value: unknown, max = 2000): string | null {
   if (typeof value !== 'string' || value.length > max) return null;
@@ -104,7 +93,7 @@ export function shareableUrl(value: unknown): string | null {
 
 /** A markdown link `[text](url)` whose text cannot break out of the brackets, or the text alone without a usable URL. */
 export function link(text: string, url: string | null): string {
-  const label = plain(clip(text.replace(/\s+/g, ' ').trim() || 'link', 200));
+  const label = escapeMarkup(clip(text.replace(/\s+/g, ' ').trim() || 'link', 200));
   return url ? `[${label}](${url.replace(/\)/g, '%29').replace(/\(/g, '%28')})` : label;
 }
 
@@ -135,7 +124,7 @@ export function valueWords(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return value.trim() ? plain(clip(redactSecrets(value.replace(/\s+/g, ' ').trim()), MAX_LINE_CHARS)) : '—';
+  if (typeof value === 'string') return value.trim() ? escapeMarkup(clip(redactSecrets(value.replace(/\s+/g, ' ').trim()), MAX_LINE_CHARS)) : '—';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : count(value.length, 'item');
   return clip(redactSecrets(JSON.stringify(value)), 200);
 }

@@ -1,4 +1,3 @@
-import { escapeMarkdown } from 'discord.js';
 import type { ExecutionPath } from '../automations/types.js';
 import type { DraftPreviewView, DraftView } from '../automations/drafts.js';
 import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunOutputView, RunReportView, RunView } from '../automations/view-models.js';
@@ -6,7 +5,7 @@ import type { Reading } from '../capabilities/reading.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
 import { formatUsd } from '../util/money.js';
-import { codeSpan } from '../util/text.js';
+import { codeSpan, escapeMarkup } from '../util/text.js';
 import { cut, discordTime, fitEmbed, LIMITS, type EmbedData } from './limits.js';
 
 export const COLORS = { info: 0x5865f2, ok: 0x57f287, warn: 0xfee75c, alert: 0xed4245, muted: 0x99aab5 } as const;
@@ -26,10 +25,7 @@ const STATUS_ICON: Record<string, string> = {
  * left as they are, so they still work (and show where they go).
  */
 export function md(text: string): string {
-  return text
-    .split(/(https?:\/\/[^\s<]+)/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part, { heading: true }).replace(/[[\]]/g, '\\$&')))
-    .join('');
+  return escapeMarkup(text);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -63,3 +63,14 @@ function unitsIndex(text: string, count: number): number {
 export function codeSpan(text: string): string {
   return `\`${text.replace(/`/g, 'ˋ') || ' '}\``;
 }
+
+/**
+ * Third-party text safe inside markdown: characters that would format, quote, head or mask a link
+ * are escaped; bare URLs are left as they are, so they still work.
+ */
+export function escapeMarkup(text: string): string {
+  return text
+    .split(/(https?:\/\/[^\s<]+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^(\s*)(#{1,3} |>|-# )/gm, '$1\\$2')))
+    .join('');
+}

@@ -1,6 +1,7 @@
 /** How a model's answer reads (ask, summarize_page): its main text, then its lists as bullets, not its JSON. */
 import { redactSecrets } from '../../redact.js';
-import { clip, fieldLabel, plain, shareableUrl, valueWords, type OutputReader, type Reading, type ReadingContext } from '../reading.js';
+import { escapeMarkup } from '../../util/text.js';
+import { clip, fieldLabel, shareableUrl, valueWords, type OutputReader, type Reading, type ReadingContext } from '../reading.js';
 import type { JsonObject } from '../../automations/types.js';
 
 /** Field names that usually hold an answer's main text, most likely first. */
@@ -23,7 +24,7 @@ function bullets(value: unknown): string[] | null {
     return typeof item === 'number' ? String(item) : null;
   });
   if (texts.some((t) => t === null)) return null;
-  const shown = (texts as string[]).slice(0, MAX_BULLETS).map((t) => `• ${plain(clip(t.replace(/\s+/g, ' ').trim(), 300))}`);
+  const shown = (texts as string[]).slice(0, MAX_BULLETS).map((t) => `• ${escapeMarkup(clip(t.replace(/\s+/g, ' ').trim(), 300))}`);
   return value.length > MAX_BULLETS ? [...shown, `and ${value.length - MAX_BULLETS} more`] : shown;
 }
 
@@ -35,7 +36,7 @@ function read(output: JsonObject, context: ReadingContext): Reading {
   const entries = Object.entries(output).filter(([k]) => !k.startsWith('_'));
   const mainKey = MAIN_TEXT.find((k) => isText(output[k])) ?? entries.filter(([, v]) => isText(v) && v.length > 80).map(([k]) => k)[0] ?? null;
   const lines: string[] = [];
-  if (mainKey) lines.push(plain(clip(redactSecrets((output[mainKey] as string).trim()), MAX_MAIN_CHARS)));
+  if (mainKey) lines.push(escapeMarkup(clip(redactSecrets((output[mainKey] as string).trim()), MAX_MAIN_CHARS)));
   const fields: { name: string; value: string }[] = [];
   for (const [key, value] of entries) {
     if (key === mainKey) continue;

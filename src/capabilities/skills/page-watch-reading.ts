@@ -1,7 +1,8 @@
 /** How a page_watch output reads: the product linked, its price in its currency against the one before, its stock in words. */
 import { z } from 'zod';
 import { formatPrice, percentChange } from '../price-words.js';
-import { clip, httpUrl, link, plain, shareableUrl, type OutputReader, type Reading, type ReadingContext, type Tone } from '../reading.js';
+import { escapeMarkup } from '../../util/text.js';
+import { clip, httpUrl, link, shareableUrl, type OutputReader, type Reading, type ReadingContext, type Tone } from '../reading.js';
 import type { JsonObject } from '../../automations/types.js';
 
 const pageOutput = z.object({
@@ -21,11 +22,11 @@ const stockWords = (inStock: boolean | null | undefined): string | null => (inSt
 function priceLine(now: PageOutput, before: PageOutput | null): { line: string | null; dropped: boolean | null } {
   if (typeof now.price !== 'number') return { line: null, dropped: null };
   const currency = now.currency ?? null;
-  const line = `**${plain(formatPrice(now.price, currency))}**`;
+  const line = `**${escapeMarkup(formatPrice(now.price, currency))}**`;
   const was = before && typeof before.price === 'number' && before.price !== now.price && (before.currency ?? null) === currency ? before.price : null;
   if (was === null) return { line, dropped: null };
   const change = percentChange(was, now.price);
-  return { line: `${line}, was ${plain(formatPrice(was, currency))}${change ? `, ${change}` : ''}`, dropped: now.price < was };
+  return { line: `${line}, was ${escapeMarkup(formatPrice(was, currency))}${change ? `, ${change}` : ''}`, dropped: now.price < was };
 }
 
 function read(output: JsonObject, context: ReadingContext): Reading {
@@ -36,7 +37,7 @@ function read(output: JsonObject, context: ReadingContext): Reading {
   const stock = stockWords(now.in_stock);
   const wasInStock = before?.in_stock;
   const stockLine = stock && wasInStock !== undefined && wasInStock !== null && wasInStock !== now.in_stock ? `${stock} (was ${stockWords(wasInStock)!.toLowerCase()})` : stock;
-  const lines = [price.line, stockLine, now.text ? `“${plain(clip(now.text, 300))}”` : null].filter((l): l is string => l !== null);
+  const lines = [price.line, stockLine, now.text ? `“${escapeMarkup(clip(now.text, 300))}”` : null].filter((l): l is string => l !== null);
   // Green for a drop (or back in stock), red for a rise (or sold out), else by stock.
   const tone: Tone =
     price.dropped === true ? 'good' : price.dropped === false ? 'bad' : now.in_stock === false ? 'bad' : now.in_stock === true || typeof now.price === 'number' ? 'good' : 'neutral';
