@@ -432,7 +432,8 @@ describe('/automation show and its buttons', () => {
     expect(field(embed, 'Spend')).toBe('$0.00 today, $0.00 this month');
     expect(field(embed, 'Recent runs')).toBe('none');
     expect(field(embed, 'Inputs')).toContain(w.okUrl);
-    expect(embed.footer?.text).toBe(`#${id} · owner ${ALICE} · created 2026-03-02`);
+    expect(embed.footer?.text).toBe(`#${id} · created 2026-03-02`);
+    expect(field(embed, 'Owner')).toBe(`<@${ALICE}>`);
     expect(buttonLabels(view)).toEqual([`Pause=${customId.automation('pause', id)}`, `Run now=${customId.automation('run', id)}`, `Delete=${customId.automation('delete', id)}`]);
     // By #id (what autocomplete fills in) it is the same automation.
     expect(embedOf(await replyOf(await w.automation(ALICE, 'show', { name: `#${id}` }))).footer?.text).toBe(embed.footer?.text);
@@ -753,7 +754,9 @@ describe('who may do what', () => {
   it('MIA (a manager) can show, pause, resume, run, edit, list runs of, test and delete ALICE’s automation by #id', async () => {
     const ref = `#${id}`;
     const show = await w.automation(MIA, 'show', { name: ref });
-    expect(embedOf(await replyOf(show)).footer?.text).toBe(`#${id} · owner ${ALICE} · created 2026-03-02`);
+    const shown = embedOf(await replyOf(show));
+    expect(shown.footer?.text).toBe(`#${id} · created 2026-03-02`);
+    expect(field(shown, 'Owner'), 'the owner, as a mention that pings nobody').toBe(`<@${ALICE}>`);
 
     // Her own show message's buttons work for her.
     const pausedView = await replyOf(await w.h.discord.click(MIA, show, customId.automation('pause', id)));

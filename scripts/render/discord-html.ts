@@ -56,6 +56,7 @@ function timestamp(ms: number, style: string, now: number): string {
   const date = d.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
   const time = d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
   if (style === 'R') {
+    if (Math.abs(ms - now) < 45_000) return ms >= now ? 'in a few seconds' : 'a few seconds ago';
     const minutes = Math.round((ms - now) / 60_000);
     const abs = Math.abs(minutes);
     const amount = abs < 60 ? `${abs} minute${abs === 1 ? '' : 's'}` : abs < 2880 ? `${Math.round(abs / 60)} hours` : `${Math.round(abs / 1440)} days`;

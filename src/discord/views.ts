@@ -118,7 +118,7 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Inputs', value: preview(a.inputs, 600) },
       ...(d.undeliveredNotices.count ? [{ name: 'Undelivered', value: `${plural(d.undeliveredNotices.count, 'notice')} could not be delivered: ${d.undeliveredNotices.lastError ?? 'refused by Discord'}` }] : []),
     ],
-    footer: { text: `#${a.id} · owner ${a.userId} · created ${a.createdAt.toISOString().slice(0, 10)}` },
+    footer: { text: `#${a.id} · created ${a.createdAt.toISOString().slice(0, 10)}` }, // the owner is a field, as a mention
   });
 }
 
