@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import { FakeAnthropic } from './support/fake-anthropic.js';
 import { FakeLocalModel } from './support/fake-local-model.js';
-import { makeHarness, type Harness, type HarnessOptions } from './support/harness.js';
+import { harnessPerTest, type Harness } from './support/harness.js';
 import { serve } from './support/http-fixture.js';
 
 const fixture = (path: string) => readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8');
@@ -47,14 +47,8 @@ afterAll(async () => {
   await localModel.stop();
 });
 
-const harnesses: Harness[] = [];
-function harness(options: HarnessOptions = {}): Harness {
-  const h = makeHarness(options);
-  harnesses.push(h);
-  return h;
-}
+const harness = harnessPerTest();
 afterEach(() => {
-  for (const h of harnesses.splice(0)) h.close();
   anthropic.requests.length = 0;
   anthropic.script = [];
   localModel.requests.length = 0;

@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateInput } from '../src/automations/service.js';
 import { MAX_ELEMENTS } from '../src/capabilities/content/limits.js';
 import { ValidationError } from '../src/errors.js';
-import { makeHarness, type Harness, type HarnessOptions } from './support/harness.js';
+import { harnessPerTest, type Harness } from './support/harness.js';
 import { serve } from './support/http-fixture.js';
 
 const html = (body: string) => (_: unknown, res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
@@ -29,15 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 
-const harnesses: Harness[] = [];
-function harness(options: HarnessOptions = {}): Harness {
-  const h = makeHarness(options);
-  harnesses.push(h);
-  return h;
-}
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.close();
-});
+const harness = harnessPerTest();
 
 function automation(h: Harness, input: Partial<CreateInput> & { name: string; capability: string }) {
   return h.engine.service.create(h.alice, { schedule: 'manual', ...input });

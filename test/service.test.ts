@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
 import type { CreateInput, EditInput } from '../src/automations/service.js';
 import type { Automation } from '../src/automations/types.js';
 import type { AutomationView } from '../src/automations/view-models.js';
 import type { ExecutionResult } from '../src/capabilities/types.js';
 import { AlertSyntaxError, ConflictError, NotFoundError, ScheduleError, StewardError, ValidationError } from '../src/errors.js';
-import { makeHarness, type Harness } from './support/harness.js';
+import { harnessPerTest, type Harness } from './support/harness.js';
 
 // The harness clock starts on Monday 2026-03-02T08:00:00Z. Berlin is on CET (UTC+1) until
 // 2026-03-29 and New York on EST (UTC-5) until 2026-03-08, so 09:00 Berlin is 08:00Z (exactly now).
@@ -20,22 +20,13 @@ const SITE: CreateInput = {
 const MORNING_BERLIN = { schedule: '0 9 * * *', timezone: 'Europe/Berlin' } as const;
 
 let h: Harness;
-const harnesses: Harness[] = [];
-
 /** A harness closed after the test; the default one is `h`. */
-function harness(options: Parameters<typeof makeHarness>[0] = {}): Harness {
-  const made = makeHarness(options);
-  harnesses.push(made);
-  return made;
-}
+const harness = harnessPerTest();
 
 beforeEach(() => {
   h = harness();
 });
 
-afterEach(() => {
-  for (const made of harnesses.splice(0)) made.close();
-});
 
 /** The error a call throws; fails the test when it does not throw. */
 function errorOf(call: () => unknown): StewardError {

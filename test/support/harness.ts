@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -182,4 +183,17 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     },
   });
   return harness;
+}
+
+/** A harness maker for a test file: each harness it makes is closed after the test that made it. */
+export function harnessPerTest(): (options?: HarnessOptions) => Harness {
+  const made: Harness[] = [];
+  afterEach(() => {
+    for (const h of made.splice(0)) h.close();
+  });
+  return (options = {}) => {
+    const h = makeHarness(options);
+    made.push(h);
+    return h;
+  };
 }
