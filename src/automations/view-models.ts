@@ -5,7 +5,7 @@
  */
 import type { PeriodSpend } from '../budget/guard.js';
 import type { Reading } from '../capabilities/reading.js';
-import { choosePath, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
+import { choosePath, exampleInputs, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { BudgetPausedError } from '../errors.js';
 import { formatCondition } from './alerts/text.js';
 import type { DispatchReport } from './dispatcher.js';
@@ -93,6 +93,8 @@ export interface CapabilityView {
   description: string;
   path: ExecutionPath;
   example: string;
+  /** The inputs part of the example (`url=https://example.com`), for a form's placeholder; null when it has none. */
+  exampleInputs: string | null;
   inputs: { name: string; required: boolean }[];
   skill: { state: SkillState; stateChangedBy: string } | null;
 }
@@ -182,6 +184,7 @@ export function capabilityView(c: CapabilityRecord): CapabilityView {
     description: c.description,
     path: choosePath(c),
     example: c.example,
+    exampleInputs: exampleInputs(c.example),
     inputs: Object.keys(properties).map((name) => ({ name, required: required.has(name) })),
     skill: c.skill ? { state: c.skill.state, stateChangedBy: c.skill.stateChangedBy } : null,
   };

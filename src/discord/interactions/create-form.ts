@@ -1,4 +1,3 @@
-import { exampleInputs } from '../../capabilities/types.js';
 import { StewardError } from '../../errors.js';
 import { createFormModal, editAgainButton } from '../components.js';
 import { actorOf, replyError, type BotContext } from '../context.js';
@@ -25,6 +24,5 @@ export const createAgainHandler = buttonHandler('create-again', async (i, ctx: B
 
 /** The example inputs shown in the form's placeholder. */
 export function exampleFor(ctx: BotContext, capability: string): string {
-  const example = ctx.service.capabilities().find((c) => c.name === capability)?.example;
-  return (example && exampleInputs(example)) ?? '{"url": "https://example.com"}';
+  return ctx.service.capabilities().find((c) => c.name === capability)?.exampleInputs ?? '{"url": "https://example.com"}';
 }
