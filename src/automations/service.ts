@@ -151,7 +151,7 @@ export class AutomationService {
    */
   create(actor: Actor, input: CreateInput): AutomationView {
     const { store, clock, logger } = this.deps;
-    const settings = this.prepareCreate(actor, input, true);
+    const { settings, scheduleReadFrom } = this.prepareCreate(actor, input, true);
     const now = clock.now();
     const automation = store.automations.insert(
       { ...settings, userId: actor.userId, guildId: actor.guildId, nextRunAt: nextSlot(settings, now), createdVia: input.createdVia ?? 'service' },
@@ -159,7 +159,7 @@ export class AutomationService {
     );
     logger.info({ event: 'automation_created', automationId: automation.id, userId: actor.userId, capability: automation.capability }, 'automation created');
     this.deps.onScheduleChange?.();
-    return { ...this.view(automation, true, true), scheduleReadFrom: wordsOf(input.schedule, automation.timezone) };
+    return { ...this.view(automation, true, true), scheduleReadFrom };
   }
 
   /**
@@ -175,15 +175,16 @@ export class AutomationService {
     return this.deps.registry.parseInputs(capability, parseInputsText(text));
   }
 
-  private prepareCreate(actor: Actor, input: CreateInput, checkInputs: boolean): AutomationSettings {
+  private prepareCreate(actor: Actor, input: CreateInput, checkInputs: boolean): Validated {
     const { store } = this.deps;
     this.checkAutomationQuota(actor);
     const timezone = input.timezone ?? store.settings.userTimezone(actor.userId) ?? undefined;
-    const settings = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }), checkInputs);
-    if (store.automations.findByName(actor.userId, settings.name)) {
-      throw new ConflictError(`you already have an automation named "${settings.name}": pick another name or edit that one`, { name: settings.name });
+    const validated = this.validate(parseSettings({ ...input, ...(timezone ? { timezone } : {}) }), checkInputs);
+    const { name } = validated.settings;
+    if (store.automations.findByName(actor.userId, name)) {
+      throw new ConflictError(`you already have an automation named "${name}": pick another name or edit that one`, { name });
     }
-    return settings;
+    return validated;
   }
 
   /**
@@ -251,7 +252,7 @@ export class AutomationService {
     const { store, clock, logger } = this.deps;
     const current = this.visible(actor, ref);
     const merged = parseSettings({ ...currentAsInput(current), ...definedOnly(patch) });
-    const settings = this.validate(merged);
+    const { settings, scheduleReadFrom } = this.validate(merged);
     // The stored condition is kept as it is unless a new one is given (its text form is not re-checked).
     if (patch.alert === undefined) settings.alertConditions = current.alertConditions;
     const clash = store.automations.findByName(current.userId, settings.name);
@@ -270,7 +271,7 @@ export class AutomationService {
     logger.info({ event: 'automation_edited', automationId: current.id, userId: actor.userId, fields: Object.keys(definedOnly(patch)) }, 'automation edited');
     this.deps.onScheduleChange?.();
     const edited = store.automations.get(current.id)!;
-    return { ...this.view(edited, true), scheduleReadFrom: wordsOf(patch.schedule, edited.timezone) };
+    return { ...this.view(edited, true), scheduleReadFrom };
   }
 
   /** Pauses an active automation (a person's pause: runs finishing later leave it paused). */
@@ -514,7 +515,7 @@ export class AutomationService {
   }
 
   /** Checks settings against the registry, croner and the alert grammar; returns them ready to store. */
-  private validate(s: ParsedSettings, checkInputs = true): AutomationSettings {
+  private validate(s: ParsedSettings, checkInputs = true): Validated {
     const { registry, config, clock } = this.deps;
     if (!registry.get(s.capability) || !this.deps.store.capabilities.get(s.capability)) {
       const known = this.deps.store.capabilities.list().map((c) => c.name);
@@ -533,8 +534,9 @@ export class AutomationService {
     const timezone = validateTimezone(s.timezone ?? config.defaultTimezone);
     const minIntervalSeconds = Math.max(s.minIntervalSeconds ?? config.minIntervalSeconds, config.minIntervalSeconds);
     let schedule: string | null = null;
+    let scheduleReadFrom: string | null = null;
     if (s.schedule.toLowerCase() !== MANUAL_SCHEDULE) {
-      schedule = readSchedule(s.schedule, timezone).cron;
+      ({ cron: schedule, fromWords: scheduleReadFrom } = readSchedule(s.schedule, timezone));
       const gap = shortestGapSeconds(schedule, timezone, clock.now());
       if (gap !== null && gap < minIntervalSeconds) {
         throw new ValidationError(
@@ -544,7 +546,7 @@ export class AutomationService {
         );
       }
     }
-    return {
+    const settings: AutomationSettings = {
       name: s.name,
       description: s.description,
       capability: s.capability,
@@ -562,10 +564,17 @@ export class AutomationService {
       confirmAfter: s.confirmAfter,
       notifyResolved: s.notifyResolved,
     };
+    return { settings, scheduleReadFrom };
   }
 }
 
 type ParsedSettings = z.output<typeof settingsSchema>;
+
+/** Settings checked and ready to store, and the words their schedule was read from ("every 15 minutes"), if it was. */
+interface Validated {
+  settings: AutomationSettings;
+  scheduleReadFrom: string | null;
+}
 
 /** The names people type for settings (the slash command options). */
 const OPTION_NAMES: Record<string, string> = {
@@ -621,16 +630,6 @@ function didYouMean(name: string, known: readonly string[]): string {
   const typed = name.trim().toLowerCase().replace(/[-\s]/g, '_');
   const best = known.map((k) => ({ k, d: distance(typed, k) })).sort((a, b) => a.d - b.d)[0];
   return best && best.d <= Math.max(2, Math.floor(best.k.length / 4)) ? `did you mean \`${best.k}\`? ` : '';
-}
-
-/** The words a typed schedule was read from ("every 15 minutes"), or null when it was cron, a nickname, manual or absent. */
-function wordsOf(typed: string | undefined, timezone: string): string | null {
-  if (typed === undefined || typed.trim().toLowerCase() === MANUAL_SCHEDULE) return null;
-  try {
-    return readSchedule(typed, timezone).fromWords;
-  } catch {
-    return null;
-  }
 }
 
 function safeNextRuns(schedule: string, timezone: string, after: Date, count: number): Date[] {
