@@ -298,7 +298,7 @@ export function draftEmbeds(d: DraftView, p: DraftPreviewView | null): EmbedData
       { name: 'Capability', value: `${d.capability} (${pathWords(d.path)})`, inline: true },
       { name: 'Schedule', value: d.schedule ? `${d.scheduleText}\n\`${d.schedule}\`` : 'manual only', inline: true },
       { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : 'only when you run it' },
-      { name: 'Alert', value: d.alertText ? `\`${d.alertText}\` — ${d.alertMode === 'every' ? 'every run it holds' : 'when it turns true'}, to ${d.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}` : 'none' },
+      { name: 'Alert', value: d.alertText ? `\`${d.alertText}\` — ${d.alertMode === 'every' ? 'every run it holds' : 'when it turns true'}, to ${d.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}${d.alertMode === 'change' && !d.notifyResolved ? '; no Resolved notice' : ''}` : 'none' },
       { name: 'Inputs', value: preview(d.inputs, 900) },
       ...(d.notes.length ? [{ name: 'Assumed', value: d.notes.map((n) => `• ${md(n)}`).join('\n') }] : []),
     ],
