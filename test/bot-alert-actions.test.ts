@@ -11,6 +11,7 @@ import type { CreateInput } from '../src/automations/service.js';
 import { customId } from '../src/discord/interactions/custom-id.js';
 import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
+import { runAfter as runAfterAs, settle, until } from './support/bot-waits.js';
 import { serve } from './support/http-fixture.js';
 
 let up = true;
@@ -30,15 +31,6 @@ afterEach(async () => {
   up = true;
 });
 
-/** Waits (real time) until `check` holds: delivery goes over real HTTP to the emulator. */
-async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const settle = () => new Promise((r) => setTimeout(r, 150));
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 const alice = (hh: BotHarness): Actor => ({ userId: ALICE, guildId: hh.discord.guildId, manager: false });
@@ -46,11 +38,17 @@ const tasks = (hh: BotHarness): EmulatedMessage[] => hh.discord.channelMessages(
 const uptime = (hh: BotHarness, extra: Partial<CreateInput> = {}) =>
   hh.steward.engine.service.create(alice(hh), { name: 'my-site', capability: 'http_check', schedule: 'manual', inputs: { url: site.url('/status') }, alert: 'ok == false', ...extra });
 
-/** Runs the automation now, `minutes` after the last run (on the fake clock), and lets the outbox deliver. */
-async function runAfter(hh: BotHarness, id: number, minutes: number): Promise<void> {
-  await hh.clock.advance(minutes * 60_000);
-  await hh.steward.engine.service.runNow(alice(hh), id);
-  await hh.steward.engine.notifications.idle();
+/** Runs the automation now as Alice, `minutes` after the last run (on the fake clock), and lets the outbox deliver. */
+const runAfter = (hh: BotHarness, id: number, minutes: number) => runAfterAs(hh, alice(hh), id, minutes);
+
+/** Starts the bot with my-site down and returns it after its first alert was posted in the tasks channel. */
+async function downWithAlert(extra: Partial<CreateInput> = {}): Promise<{ hh: BotHarness; a: { id: number }; alert: EmulatedMessage }> {
+  const hh = (h = await startBot());
+  up = false;
+  const a = uptime(hh, extra);
+  await runAfter(hh, a.id, 0);
+  await until(() => tasks(hh).length === 1, 'the alert');
+  return { hh, a, alert: tasks(hh)[0]! };
 }
 
 async function replyText(trace: InteractionTrace): Promise<string> {
@@ -75,12 +73,8 @@ const buttonLabels = (m: EmulatedMessage) => m.components.map((row) => ('compone
 
 describe('Snooze and Mute from the alert’s buttons', () => {
   it('Snooze 1 h: the alert says who snoozed it until when, nothing is sent meanwhile, the runs say "held: snoozed", then one "still" alert', async () => {
-    h = await startBot();
-    up = false;
-    const a = uptime(h, { repeatAfterSeconds: 600 }); // a reminder every 10 min while down
-    await runAfter(h, a.id, 0);
-    await until(() => tasks(h!).length === 1, 'the alert');
-    const alert = tasks(h)[0]!;
+    const { hh, a, alert } = await downWithAlert({ repeatAfterSeconds: 600 });
+    h = hh;
     expect(buttonLabels(alert)).toEqual([['Snooze 1 h', 'Snooze 1 day', 'Mute until resolved', 'Pause', 'Show'], ['Output']]);
 
     const pressed = h.clock.now();
@@ -119,12 +113,8 @@ describe('Snooze and Mute from the alert’s buttons', () => {
   });
 
   it('a snooze that ends after the site came back: no Resolved notice, the alert only edited (quietly), the run marked resolved', async () => {
-    h = await startBot();
-    up = false;
-    const a = uptime(h);
-    await runAfter(h, a.id, 0);
-    await until(() => tasks(h!).length === 1, 'the alert');
-    const alert = tasks(h)[0]!;
+    const { hh, a, alert } = await downWithAlert();
+    h = hh;
     await (await h.discord.click(ALICE, alert, customId.hold('snooze-day', a.id))).answered();
     await until(() => alert.embeds[0]!.description!.startsWith('🔕 **Snoozed**'), 'the snoozed edit');
 
@@ -145,12 +135,8 @@ describe('Snooze and Mute from the alert’s buttons', () => {
   });
 
   it('Mute until resolved: reminders held ("held: muted"), the Resolved notice comes, and the mute ends by itself', async () => {
-    h = await startBot();
-    up = false;
-    const a = uptime(h, { repeatAfterSeconds: 600 });
-    await runAfter(h, a.id, 0);
-    await until(() => tasks(h!).length === 1, 'the alert');
-    const alert = tasks(h)[0]!;
+    const { hh, a, alert } = await downWithAlert({ repeatAfterSeconds: 600 });
+    h = hh;
     const answer = await replyText(await h.discord.click(ALICE, alert, customId.hold('mute', a.id)));
     expect(answer).toBe('🔇 Muted **my-site** until it resolves: no alert until its condition turns false; the Resolved notice then comes as usual.');
     await until(() => alert.embeds[0]!.description!.startsWith(`🔇 **Muted** by <@${ALICE}> until it resolves`), 'the muted edit');
@@ -173,14 +159,10 @@ describe('Snooze and Mute from the alert’s buttons', () => {
   });
 
   it('Mute on an alert that has resolved already says there is nothing to mute', async () => {
-    h = await startBot();
-    up = false;
-    const a = uptime(h, { notifyResolved: false });
-    await runAfter(h, a.id, 0);
-    await until(() => tasks(h!).length === 1, 'the alert');
+    const { hh, a, alert } = await downWithAlert({ notifyResolved: false });
+    h = hh;
     up = true;
     await runAfter(h, a.id, 5);
-    const alert = tasks(h)[0]!;
     // The resolved edit drops the hold buttons, but an older client may still show them.
     const answer = await replyText(await h.discord.click(ALICE, { ...alert, components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Mute until resolved', custom_id: customId.hold('mute', a.id) }] }] }, customId.hold('mute', a.id)));
     expect(answer).toBe('❌ "my-site" has no open alert: its condition is not true now, so there is nothing to mute until resolved');
@@ -188,12 +170,8 @@ describe('Snooze and Mute from the alert’s buttons', () => {
   });
 
   it('a member who is not the owner pressing Snooze is refused, and nothing is snoozed', async () => {
-    h = await startBot();
-    up = false;
-    const a = uptime(h);
-    await runAfter(h, a.id, 0);
-    await until(() => tasks(h!).length === 1, 'the alert');
-    const alert = tasks(h)[0]!;
+    const { hh, a, alert } = await downWithAlert();
+    h = hh;
     const trace = await h.discord.click(BOB, alert, customId.hold('snooze-hour', a.id));
     expect(await replyText(trace)).toBe(`❌ automation #${a.id} not found`);
     expect(trace.reply()!.flags).toBe(64);
