@@ -10,6 +10,8 @@ import type { HeldNotification, NewNotification } from './outbox.js';
 /** Discord's limit on an embed's description, which holds the lines. */
 const MAX_DESCRIPTION_CHARS = 4096;
 const MAX_LINE_CHARS = 300;
+/** More lines than one message can hold (each line is at least ~40 characters): the notices a digest reads. */
+export const DIGEST_MAX_LINES = 120;
 
 /** One held notice as a digest line: `• 23:14 [🔴 my-site is down — 503](https://…) — Down since …`. */
 export function digestLine(n: HeldNotification): string {
@@ -21,28 +23,26 @@ export function digestLine(n: HeldNotification): string {
 }
 
 /**
- * The digest of `held` (one person's notices for one channel, oldest first, at least one): lines
- * while they fit in one message, then "and N more".
+ * The digest of one person's `count` held notices in one channel, of which `held` are the oldest
+ * (in order, at least one): lines while they fit in one message, then "and N more".
  */
-export function digestNotification(held: readonly HeldNotification[]): NewNotification {
+export function digestNotification(held: readonly HeldNotification[], count: number = held.length): NewNotification {
   const first = held[0]!;
-  const count = held.length;
   const what = `${count} ${count === 1 ? 'notice' : 'notices'}`;
   const head = `<@${first.heldFor}>, while your quiet hours held them (from ${timeTag(first.createdAt, 't')} to ${timeTag(first.heldUntil, 't')}):`;
   const lines: string[] = [head];
   let length = head.length;
-  for (const [i, n] of held.entries()) {
+  let shown = 0;
+  for (const n of held) {
     const line = digestLine(n);
-    const rest = count - i;
-    const moreNote = `and ${rest} more`;
+    const rest = count - shown;
     // Keep room for the "and N more" line should a later line not fit.
-    if (length + 1 + line.length + (rest > 1 ? 1 + moreNote.length + 4 : 0) > MAX_DESCRIPTION_CHARS) {
-      lines.push(moreNote);
-      break;
-    }
+    if (length + 1 + line.length + (rest > 1 ? 1 + `and ${rest} more`.length : 0) > MAX_DESCRIPTION_CHARS) break;
     lines.push(line);
     length += 1 + line.length;
+    shown++;
   }
+  if (shown < count) lines.push(`and ${count - shown} more`);
   const title = `🌙 Quiet hours are over: ${what}`;
   return {
     type: 'digest',

@@ -339,11 +339,24 @@ export class OutboxRepository {
       .run(content, embed === null ? null : JSON.stringify(embed), id);
   }
 
-  /** Notices held for quiet hours whose window has ended by `now`, oldest first. */
-  heldDue(now: Date): HeldNotification[] {
+  /** The people and channels whose held notices' window has ended by `now`: how many each holds. */
+  heldDueGroups(now: Date): { heldFor: string; channel: Channel; count: number }[] {
     return this.db
-      .prepare<[number], NotificationRow>(`SELECT * FROM notification WHERE held_until IS NOT NULL AND held_until <= ? AND ${PENDING} ORDER BY id`)
+      .prepare<[number], { held_for: string; channel: Channel; n: number }>(
+        `SELECT held_for, channel, COUNT(*) AS n FROM notification WHERE held_until IS NOT NULL AND held_until <= ? AND ${PENDING}
+          GROUP BY held_for, channel ORDER BY MIN(id)`,
+      )
       .all(now.getTime())
+      .map((r) => ({ heldFor: r.held_for, channel: r.channel, count: r.n }));
+  }
+
+  /** The oldest `limit` of one person's held notices in `channel` whose window has ended by `now`. */
+  heldDue(heldFor: string, channel: Channel, now: Date, limit: number): HeldNotification[] {
+    return this.db
+      .prepare<[string, string, number, number], NotificationRow>(
+        `SELECT * FROM notification WHERE held_for = ? AND channel = ? AND held_until IS NOT NULL AND held_until <= ? AND ${PENDING} ORDER BY id LIMIT ?`,
+      )
+      .all(heldFor, channel, now.getTime(), limit)
       .map((row) => toNotification(row) as HeldNotification);
   }
 
@@ -360,11 +373,16 @@ export class OutboxRepository {
       .run(now.getTime(), userId, now.getTime()).changes;
   }
 
-  /** Folds the held notices `held` into one new `digest` notification, in one transaction; returns its id. */
-  foldIntoDigest(held: readonly Notification[], digest: NewNotification, now: Date): number {
+  /**
+   * Queues `digest` and folds into it every held notice of `heldFor` in its channel whose window
+   * has ended by `now`, in one transaction; returns the digest's id.
+   */
+  foldIntoDigest(heldFor: string, digest: NewNotification, now: Date): number {
     return this.db.transaction(() => {
       const id = this.enqueue({ ...digest, heldUntil: null }, now)!;
-      this.supersede(held.map((n) => n.id), id);
+      this.db
+        .prepare(`UPDATE notification SET superseded_by = ? WHERE held_for = ? AND channel = ? AND held_until IS NOT NULL AND held_until <= ? AND ${PENDING} AND id <> ?`)
+        .run(id, heldFor, digest.channel, now.getTime(), id);
       return id;
     })();
   }

@@ -1,8 +1,8 @@
 import { InstantTimer, type Clock, type TimerHandle } from '../clock.js';
 import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { digestNotification } from './digest.js';
-import { backlogNote, type HeldNotification, type Notification, type OutboxRepository } from './outbox.js';
+import { DIGEST_MAX_LINES, digestNotification } from './digest.js';
+import { backlogNote, type Notification, type OutboxRepository } from './outbox.js';
 
 /** What a delivery gave back: the id of the message made, when the sink knows it (an edit needs it later). */
 export interface Delivered {
@@ -157,17 +157,18 @@ export class NotificationService {
     return { delivered, failed };
   }
 
-  /** Folds the notices whose quiet hours have ended into one digest per person and channel. */
+  /**
+   * Folds the notices whose quiet hours have ended into one digest per person and channel. Only
+   * the oldest that can fit one message are read; the rest are counted and folded by SQL.
+   */
   private releaseHeld(): void {
     const { outbox, clock, logger } = this.deps;
-    const groups = new Map<string, HeldNotification[]>();
-    for (const n of outbox.heldDue(clock.now())) {
-      const key = `${n.heldFor}\u001f${n.channel}`;
-      groups.set(key, [...(groups.get(key) ?? []), n]);
-    }
-    for (const held of groups.values()) {
-      const id = outbox.foldIntoDigest(held, digestNotification(held), clock.now());
-      logger.info({ event: 'quiet_hours_digest', id, userId: held[0]!.heldFor, channel: held[0]!.channel, notices: held.length }, 'quiet hours over: digest queued');
+    const now = clock.now();
+    for (const group of outbox.heldDueGroups(now)) {
+      const shown = outbox.heldDue(group.heldFor, group.channel, now, DIGEST_MAX_LINES);
+      if (shown.length === 0) continue;
+      const id = outbox.foldIntoDigest(group.heldFor, digestNotification(shown, group.count), now);
+      logger.info({ event: 'quiet_hours_digest', id, userId: group.heldFor, channel: group.channel, notices: group.count }, 'quiet hours over: digest queued');
     }
   }
 
