@@ -1,6 +1,5 @@
-import { ValidationError } from '../../src/errors.js';
 import { actorOf, EPHEMERAL, type Subcommand } from '../../src/discord/context.js';
-import { quietHoursReplyText, quietHoursText } from '../../src/discord/views.js';
+import { quietHoursOffText, quietHoursReplyText, quietHoursShownText } from '../../src/discord/views.js';
 
 /** `/settings quiet`: the person's quiet hours (`from`/`to` in their time zone, `urgent`), `off:true` to end them, nothing to see them. */
 export const quiet: Subcommand = {
@@ -16,19 +15,10 @@ export const quiet: Subcommand = {
     const actor = actorOf(i, ctx.config);
     const from = i.options.getString('from');
     const to = i.options.getString('to');
-    if (i.options.getBoolean('off') === true) {
-      const { released } = ctx.service.quietHoursOff(actor);
-      const held = released > 0 ? ` The ${released === 1 ? 'notice' : `${released} notices`} they held ${released === 1 ? 'arrives' : 'arrive'} now, in one digest.` : '';
-      await i.reply({ content: `🔔 Quiet hours are off: alerts arrive as they happen.${held}`, ...EPHEMERAL });
-      return;
-    }
-    if (from === null && to === null) {
-      const current = ctx.service.quietHoursOf(actor.userId);
-      await i.reply({ content: current ? `Your quiet hours: ${quietHoursText(current)}. \`/settings quiet off:true\` ends them.` : 'You have no quiet hours. Set them with `/settings quiet from:22:00 to:07:00`.', ...EPHEMERAL });
-      return;
-    }
-    if (from === null || to === null) throw new ValidationError(from === null ? 'from' : 'to', 'give both from and to, e.g. `/settings quiet from:22:00 to:07:00`');
-    const set = ctx.service.setQuietHours(actor, { from, to, urgent: i.options.getBoolean('urgent') === true });
-    await i.reply({ content: quietHoursReplyText(set), ...EPHEMERAL });
+    let content: string;
+    if (i.options.getBoolean('off') === true) content = quietHoursOffText(ctx.service.quietHoursOff(actor).released);
+    else if (from === null && to === null) content = quietHoursShownText(ctx.service.quietHoursOf(actor.userId));
+    else content = quietHoursReplyText(ctx.service.setQuietHours(actor, { from, to, urgent: i.options.getBoolean('urgent') === true }));
+    await i.reply({ content, ...EPHEMERAL });
   },
 };

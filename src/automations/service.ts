@@ -451,9 +451,10 @@ export class AutomationService {
 
   /**
    * Sets the actor's quiet hours (`from` and `to` as 24-hour times in their time zone; `urgent`:
-   * pause notices are not held). Throws ValidationError for a time that is not one, or from = to.
+   * pause notices are not held). Throws ValidationError when one is missing or is not a time, or from = to.
    */
-  setQuietHours(actor: Actor, input: { from: string; to: string; urgent?: boolean }): QuietHoursView {
+  setQuietHours(actor: Actor, input: { from: string | null; to: string | null; urgent?: boolean }): QuietHoursView {
+    if (input.from === null || input.to === null) throw new ValidationError(input.from === null ? 'from' : 'to', 'give both from and to, e.g. `/settings quiet from:22:00 to:07:00`');
     const quiet = checkQuietHours({ from: parseTimeOfDay(input.from, 'from'), to: parseTimeOfDay(input.to, 'to'), urgent: input.urgent === true });
     this.deps.store.settings.setQuietHours(actor.userId, quiet, this.deps.clock.now());
     this.deps.logger.info({ event: 'quiet_hours_set', userId: actor.userId, from: quiet.from, to: quiet.to, urgent: quiet.urgent }, 'quiet hours set');

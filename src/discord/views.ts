@@ -110,6 +110,17 @@ export function quietHoursText(q: QuietHoursView): string {
   return `🌙 ${q.from} to ${q.to} (${q.timezone}), ${pauses}${now}`;
 }
 
+/** What `/settings quiet` answers asked for nothing: the quiet hours there are, or how to set them. */
+export function quietHoursShownText(q: QuietHoursView | null): string {
+  return q ? `Your quiet hours: ${quietHoursText(q)}. \`/settings quiet off:true\` ends them.` : 'You have no quiet hours. Set them with `/settings quiet from:22:00 to:07:00`.';
+}
+
+/** What `/settings quiet off:true` answers: `released` notices they held arrive now. */
+export function quietHoursOffText(released: number): string {
+  const held = released > 0 ? ` The ${released === 1 ? 'notice' : `${released} notices`} they held ${released === 1 ? 'arrives' : 'arrive'} now, in one digest.` : '';
+  return `🔔 Quiet hours are off: alerts arrive as they happen.${held}`;
+}
+
 /** What `/settings quiet` answers when it sets them. */
 export function quietHoursReplyText(q: QuietHoursView): string {
   const pauses = q.urgent ? ' Pause notices still go out at once (urgent).' : ' Pause notices wait too (add `urgent:true` to have them at once).';
