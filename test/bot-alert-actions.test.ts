@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
 import type { CreateInput } from '../src/automations/service.js';
 import { customId } from '../src/discord/interactions/custom-id.js';
-import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
+import { ALICE, BOB, MIA, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
 import { runAfter as runAfterAs, settle, until } from './support/bot-waits.js';
 import { serve } from './support/http-fixture.js';
@@ -163,7 +163,7 @@ describe('Snooze and Mute from the alert’s buttons', () => {
     h = hh;
     up = true;
     await runAfter(h, a.id, 5);
-    // The resolved edit drops the hold buttons, but an older client may still show them.
+    // The resolved edit drops the hold buttons; a press that raced the edit (on the message as it was) still reaches the bot.
     const answer = await replyText(await h.discord.click(ALICE, { ...alert, components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Mute until resolved', custom_id: customId.hold('mute', a.id) }] }] }, customId.hold('mute', a.id)));
     expect(answer).toBe('❌ "my-site" has no open alert: its condition is not true now, so there is nothing to mute until resolved');
     expect(h.store.automations.get(a.id)!.alertHold).toBeNull();
@@ -179,6 +179,10 @@ describe('Snooze and Mute from the alert’s buttons', () => {
     await settle();
     expect(h.store.automations.get(a.id)!).toMatchObject({ alertHold: null, status: 'active' });
     expect(alert.edited_timestamp).toBeNull();
+    // A manager of the server may: the alert then says who.
+    expect(await replyText(await h.discord.click(MIA, alert, customId.hold('snooze-hour', a.id)))).toMatch(/^🔕 Snoozed \*\*my-site\*\* until /);
+    await until(() => alert.edited_timestamp !== null, 'the alert edited');
+    expect(alert.embeds[0]!.description).toMatch(new RegExp(`^🔕 \\*\\*Snoozed\\*\\* by <@${MIA}> until `));
   });
 
   it('a DM alert carries the buttons too: Snooze 1 day works there for its owner, and the DM is edited', async () => {
@@ -196,7 +200,11 @@ describe('Snooze and Mute from the alert’s buttons', () => {
     const end = unix(pressed) + 86_400;
     await until(() => dm.edited_timestamp !== null, 'the DM edited');
     expect(dm.embeds[0]!.description!.split('\n')[0]).toBe(`🔕 **Snoozed** by <@${ALICE}> until <t:${end}:f> (<t:${end}:R>)`);
-    // Pause works from the DM as well.
+    // Show and Pause work from the DM as well.
+    const shown = await h.discord.click(ALICE, dm, customId.automation('show', a.id));
+    await shown.answered();
+    expect(shown.reply()).toMatchObject({ flags: 64 });
+    expect((shown.reply()!.embeds![0] as { title: string }).title).toBe('my-site');
     expect(await replyText(await h.discord.click(ALICE, dm, customId.automation('pause', a.id)))).toBe('⏸️ Paused **my-site**.');
     expect(h.store.automations.get(a.id)!.status).toBe('paused');
     expect(tasks(h)).toHaveLength(0);
