@@ -5,12 +5,12 @@
  *
  *   npx tsx bench/quiet-hours.ts [--size 10000] [--rounds 3] [--dispatches 5000]
  */
-import { join } from 'node:path';
 import { NotificationService } from '../src/notifications/service.js';
 import { silentLogger } from '../src/logger.js';
 import { systemClock } from '../src/clock.js';
 import { Store } from '../src/store.js';
-import { arg, emitResult, fillAutomations, log, makeEngine, median, nullSink, openBenchDb, tempDir } from './support.js';
+import { dispatchRound, idleEngine } from './throughput.js';
+import { arg, emitResult, log, median, nullSink } from './support.js';
 
 export interface QuietHoursResult {
   size: number;
@@ -25,32 +25,14 @@ export interface QuietHoursResult {
 }
 
 async function measure(size: number, rounds: number, dispatches: number): Promise<QuietHoursResult> {
-  const { dir, cleanup } = tempDir();
-  const path = join(dir, 'steward.db');
-  const db = openBenchDb(path);
-  const now = Date.now();
-  const ids = fillAutomations(db, { count: size, nextRunAt: (i) => now + 3_600_000 + (i % 86_400) * 1000 });
-  const engine = makeEngine(path, { db });
+  const { db, ids, engine, cleanup } = idleEngine(size);
   const store = new Store(db);
   const users = db.prepare<[], { user_id: string }>('SELECT DISTINCT user_id FROM automation').all().map((r) => r.user_id);
   const minute = new Date().getUTCHours() * 60 + new Date().getUTCMinutes();
   const setQuiet = (on: boolean) => {
     for (const user of users) store.settings.setQuietHours(user, on ? { from: (minute + 1380) % 1440, to: (minute + 120) % 1440, urgent: false } : null, new Date());
   };
-  let cursor = 0;
-  const dispatchMany = async (count: number): Promise<number> => {
-    let left = count;
-    const start = performance.now();
-    const worker = async () => {
-      while (left > 0) {
-        left--;
-        const report = await engine.dispatcher.dispatch(ids[cursor++ % ids.length]!, 'schedule');
-        if (report.outcome !== 'succeeded') throw new Error(`dispatch: ${report.outcome} ${report.error}`);
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
-    return count / ((performance.now() - start) / 1000);
-  };
+  const dispatchMany = dispatchRound(engine.dispatcher, ids, 4);
   await dispatchMany(1000); // warm-up
   const off: number[] = [];
   const on: number[] = [];
