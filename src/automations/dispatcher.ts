@@ -16,8 +16,7 @@ import { nextSlot } from './next-slot.js';
 import { alertNotification, pauseNotification, resolvedEdit, resolvedNotification } from './notices.js';
 import { readOutput, readResolved, type OutputReader, type ReadingContext } from '../capabilities/reading.js';
 import type { NewNotification } from '../notifications/outbox.js';
-import { quietHoursEnd } from '../settings/quiet-hours.js';
-import { canonicalTimeZone } from '../util/timezone.js';
+import { quietHoursEnd, quietHoursZone } from '../settings/quiet-hours.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
 import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 
@@ -299,10 +298,11 @@ export class Dispatcher {
       // A snooze or mute holds what this run would send. A snooze that is over, or a mute whose
       // condition turned false, ends with the first judged run that sees it.
       const hold = current.alertHold;
-      const snoozeOver = hold?.kind === 'snoozed' && now.getTime() >= hold.until.getTime();
+      const snoozeEnded = hold?.kind === 'snoozed' && now.getTime() >= hold.until.getTime() ? hold.until : null;
+      const snoozeOver = snoozeEnded !== null;
       const muteOver = hold?.kind === 'muted' && judged !== null && kept.lastResult !== true;
       const held = hold === null || snoozeOver || muteOver ? null : hold.kind;
-      const still = snoozeOver && judged !== null && kept.lastResult === true ? (hold as { until: Date }).until : null;
+      const still = judged !== null && kept.lastResult === true ? snoozeEnded : null;
       const { alertNotice, resolvedNotices, heldBack } =
         current.status === 'deleted' || !ending.output || !judged ? { alertNotice: null, resolvedNotices: [], heldBack: false } : this.incidentNotices(current, run, ending.output, judged, now, held, still);
       const quiet = alertNotice || resolvedNotices.length > 0 || failed ? this.quietHold(current, now) : null;
@@ -423,9 +423,8 @@ export class Dispatcher {
     const { store, logger } = this.deps;
     const quiet = store.settings.quietHours(automation.userId);
     if (!quiet) return null;
-    const zone = store.settings.userTimezone(automation.userId) ?? this.deps.defaultTimezone ?? 'UTC';
     try {
-      const until = quietHoursEnd(quiet, canonicalTimeZone(zone) ?? 'UTC', now);
+      const until = quietHoursEnd(quiet, quietHoursZone(store.settings.userTimezone(automation.userId), this.deps.defaultTimezone ?? 'UTC'), now);
       return until ? { until, urgent: quiet.urgent } : null;
     } catch (error) {
       logger.warn({ event: 'quiet_hours_unreadable', userId: automation.userId, err: error }, 'quiet hours could not be read; sending at once');

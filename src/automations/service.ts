@@ -25,7 +25,7 @@ import type { AlertHold, Automation, AutomationStatus, JsonObject } from './type
 import { DraftService } from './drafts.js';
 import type { CapabilityPreview } from './preview.js';
 import type { ModelRouter } from '../capabilities/types.js';
-import { checkQuietHours, parseTimeOfDay } from '../settings/quiet-hours.js';
+import { checkQuietHours, parseTimeOfDay, quietHoursZone } from '../settings/quiet-hours.js';
 import { holdEdit } from './notices.js';
 import {
   alertHoldView,
@@ -445,8 +445,7 @@ export class AutomationService {
   quietHoursOf(userId: string): QuietHoursView | null {
     const quiet = this.deps.store.settings.quietHours(userId);
     if (!quiet) return null;
-    const zone = this.timezoneOf(userId) ?? this.deps.config.defaultTimezone;
-    return quietHoursView(quiet, canonicalTimeZone(zone) ?? 'UTC', this.deps.clock.now());
+    return quietHoursView(quiet, quietHoursZone(this.deps.store.settings.userTimezone(userId), this.deps.config.defaultTimezone), this.deps.clock.now());
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import { nextRunAfter } from '../automations/schedule.js';
 import { ValidationError } from '../errors.js';
-import { zoneOffsetMs } from '../util/timezone.js';
+import { canonicalTimeZone, zoneOffsetMs } from '../util/timezone.js';
 
 /** A person's quiet window, in minutes after local midnight; `from` after `to` spans midnight. `urgent`: pause notices are not held. */
 export interface QuietHours {
@@ -56,4 +56,9 @@ export function insideQuietHours(q: QuietHours, timezone: string, at: Date): boo
 export function quietHoursEnd(q: QuietHours, timezone: string, at: Date): Date | null {
   if (!insideQuietHours(q, timezone, at)) return null;
   return nextRunAfter(`${q.to % 60} ${Math.floor(q.to / 60)} * * *`, timezone, at);
+}
+
+/** The zone a person's quiet hours are in: their own (`stored`, from `/settings timezone`), else `fallback` (DEFAULT_TIMEZONE); UTC when neither is a zone. */
+export function quietHoursZone(stored: string | null, fallback: string): string {
+  return canonicalTimeZone(stored ?? fallback) ?? canonicalTimeZone(fallback) ?? 'UTC';
 }
