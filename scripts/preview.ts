@@ -151,11 +151,63 @@ async function main(): Promise<void> {
     const fresh = channel().filter((m) => !seen.has(m.id));
     for (const m of fresh) alerts.push(posted(m, m.edited_timestamp ? '#tasks (edited)' : '#tasks'));
     const uptimeAlert = fresh.find((m) => JSON.stringify(m.embeds).includes('shop-api is down'));
-    const outputId = (uptimeAlert?.components as { components: { custom_id?: string; label?: string }[] }[] | undefined)?.[0]?.components.find((b) => b.label === 'Output')?.custom_id;
+    const outputId = (uptimeAlert?.components as { components: { custom_id?: string; label?: string }[] }[] | undefined)?.flatMap((row) => row.components).find((b) => b.label === 'Output')?.custom_id;
     if (uptimeAlert && outputId) alerts.push({ caption: 'Output pressed', message: await answerOf(await h.discord.click(ALICE, uptimeAlert, outputId)), now: now() });
     alerts.push(await slash(ALICE, 'show', { name: 'kettle-eur' }));
     alerts.push(await slash(ALICE, 'run', { name: 'shop-api' }));
     write('alerts', alerts);
+
+    // Snooze and mute from an alert's buttons, what the runs say, quiet hours and their digest.
+    const holds = [];
+    const buttonOf = (m: EmulatedMessage, label: string) => (m.components as unknown as { components: { custom_id?: string; label?: string }[] }[]).flatMap((row) => row.components).find((b) => b.label === label)!.custom_id!;
+    const before = new Set(channel().map((m) => m.id));
+    up = false;
+    const api = service.create(actor, { name: 'billing-api', capability: 'http_check', schedule: 'manual', inputs: { url: site.url('/status') }, alert: 'ok == false', repeatAfterSeconds: 600 });
+    await runAt(api.id, 0);
+    await new Promise((r) => setTimeout(r, 200));
+    const apiAlert = channel().find((m) => !before.has(m.id))!;
+    holds.push(posted(structuredClone(apiAlert), '#tasks: an alert and its buttons'));
+    holds.push({ caption: 'Snooze 1 h pressed', message: await answerOf(await h.discord.click(ALICE, apiAlert, buttonOf(apiAlert, 'Snooze 1 h'))), now: now() });
+    await h.steward.engine.notifications.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    holds.push(posted(structuredClone(apiAlert), '#tasks (edited): snoozed'));
+    await runAt(api.id, 15);
+    await runAt(api.id, 15);
+    up = true;
+    await runAt(api.id, 15);
+    holds.push(await slash(ALICE, 'runs', { name: 'billing-api' }));
+    up = false;
+    await runAt(api.id, 5); // down again, still snoozed: held
+    await runAt(api.id, 15); // the snooze is over: one alert says it is still down
+    await new Promise((r) => setTimeout(r, 200));
+    const still = channel().filter((m) => !before.has(m.id) && JSON.stringify(m.embeds).includes('billing-api is down')).at(-1)!;
+    holds.push(posted(structuredClone(still), '#tasks: the snooze is over'));
+    holds.push({ caption: 'Mute until resolved pressed', message: await answerOf(await h.discord.click(ALICE, still, buttonOf(still, 'Mute until resolved'))), now: now() });
+    await new Promise((r) => setTimeout(r, 200));
+    holds.push(await slash(ALICE, 'show', { name: 'billing-api' }));
+    write('alert-actions', holds);
+
+    const quiet = [];
+    const settings = async (sub: string, options: Record<string, string | boolean>) =>
+      ({ caption: `/settings ${sub}`, message: await answerOf(await h.discord.slash(ALICE, 'settings', { subcommand: sub, options })), now: now() });
+    await h.clock.advanceTo(new Date(Math.ceil(h.clock.now().getTime() / 86_400_000) * 86_400_000 + 21.5 * 3_600_000)); // 22:30 in Berlin
+    quiet.push(await settings('timezone', { zone: 'Europe/Berlin' }));
+    quiet.push(await settings('quiet', { from: '22:00', to: '07:00' }));
+    quiet.push(await settings('quiet', { from: '25:00', to: '07:00' }));
+    const beforeNight = new Set(channel().map((m) => m.id));
+    await runAt(api.id, 0); // muted: held by the mute, not by quiet hours
+    up = true;
+    await runAt(api.id, 20); // resolved: the Resolved notice waits for the morning
+    up = false;
+    await runAt(uptime.id, 30);
+    await runAt(kettle.id, 30);
+    price = '79.99';
+    await runAt(kettle.id, 60);
+    await h.clock.advance(9 * 3_600_000);
+    await h.steward.engine.notifications.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    for (const m of channel().filter((m) => !beforeNight.has(m.id) && m.embeds[0]?.title?.startsWith('🌙'))) quiet.push(posted(m, '#tasks: the morning digest'));
+    write('quiet-hours', quiet);
   } finally {
     await h.close();
     await site.close();

@@ -115,6 +115,7 @@ export class Engine {
       lanes: this.lanes,
       onNotification: kick,
       readers: (capability) => registry.reader(capability),
+      defaultTimezone: config.DEFAULT_TIMEZONE,
     });
     this.scheduler = new Scheduler({
       store: this.store,
@@ -148,6 +149,7 @@ export class Engine {
       preview: new CapabilityPreview({ lanes: this.lanes, skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
       models,
       onScheduleChange: () => this.scheduler.wake(),
+      onNotification: kick,
     });
   }
 

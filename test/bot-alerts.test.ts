@@ -10,6 +10,7 @@ import type { CreateInput } from '../src/automations/service.js';
 import { customId } from '../src/discord/interactions/custom-id.js';
 import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage } from './support/discord-emulator.js';
+import { runAfter as runAfterAs, settle, until } from './support/bot-waits.js';
 import { serve } from './support/http-fixture.js';
 
 const GREEN = 0x57f287;
@@ -48,15 +49,6 @@ afterEach(async () => {
   up = true;
 });
 
-/** Waits (real time) until `check` holds: delivery goes over real HTTP to the emulator. */
-async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 const alice = (hh: BotHarness): Actor => ({ userId: ALICE, guildId: hh.discord.guildId, manager: false });
 const tasks = (hh: BotHarness): EmulatedMessage[] => hh.discord.channelMessages(hh.discord.tasksChannelId).filter((m) => !m.deleted);
@@ -64,12 +56,8 @@ const create = (hh: BotHarness, input: Omit<CreateInput, 'schedule'>) => hh.stew
 const uptime = (hh: BotHarness, extra: Partial<CreateInput> = {}) =>
   create(hh, { name: 'my-site', capability: 'http_check', inputs: { url: site.url('/status') }, alert: 'ok == false', ...extra });
 
-/** Runs the automation now, `minutes` after the last run (on the fake clock), and lets the outbox deliver. */
-async function runAfter(hh: BotHarness, id: number, minutes: number): Promise<void> {
-  await hh.clock.advance(minutes * 60_000);
-  await hh.steward.engine.service.runNow(alice(hh), id);
-  await hh.steward.engine.notifications.idle();
-}
+/** Runs the automation now as Alice, `minutes` after the last run (on the fake clock), and lets the outbox deliver. */
+const runAfter = (hh: BotHarness, id: number, minutes: number) => runAfterAs(hh, alice(hh), id, minutes);
 
 describe('each capability writes its alert', () => {
   it('page_watch: the product linked, its price in its currency with what it was, green for a drop, its picture', async () => {

@@ -544,7 +544,14 @@ describe('/automation runs, pause, resume, run, edit, delete, test-alert', () =>
       'the alert in the tasks channel',
     );
     const firstRun = w.h.store.runs.recent(id, 1)[0]!.id;
-    expect(buttonLabels(alert)).toEqual([`Show=${customId.automation('show', id)}`, `Output=${customId.runOutput(firstRun)}`]);
+    expect(buttonLabels(alert)).toEqual([
+      `Snooze 1 h=${customId.hold('snooze-hour', id)}`,
+      `Snooze 1 day=${customId.hold('snooze-day', id)}`,
+      `Mute until resolved=${customId.hold('mute', id)}`,
+      `Pause=${customId.automation('pause', id)}`,
+      `Show=${customId.automation('show', id)}`,
+      `Output=${customId.runOutput(firstRun)}`,
+    ]);
     const shown = await replyOf(await w.h.discord.click(ALICE, alert, customId.automation('show', id)));
     expect(shown.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(embedOf(shown).title).toBe('pinger');

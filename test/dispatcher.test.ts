@@ -289,11 +289,11 @@ describe('alerts', () => {
     expect(await prices(a, [90, 90, 120, 90])).toEqual([true, true, false, true]);
   });
 
-  it('goes to the owner by DM when the automation says so, without buttons (they do not work in DMs)', async () => {
+  it('goes to the owner by DM when the automation says so, with the same buttons as in the tasks channel', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100', alertTo: 'dm' });
     await prices(a, [90]);
     expect(h.store.outbox.all()[0]!.channel).toBe('dm:alice');
-    expect(h.store.outbox.all()[0]!.embed!.actions).toEqual([]);
+    expect(h.store.outbox.all()[0]!.embed!.actions).toEqual(['snooze_hour', 'snooze_day', 'mute', 'pause', 'show', 'output']);
   });
 
   it('new inputs start without the state the old ones left', async () => {

@@ -79,6 +79,20 @@ describe('/automation new', () => {
     expect(h.store.automations.count({ userId: ALICE })).toBe(1);
   });
 
+  it('notify_resolved:false is an option of new as of create: the draft says so and Create saves it', async () => {
+    const trace = await h.discord.slash(ALICE, 'automation', {
+      subcommand: 'new',
+      options: { what: `tell me when ${site.url('/status')} is down`, name: 'quiet status', notify_resolved: false },
+    });
+    const view = await settled(trace);
+    expect(field(embeds(view)[0], 'Alert')).toBe('`ok == false` — when it turns true, to the tasks channel; no Resolved notice');
+    await settled(await h.discord.click(ALICE, trace, buttons(view).find((b) => b.label === 'Create')!.custom_id!));
+    expect(h.store.automations.findByName(ALICE, 'quiet status')).toMatchObject({ capability: 'http_check', notifyResolved: false });
+    // Without the option, a draft sends the Resolved notice, as create does.
+    const plain = await settled(await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: `tell me when ${site.url('/status')} is down`, name: 'loud status' } }));
+    expect(field(embeds(plain)[0], 'Alert')).toBe('`ok == false` — when it turns true, to the tasks channel');
+  });
+
   it('pressed twice, Create creates once', async () => {
     const trace = await h.discord.slash(ALICE, 'automation', { subcommand: 'new', options: { what: `check ${site.url('/status')} every 10 minutes`, name: 'status page' } });
     const view = await settled(trace);

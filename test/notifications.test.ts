@@ -478,3 +478,66 @@ describe('dedupe keys', () => {
     expect(h.sink.delivered).toHaveLength(1);
   });
 });
+
+describe('quiet hours in the outbox', () => {
+  const held = (h: Harness, automationId: number, title: string, until: Date, description = 'it happened') =>
+    h.store.outbox.enqueue(
+      {
+        type: 'alert',
+        channel: 'tasks',
+        content: title,
+        embed: { title, description, fields: [], actions: ['show'], automationId, runId: null },
+        automationId,
+        heldUntil: until,
+        heldFor: 'alice',
+      },
+      h.clock.now(),
+    )!;
+
+  it('a held alert (and an edit of it) holds back nobody else; when the window ends its alerts come as one digest, as they read now', async () => {
+    const h = harness();
+    const sink = new ChannelSink();
+    const service = serviceWith(h, sink);
+    const mine = alerting(h, 'mine');
+    const theirs = alerting(h, 'theirs');
+    const morning = new Date(T0 + 3_600_000);
+    const first = held(h, mine.id, 'site down', morning, 'https://site.example/\nDown since 8:00');
+    held(h, mine.id, 'site still down', morning);
+    h.store.outbox.enqueue({ type: 'edit', channel: 'tasks', content: 'resolved', embed: { title: 'site down', description: '✅ Resolved', fields: [], actions: [], automationId: mine.id, runId: null }, automationId: mine.id, editOf: first }, h.clock.now());
+    h.store.outbox.enqueue({ type: 'alert', channel: 'tasks', content: 'theirs', embed: null, automationId: theirs.id }, h.clock.now());
+    service.start();
+    await service.idle();
+    expect(sink.delivered.map((n) => n.content)).toEqual(['theirs']);
+    expect(h.store.outbox.get(first)!.embed!.description).toBe('✅ Resolved');
+
+    await h.clock.advanceTo(morning);
+    await service.idle();
+    expect(sink.delivered).toHaveLength(2);
+    const digest = sink.delivered[1]!;
+    expect(digest.type).toBe('digest');
+    expect(digest.embed!.title).toBe('🌙 Quiet hours are over: 2 notices');
+    expect(digest.embed!.description.split('\n').slice(1)).toEqual([
+      `• <t:${T0 / 1000}:t> **site down** — ✅ Resolved`,
+      `• <t:${T0 / 1000}:t> **site still down** — it happened`,
+    ]);
+    expect(h.store.outbox.all().filter((n) => n.heldUntil !== null).every((n) => n.deliveredAt === null)).toBe(true);
+  });
+
+  it('many held alerts fit one message: the digest lists what fits, then "and N more"; none is folded away', async () => {
+    const h = harness({ env: { OUTBOX_MAX_PER_CHANNEL: '5' } });
+    const sink = new ChannelSink();
+    const service = serviceWith(h, sink);
+    const a = alerting(h, 'busy');
+    const morning = new Date(T0 + 3_600_000);
+    for (let i = 0; i < 200; i++) held(h, a.id, `price changed, check ${i}`, morning, 'x'.repeat(100));
+    service.start();
+    await h.clock.advanceTo(morning);
+    await service.idle();
+    expect(sink.delivered).toHaveLength(1);
+    const lines = sink.delivered[0]!.embed!.description.split('\n');
+    expect(sink.delivered[0]!.embed!.description.length).toBeLessThanOrEqual(4096);
+    expect(lines.at(-1)).toBe(`and ${200 - (lines.length - 2)} more`);
+    expect(lines.length).toBeGreaterThan(20);
+    expect(sink.delivered[0]!.embed!.title).toBe('🌙 Quiet hours are over: 200 notices');
+  });
+});

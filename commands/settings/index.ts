@@ -1,6 +1,7 @@
 import type { AutocompleteInteraction } from 'discord.js';
 import { commandOf, guildCommand, type SlashCommand } from '../../src/discord/context.js';
 import { timezoneChoices } from '../../src/discord/timezones.js';
+import { quiet } from './quiet.js';
 import { timezone } from './timezone.js';
 
 async function autocomplete(i: AutocompleteInteraction): Promise<void> {
@@ -8,4 +9,4 @@ async function autocomplete(i: AutocompleteInteraction): Promise<void> {
 }
 
 /** `/settings`: a person's own settings. */
-export const settingsCommand: SlashCommand = commandOf(guildCommand('settings', 'Your own settings'), [timezone], autocomplete);
+export const settingsCommand: SlashCommand = commandOf(guildCommand('settings', 'Your own settings'), [timezone, quiet], autocomplete);

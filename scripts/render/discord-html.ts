@@ -59,7 +59,10 @@ function timestamp(ms: number, style: string, now: number): string {
     if (Math.abs(ms - now) < 45_000) return ms >= now ? 'in a few seconds' : 'a few seconds ago';
     const minutes = Math.round((ms - now) / 60_000);
     const abs = Math.abs(minutes);
-    const amount = abs < 60 ? `${abs} minute${abs === 1 ? '' : 's'}` : abs < 2880 ? `${Math.round(abs / 60)} hours` : `${Math.round(abs / 1440)} days`;
+    // As Discord words them: "in an hour", "in 9 hours", "a day ago".
+    const hours = Math.round(abs / 60);
+    const days = Math.round(abs / 1440);
+    const amount = abs < 60 ? `${abs} minute${abs === 1 ? '' : 's'}` : abs < 2880 ? (hours === 1 ? 'an hour' : `${hours} hours`) : days === 1 ? 'a day' : `${days} days`;
     return minutes >= 0 ? `in ${amount}` : `${amount} ago`;
   }
   if (style === 'F') return `${d.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })}, ${date} ${time}`;

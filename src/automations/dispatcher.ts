@@ -16,6 +16,7 @@ import { nextSlot } from './next-slot.js';
 import { alertNotification, pauseNotification, resolvedEdit, resolvedNotification } from './notices.js';
 import { readOutput, readResolved, type OutputReader, type ReadingContext } from '../capabilities/reading.js';
 import type { NewNotification } from '../notifications/outbox.js';
+import { quietHoursEnd, quietHoursZone } from '../settings/quiet-hours.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
 import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 
@@ -45,6 +46,8 @@ export interface DispatcherDeps {
   onNotification?: () => void;
   /** How a capability's output reads in its alerts; by default every output reads generically. */
   readers?: (capability: string) => OutputReader | undefined;
+  /** The time zone of people's quiet hours when they set none (DEFAULT_TIMEZONE; UTC when absent). */
+  defaultTimezone?: string;
 }
 
 export interface DispatchOptions {
@@ -292,7 +295,19 @@ export class Dispatcher {
         }
       }
       const kept = judged?.memory ?? memory;
-      const { alertNotice, resolvedNotices } = current.status === 'deleted' || !ending.output || !judged ? { alertNotice: null, resolvedNotices: [] } : this.incidentNotices(current, run, ending.output, judged, now);
+      // A snooze or mute holds what this run would send. A snooze that is over, or a mute whose
+      // condition turned false, ends with the first judged run that sees it.
+      const hold = current.alertHold;
+      const snoozeEnded = hold?.kind === 'snoozed' && now.getTime() >= hold.until.getTime() ? hold.until : null;
+      const snoozeOver = snoozeEnded !== null;
+      const muteOver = hold?.kind === 'muted' && judged !== null && kept.lastResult !== true;
+      const held = hold === null || snoozeOver || muteOver ? null : hold.kind;
+      const still = judged !== null && kept.lastResult === true ? snoozeEnded : null;
+      const { alertNotice, resolvedNotices, heldBack } =
+        current.status === 'deleted' || !ending.output || !judged ? { alertNotice: null, resolvedNotices: [], heldBack: false } : this.incidentNotices(current, run, ending.output, judged, now, held, still);
+      const quiet = alertNotice || resolvedNotices.length > 0 || failed ? this.quietHold(current, now) : null;
+      const quietly = (n: NewNotification): NewNotification =>
+        quiet && n.type !== 'edit' && (n.type !== 'pause' || !quiet.urgent) ? { ...n, heldUntil: quiet.until, heldFor: current.userId } : n;
 
       const pauseNow = failed && current.status === 'active' && failureCount >= this.deps.failurePauseThreshold;
       const status = pauseNow ? 'paused' : current.status;
@@ -302,6 +317,8 @@ export class Dispatcher {
         output: ending.output,
         alertSent: alertNotice !== null,
         alertContent: alertNotice?.content ?? null,
+        alertHeld: heldBack ? held : null,
+        resolvedIncident: judged?.resolved != null,
         error: runError,
         costUsd: ending.costUsd,
         ledgerId: ending.ledgerId,
@@ -309,7 +326,7 @@ export class Dispatcher {
       });
       // Closed already (as interrupted by start-up recovery): count nothing twice, send nothing.
       if (!finished) return { alert: false, paused: false, failureCount, notices: 0 };
-      const alertId = alertNotice ? store.outbox.enqueue(alertNotice, now) : null;
+      const alertId = alertNotice ? store.outbox.enqueue(quietly(alertNotice), now) : null;
       store.automations.recordRunOutcome(
         automationId,
         {
@@ -327,16 +344,17 @@ export class Dispatcher {
             streakStartedAt: kept.streakStartedAt,
             incidentStartedAt: kept.incidentStartedAt,
             incidentRuns: kept.incidentRuns,
-            // The message a resolution edits: the incident's first alert.
-            notificationId: judged?.opens && alertId !== null ? alertId : kept.notificationId,
+            // The message a resolution edits: the incident's first alert (or the first sent, when a snooze held that one).
+            notificationId: alertId !== null && (judged?.opens || kept.notificationId === null) && kept.incidentStartedAt !== null ? alertId : kept.notificationId,
           },
+          clearAlertHold: judged !== null && (snoozeOver || muteOver),
         },
         now,
       );
       const notices = [];
       if (alertNotice) notices.push(alertId);
-      for (const notice of resolvedNotices) notices.push(store.outbox.enqueue(notice, now));
-      if (pauseNow) notices.push(store.outbox.enqueue(pauseNotification(current, run.id, failureCount, runError ?? 'unknown'), now));
+      for (const notice of resolvedNotices) notices.push(store.outbox.enqueue(quietly(notice), now));
+      if (pauseNow) notices.push(store.outbox.enqueue(quietly(pauseNotification(current, run.id, failureCount, runError ?? 'unknown')), now));
       return { alert: alertNotice !== null, paused: pauseNow, failureCount, notices: notices.length };
     });
 
@@ -354,9 +372,19 @@ export class Dispatcher {
   /**
    * The notices a judged run sends: its alert (written as the capability reads the output), and
    * at an incident's end the Resolved notice (unless the automation turned it off) and the edit
-   * of the incident's first alert (always, when that alert is known).
+   * of the incident's first alert (always, when that alert is known). While `held` (a snooze or a
+   * mute), the alert and the Resolved notice are not sent (`heldBack` says one was); the edit still
+   * is, quietly. `still`: the snooze that ended then is over and the condition holds: one alert says so.
    */
-  private incidentNotices(automation: Automation, run: Run, output: JsonObject, judged: AlertJudgement, now: Date): { alertNotice: NewNotification | null; resolvedNotices: NewNotification[] } {
+  private incidentNotices(
+    automation: Automation,
+    run: Run,
+    output: JsonObject,
+    judged: AlertJudgement,
+    now: Date,
+    held: 'snoozed' | 'muted' | null,
+    still: Date | null,
+  ): { alertNotice: NewNotification | null; resolvedNotices: NewNotification[]; heldBack: boolean } {
     const { store } = this.deps;
     const reader = this.deps.readers?.(automation.capability);
     const previousOutput = (): JsonObject | null => {
@@ -375,18 +403,33 @@ export class Dispatcher {
       now,
       alert: true,
     });
+    const send = judged.send || still !== null;
     // Without a reader of its own, the alert says the condition and the output's key fields.
-    const alertNotice = judged.send ? alertNotification(automation, run.id, output, reader ? readOutput(reader, output, context()) : undefined) : null;
+    const alertNotice = send && !held ? alertNotification(automation, run.id, output, reader ? readOutput(reader, output, context()) : undefined, still ?? undefined) : null;
+    let heldBack = send && held !== null;
     const resolvedNotices: NewNotification[] = [];
     const resolved = judged.resolved;
     if (resolved) {
-      if (automation.notifyResolved) {
-        resolvedNotices.push(resolvedNotification(automation, run.id, readResolved(reader, output, { ...context(), since: null }, resolved)));
-      }
+      if (automation.notifyResolved && held) heldBack = true;
+      else if (automation.notifyResolved) resolvedNotices.push(resolvedNotification(automation, run.id, readResolved(reader, output, { ...context(), since: null }, resolved)));
       const original = resolved.notificationId === null ? null : store.outbox.standingFor(resolved.notificationId);
       if (original && (original.type === 'alert' || original.type === 'edit')) resolvedNotices.push(resolvedEdit(automation, run.id, original, resolved));
     }
-    return { alertNotice, resolvedNotices };
+    return { alertNotice, resolvedNotices, heldBack };
+  }
+
+  /** When the owner's quiet hours hold what this run sends (the end of the window `now` is in), or null outside them. */
+  private quietHold(automation: Automation, now: Date): { until: Date; urgent: boolean } | null {
+    const { store, logger } = this.deps;
+    const quiet = store.settings.quietHours(automation.userId);
+    if (!quiet) return null;
+    try {
+      const until = quietHoursEnd(quiet, quietHoursZone(store.settings.userTimezone(automation.userId), this.deps.defaultTimezone ?? 'UTC'), now);
+      return until ? { until, urgent: quiet.urgent } : null;
+    } catch (error) {
+      logger.warn({ event: 'quiet_hours_unreadable', userId: automation.userId, err: error }, 'quiet hours could not be read; sending at once');
+      return null;
+    }
   }
 
   /**

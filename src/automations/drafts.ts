@@ -45,6 +45,8 @@ export interface DraftView {
   alertText: string;
   alertMode: 'change' | 'every';
   alertTo: 'tasks' | 'dm';
+  /** Whether a Resolved notice follows when the alert's condition stops holding (mode `change`). */
+  notifyResolved: boolean;
   /** What was assumed or filled in by default, in words. */
   notes: string[];
   status: 'open' | 'created' | 'cancelled';
@@ -82,6 +84,8 @@ const draftPayload = z.object({
     alert: z.string(),
     alertMode: z.enum(['change', 'every']),
     alertTo: z.enum(['tasks', 'dm']),
+    // Drafts kept before the option existed send the Resolved notice, as create does by default.
+    notifyResolved: z.boolean().default(true),
   }),
   nameGiven: z.boolean(),
   notes: z.array(z.string()),
@@ -89,6 +93,17 @@ const draftPayload = z.object({
   automationId: z.number().nullable(),
 });
 type DraftPayload = z.output<typeof draftPayload>;
+
+/** Settings a person gives `/automation new` beside the sentence (as create takes them). */
+export interface DraftOptions {
+  /** Send a Resolved notice when the condition stops holding (default true). */
+  notifyResolved?: boolean;
+}
+
+/** The draft settings `options` set, with create's defaults. */
+function settingsOf(options: DraftOptions): { notifyResolved: boolean } {
+  return { notifyResolved: options.notifyResolved ?? true };
+}
 
 export interface DraftDeps {
   store: Store;
@@ -132,7 +147,7 @@ export class DraftService {
    * and none is configured, or for anything `/automation create` would refuse (a schedule below
    * the minimum interval, a URL that is not valid).
    */
-  draft(actor: Actor, sentence: string, name?: string): DraftView {
+  draft(actor: Actor, sentence: string, name?: string, options: DraftOptions = {}): DraftView {
     const text = sentence.trim();
     if (text.length === 0) throw new ValidationError('what', `say what to automate, e.g. “${EXAMPLE_SENTENCES[0]}”`);
     const read = draftSentence(text);
@@ -144,7 +159,7 @@ export class DraftService {
     }
     const notes = [...read.notes];
     if (read.scheduleDefault) notes.push(`schedule: ${DEFAULT_SCHEDULES[read.capability].words} (the default for ${read.capability})`);
-    return this.keep(actor, text, { capability: read.capability, schedule: read.schedule, inputs: read.inputs, alert: read.alert, alertMode: read.alertMode }, name ?? null, read.name, notes);
+    return this.keep(actor, text, { capability: read.capability, schedule: read.schedule, inputs: read.inputs, alert: read.alert, alertMode: read.alertMode, ...settingsOf(options) }, name ?? null, read.name, notes);
   }
 
   /**
@@ -152,9 +167,9 @@ export class DraftService {
    * not tell what to do and a model is configured for drafting: then {@link draftWithModel} may.
    * Throws what {@link draft} throws otherwise.
    */
-  tryDraft(actor: Actor, sentence: string, name?: string): DraftView | null {
+  tryDraft(actor: Actor, sentence: string, name?: string, options: DraftOptions = {}): DraftView | null {
     try {
-      return this.draft(actor, sentence, name);
+      return this.draft(actor, sentence, name, options);
     } catch (error) {
       if (error instanceof ValidationError && error.facts.grammarMissed === true && this.deps.models.isConfigured(DRAFT_TASK.name)) return null;
       throw error;
@@ -169,7 +184,7 @@ export class DraftService {
    * Throws ValidationError when the answer does not make a valid draft, BudgetPausedError while
    * spend is paused.
    */
-  async draftWithModel(actor: Actor, sentence: string, name?: string): Promise<DraftView> {
+  async draftWithModel(actor: Actor, sentence: string, name?: string, options: DraftOptions = {}): Promise<DraftView> {
     const text = sentence.trim();
     const capabilities = this.deps.store.capabilities
       .list()
@@ -199,7 +214,7 @@ export class DraftService {
     return this.keep(
       actor,
       text,
-      { capability: proposed.capability, schedule, inputs: proposed.inputs, alert: proposed.alert, alertMode: proposed.capability === 'feed_watch' ? 'every' : 'change' },
+      { capability: proposed.capability, schedule, inputs: proposed.inputs, alert: proposed.alert, alertMode: proposed.capability === 'feed_watch' ? 'every' : 'change', ...settingsOf(options) },
       name ?? null,
       proposed.name ?? null,
       notes,
@@ -210,7 +225,7 @@ export class DraftService {
   private keep(
     actor: Actor,
     sentence: string,
-    settings: Pick<DraftPayload['input'], 'capability' | 'schedule' | 'inputs' | 'alert' | 'alertMode'>,
+    settings: Pick<DraftPayload['input'], 'capability' | 'schedule' | 'inputs' | 'alert' | 'alertMode' | 'notifyResolved'>,
     givenName: string | null,
     suggestedName: string | null,
     notes: string[],
@@ -352,6 +367,7 @@ export class DraftService {
       alertText: p.input.alert,
       alertMode: p.input.alertMode,
       alertTo: p.input.alertTo,
+      notifyResolved: p.input.notifyResolved,
       notes: p.notes,
       status: p.status,
       automationId: p.automationId,

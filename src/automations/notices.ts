@@ -4,7 +4,7 @@ import type { Channel, NewNotification, Notification, RichMessage } from '../not
 import { redactSecrets } from '../redact.js';
 import { conditionFields, readPath, type Condition } from './alerts/condition.js';
 import { formatCondition } from './alerts/text.js';
-import type { Automation, JsonObject } from './types.js';
+import type { AlertHold, Automation, JsonObject } from './types.js';
 import { codeSpan, cutText, escapeMarkup } from '../util/text.js';
 
 const MAX_FIELDS = 8;
@@ -40,8 +40,16 @@ function channelOf(automation: Automation): Channel {
   return automation.alertTo === 'dm' ? `dm:${automation.userId}` : 'tasks';
 }
 
-/** The message a reading makes, with Show and Output buttons (none in DMs, where commands are refused). */
-function messageOf(automation: Automation, runId: number, reading: Reading, fallbackTitle: string): RichMessage {
+/**
+ * The buttons under an alert, in the tasks channel and in DMs alike (the owner's check is the same
+ * there): hold its alerts for an hour, a day or until resolved, pause it, show it; its raw output.
+ */
+export const ALERT_ACTIONS: RichMessage['actions'] = ['snooze_hour', 'snooze_day', 'mute', 'pause', 'show', 'output'];
+/** The buttons under a Resolved notice: the automation and the run's raw output. */
+const RESOLVED_ACTIONS: RichMessage['actions'] = ['show', 'output'];
+
+/** The message a reading makes, with `actions` as its buttons. */
+function messageOf(automation: Automation, runId: number, reading: Reading, fallbackTitle: string, actions: RichMessage['actions']): RichMessage {
   return {
     title: reading.title ?? fallbackTitle,
     url: reading.url,
@@ -49,36 +57,66 @@ function messageOf(automation: Automation, runId: number, reading: Reading, fall
     fields: reading.fields,
     thumbnail: reading.thumbnail,
     tone: reading.tone,
-    actions: automation.alertTo === 'dm' ? [] : ['show', 'output'],
+    actions,
     automationId: automation.id,
     runId,
   };
 }
 
+/** `embed` with `line` put first in its description. */
+function withFirstLine(embed: RichMessage, line: string): RichMessage {
+  return { ...embed, description: embed.description ? `${line}\n${embed.description}` : line };
+}
+
 /**
  * The alert a firing condition sends, to the tasks channel or the owner's DMs, written as the
  * capability reads its output (`reading`); without one, the condition and the output's key fields.
+ * `snoozeEnded`: the alert says the condition still holds after the snooze that ended then.
  */
-export function alertNotification(automation: Automation, runId: number, output: JsonObject, reading?: Reading): NewNotification {
+export function alertNotification(automation: Automation, runId: number, output: JsonObject, reading?: Reading, snoozeEnded?: Date): NewNotification {
   const condition = formatCondition(automation.alertConditions);
   const content = `Alert: ${automation.name}: ${condition}`;
-  const embed = reading
-    ? messageOf(automation, runId, reading, `Alert: ${automation.name}`)
+  const written = reading
+    ? messageOf(automation, runId, reading, `Alert: ${automation.name}`, ALERT_ACTIONS)
     : {
         title: `Alert: ${automation.name}`,
         description: `${codeSpan(condition)} is true`,
         fields: keyFields(automation.alertConditions, output),
-        // Buttons do not work in DMs (commands are refused there), so a DM alert carries none.
-        actions: automation.alertTo === 'dm' ? [] : (['show', 'output'] as const).slice(),
+        actions: ALERT_ACTIONS,
         automationId: automation.id,
         runId,
       };
-  return { type: 'alert', channel: channelOf(automation), content, embed, automationId: automation.id, runId };
+  const embed = snoozeEnded ? withFirstLine(written, `⏰ **Still the case** after the snooze that ended ${timeTag(snoozeEnded, 'R')}`) : written;
+  return { type: 'alert', channel: channelOf(automation), content: snoozeEnded ? `Still: ${content}` : content, embed, automationId: automation.id, runId };
+}
+
+/** The line an alert held by `hold` starts with: who snoozed it until when, or who muted it. */
+export function holdLine(hold: AlertHold): string {
+  return hold.kind === 'snoozed'
+    ? `🔕 **Snoozed** by <@${hold.by}> until ${timeTag(hold.until, 'f')} (${timeTag(hold.until, 'R')})`
+    : `🔇 **Muted** by <@${hold.by}> until it resolves`;
+}
+
+/**
+ * The edit that marks an alert message (`original`, as queued) as held: its text kept, a first
+ * line saying who snoozed it until when (or muted it until resolved). Goes to the original's channel.
+ */
+export function holdEdit(automation: Automation, original: Notification, hold: AlertHold): NewNotification {
+  const line = holdLine(hold);
+  return {
+    type: 'edit',
+    channel: original.channel,
+    content: `${original.content} (${hold.kind === 'snoozed' ? 'snoozed' : 'muted until resolved'})`,
+    embed: original.embed ? withFirstLine(original.embed, line) : null,
+    automationId: automation.id,
+    runId: original.runId,
+    editOf: original.id,
+  };
 }
 
 /** The Resolved notice at an incident's end ("🟢 my-site is back up after 12 min, 4 checks down"). */
 export function resolvedNotification(automation: Automation, runId: number, reading: Reading): NewNotification {
-  const embed = messageOf(automation, runId, reading, `Resolved: ${automation.name}`);
+  const embed = messageOf(automation, runId, reading, `Resolved: ${automation.name}`, RESOLVED_ACTIONS);
   return { type: 'resolved', channel: channelOf(automation), content: `Resolved: ${embed.title}`, embed, automationId: automation.id, runId };
 }
 
@@ -88,9 +126,8 @@ export function resolvedNotification(automation: Automation, runId: number, read
  */
 export function resolvedEdit(automation: Automation, runId: number, original: Notification, resolved: { startedAt: Date; endedAt: Date }): NewNotification {
   const line = `✅ **Resolved** ${timeTag(resolved.endedAt, 'f')} (${timeTag(resolved.endedAt, 'R')}), after ${durationWords(resolved.endedAt.getTime() - resolved.startedAt.getTime())}`;
-  const embed: RichMessage | null = original.embed
-    ? { ...original.embed, description: original.embed.description ? `${line}\n${original.embed.description}` : line, tone: 'muted' }
-    : null;
+  // Nothing is left to snooze or mute on a resolved alert.
+  const embed: RichMessage | null = original.embed ? { ...withFirstLine(original.embed, line), tone: 'muted', actions: RESOLVED_ACTIONS } : null;
   return {
     type: 'edit',
     channel: original.channel,
@@ -120,8 +157,7 @@ export function pauseNotification(automation: Automation, runId: number, failure
         { name: 'Failures in a row', value: String(failures) },
         { name: 'Last error', value: fieldText(lastError) },
       ],
-      // Buttons do not work in DMs (commands are refused there), so a DM notice carries none.
-      actions: automation.alertTo === 'dm' ? [] : ['resume', 'show'],
+      actions: ['resume', 'show'],
       automationId: automation.id,
       runId,
     },

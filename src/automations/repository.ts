@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { parseJsonColumn } from '../db/json-column.js';
 import { parseCondition, type Condition } from './alerts/condition.js';
 import type {
+  AlertHold,
   Automation,
   AutomationStatus,
   ExecutionPath,
@@ -44,6 +45,10 @@ interface AutomationRow {
   alert_notification_id: number | null;
   confirm_after: number;
   notify_resolved: number;
+  alert_hold: AlertHold['kind'] | null;
+  alert_hold_until: number | null;
+  alert_hold_by: string | null;
+  alert_hold_at: number | null;
   max_cost_per_run_usd: number | null;
   min_interval_seconds: number;
   status: AutomationStatus;
@@ -66,6 +71,14 @@ function readCondition(row: AutomationRow): { condition: Condition | null; error
   } catch (error) {
     return { condition: null, error: `alert condition of automation #${row.id} cannot be read: ${(error as Error).message}` };
   }
+}
+
+/** The stored snooze or mute; a row missing a part of one reads as none. */
+function holdOf(row: AutomationRow): AlertHold | null {
+  if (row.alert_hold_by === null || row.alert_hold_at === null) return null;
+  if (row.alert_hold === 'muted') return { kind: 'muted', by: row.alert_hold_by, at: new Date(row.alert_hold_at) };
+  if (row.alert_hold === 'snoozed' && row.alert_hold_until !== null) return { kind: 'snoozed', until: new Date(row.alert_hold_until), by: row.alert_hold_by, at: new Date(row.alert_hold_at) };
+  return null;
 }
 
 function toAutomation(row: AutomationRow): Automation {
@@ -98,6 +111,7 @@ function toAutomation(row: AutomationRow): Automation {
     },
     confirmAfter: row.confirm_after,
     notifyResolved: row.notify_resolved !== 0,
+    alertHold: holdOf(row),
     maxCostPerRunUsd: row.max_cost_per_run_usd,
     minIntervalSeconds: row.min_interval_seconds,
     status: row.status,
@@ -183,6 +197,8 @@ export interface RunOutcomeUpdate {
   alertLastResult: boolean | null;
   alertLastFiredAt: Date | null;
   alertIncident: Automation['alertIncident'];
+  /** Set when the run ends the snooze or mute (the snooze is over, the muted condition turned false). */
+  clearAlertHold?: boolean;
 }
 
 /** What the scheduler needs of a due automation (plain columns: nothing to parse). */
@@ -351,6 +367,13 @@ export class AutomationRepository {
       .run(change.status, change.pausedReason, ms(change.nextRunAt), change.resetFailures ? 1 : 0, now.getTime(), id);
   }
 
+  /** Holds the automation's alerts (a snooze or a mute, replacing any before), or with null ends the hold. */
+  setAlertHold(id: number, hold: AlertHold | null): void {
+    this.db
+      .prepare('UPDATE automation SET alert_hold = ?, alert_hold_until = ?, alert_hold_by = ?, alert_hold_at = ? WHERE id = ?')
+      .run(hold?.kind ?? null, hold?.kind === 'snoozed' ? hold.until.getTime() : null, hold?.by ?? null, hold ? hold.at.getTime() : null, id);
+  }
+
   /** Moves the next slot without counting a run (budget skips, min-interval skips, catch-up skips). */
   setNextRun(id: number, nextRunAt: Date | null): void {
     this.db.prepare('UPDATE automation SET next_run_at = ? WHERE id = ?').run(ms(nextRunAt), id);
@@ -360,9 +383,10 @@ export class AutomationRepository {
   recordRunOutcome(id: number, u: RunOutcomeUpdate, now: Date): void {
     // status is in three indexes: it is written only when it changes (a pause), not on every run.
     const pause = u.pausedForFailures ? "status = 'paused', paused_reason = 'failures'," : '';
+    const unhold = u.clearAlertHold ? 'alert_hold = NULL, alert_hold_until = NULL, alert_hold_by = NULL, alert_hold_at = NULL,' : '';
     this.db
       .prepare(
-        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause}
+        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause} ${unhold}
            state = ?, alert_last_result = ?, alert_last_fired_at = ?, alert_streak = ?, alert_streak_started_at = ?,
            alert_incident_started_at = ?, alert_incident_runs = ?, alert_notification_id = ?, updated_at = ? WHERE id = ?`,
       )
@@ -449,6 +473,8 @@ interface RunRow {
   output: string | null;
   alert_sent: number;
   alert_content: string | null;
+  alert_held: Run['alertHeld'];
+  resolved_incident: number;
   error: string | null;
   cost_usd: number;
 }
@@ -467,6 +493,8 @@ function toRun(row: RunRow): Run {
     output: row.output === null ? null : parseJsonColumn(jsonObject, row.output, 'automation_run.output', row.id),
     alertSent: row.alert_sent !== 0,
     alertContent: row.alert_content,
+    alertHeld: row.alert_held,
+    resolvedIncident: row.resolved_incident !== 0,
     error: row.error,
     costUsd: row.cost_usd,
   };
@@ -478,6 +506,8 @@ export interface RunFinish {
   output: JsonObject | null;
   alertSent: boolean;
   alertContent: string | null;
+  alertHeld?: Run['alertHeld'];
+  resolvedIncident?: boolean;
   error: string | null;
   costUsd: number;
   ledgerId: number | null;
@@ -511,8 +541,8 @@ export class RunRepository {
   finish(id: number, f: RunFinish): boolean {
     const info = this.db
       .prepare(
-        `UPDATE automation_run SET status = ?, finished_at = ?, output = ?, alert_sent = ?, alert_content = ?, error = ?,
-           cost_usd = ?, ledger_id = ?, skill_run_id = ? WHERE id = ? AND status = 'running'`,
+        `UPDATE automation_run SET status = ?, finished_at = ?, output = ?, alert_sent = ?, alert_content = ?, alert_held = ?, resolved_incident = ?,
+           error = ?, cost_usd = ?, ledger_id = ?, skill_run_id = ? WHERE id = ? AND status = 'running'`,
       )
       .run(
         f.status,
@@ -520,6 +550,8 @@ export class RunRepository {
         f.output === null ? null : JSON.stringify(f.output),
         f.alertSent ? 1 : 0,
         f.alertContent,
+        f.alertHeld ?? null,
+        f.resolvedIncident ? 1 : 0,
         f.error,
         f.costUsd,
         f.ledgerId,

@@ -21,14 +21,20 @@ import { nextSlot } from './next-slot.js';
 import type { AutomationSettings } from './repository.js';
 import { nextRuns, readSchedule, shortestGapSeconds, validateTimezone } from './schedule.js';
 import { canonicalTimeZone } from '../util/timezone.js';
-import type { Automation, AutomationStatus, JsonObject } from './types.js';
+import type { AlertHold, Automation, AutomationStatus, JsonObject } from './types.js';
 import { DraftService } from './drafts.js';
 import type { CapabilityPreview } from './preview.js';
 import type { ModelRouter } from '../capabilities/types.js';
+import { checkQuietHours, parseTimeOfDay, quietHoursZone } from '../settings/quiet-hours.js';
+import { holdEdit } from './notices.js';
 import {
+  alertHoldView,
   automationView,
   capabilityView,
+  quietHoursView,
   runView,
+  type AlertHoldResultView,
+  type QuietHoursView,
   type AutomationDetailsView,
   type AutomationView,
   type BudgetView,
@@ -131,6 +137,8 @@ export interface AutomationServiceDeps {
   models: ModelRouter;
   /** Called after anything that moves a schedule (the scheduler re-arms). */
   onScheduleChange?: () => void;
+  /** Called after notifications were queued or released (the outbox delivers). */
+  onNotification?: () => void;
 }
 
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
@@ -392,7 +400,76 @@ export class AutomationService {
         monthUsd: this.deps.store.ledger.automationSpendBetween(automation.id, month.start, month.end),
       },
       undeliveredNotices: undeliveredNotices(this.deps.store.outbox.deadLetters(automation.id)),
+      alertHold: alertHoldView(automation.alertHold, now),
+      quietHours: this.quietHoursOf(automation.userId),
     };
+  }
+
+  /**
+   * Snoozes the automation's alerts for `durationMs` from now (replacing a snooze or mute before):
+   * until then no alert and no Resolved notice of it is sent. The alert message the button was
+   * pressed on (`messageId`, when it is one of this automation's alerts) is edited to say who
+   * snoozed it until when. Throws NotFoundError when the actor may not see the automation.
+   */
+  snooze(actor: Actor, ref: AutomationRef, durationMs: number, messageId: string | null): AlertHoldResultView {
+    const current = this.visible(actor, ref);
+    const now = this.deps.clock.now();
+    return this.hold(current, { kind: 'snoozed', until: new Date(now.getTime() + durationMs), by: actor.userId, at: now }, messageId);
+  }
+
+  /**
+   * Mutes the automation's alerts until its condition turns false (the incident resolves; the
+   * Resolved notice then goes out as usual). Throws ConflictError when no alert of it is open
+   * (nothing to mute until resolved), NotFoundError when the actor may not see it.
+   */
+  mute(actor: Actor, ref: AutomationRef, messageId: string | null): AlertHoldResultView {
+    const current = this.visible(actor, ref);
+    if (current.alertLastResult !== true) throw new ConflictError(`"${current.name}" has no open alert: its condition is not true now, so there is nothing to mute until resolved`);
+    return this.hold(current, { kind: 'muted', by: actor.userId, at: this.deps.clock.now() }, messageId);
+  }
+
+  private hold(current: Automation, hold: AlertHold, messageId: string | null): AlertHoldResultView {
+    const { store, clock, logger } = this.deps;
+    const pressed = messageId === null ? null : store.outbox.byMessageId(messageId);
+    store.transaction(() => {
+      store.automations.setAlertHold(current.id, hold);
+      if (pressed && pressed.automationId === current.id && pressed.type === 'alert') store.outbox.enqueue(holdEdit(current, pressed, hold), clock.now());
+    });
+    logger.info({ event: hold.kind === 'snoozed' ? 'alerts_snoozed' : 'alerts_muted', automationId: current.id, userId: hold.by, ...(hold.kind === 'snoozed' ? { until: hold.until.toISOString() } : {}) }, 'alerts held');
+    this.deps.onNotification?.();
+    const after = store.automations.get(current.id)!;
+    return { automation: this.view(after), hold: alertHoldView(after.alertHold, clock.now())! };
+  }
+
+  /** A person's quiet hours (in their time zone), or null when they have none. */
+  quietHoursOf(userId: string): QuietHoursView | null {
+    const quiet = this.deps.store.settings.quietHours(userId);
+    if (!quiet) return null;
+    return quietHoursView(quiet, quietHoursZone(this.deps.store.settings.userTimezone(userId), this.deps.config.defaultTimezone), this.deps.clock.now());
+  }
+
+  /**
+   * Sets the actor's quiet hours (`from` and `to` as 24-hour times in their time zone; `urgent`:
+   * pause notices are not held). Throws ValidationError when one is missing or is not a time, or from = to.
+   */
+  setQuietHours(actor: Actor, input: { from: string | null; to: string | null; urgent?: boolean }): QuietHoursView {
+    if (input.from === null || input.to === null) throw new ValidationError(input.from === null ? 'from' : 'to', 'give both from and to, e.g. `/settings quiet from:22:00 to:07:00`');
+    const quiet = checkQuietHours({ from: parseTimeOfDay(input.from, 'from'), to: parseTimeOfDay(input.to, 'to'), urgent: input.urgent === true });
+    this.deps.store.settings.setQuietHours(actor.userId, quiet, this.deps.clock.now());
+    this.deps.logger.info({ event: 'quiet_hours_set', userId: actor.userId, from: quiet.from, to: quiet.to, urgent: quiet.urgent }, 'quiet hours set');
+    return this.quietHoursOf(actor.userId)!;
+  }
+
+  /** Turns the actor's quiet hours off; what they held is sent now, in one digest. Returns how many notices were held. */
+  quietHoursOff(actor: Actor): { released: number } {
+    const now = this.deps.clock.now();
+    const released = this.deps.store.transaction(() => {
+      this.deps.store.settings.setQuietHours(actor.userId, null, now);
+      return this.deps.store.outbox.releaseHeldFor(actor.userId, now);
+    });
+    this.deps.logger.info({ event: 'quiet_hours_off', userId: actor.userId, released }, 'quiet hours off');
+    if (released > 0) this.deps.onNotification?.();
+    return { released };
   }
 
   /** The automation's most recent runs, newest first. */

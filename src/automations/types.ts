@@ -8,6 +8,9 @@ export type AlertTarget = 'tasks' | 'dm';
 export type PausedReason = 'user' | 'failures';
 export type JsonObject = Record<string, unknown>;
 
+/** What holds an automation's alerts: a snooze until an instant, or a mute until its incident resolves; who asked, and when. */
+export type AlertHold = { kind: 'snoozed'; until: Date; by: string; at: Date } | { kind: 'muted'; by: string; at: Date };
+
 export interface Automation {
   id: number;
   userId: string;
@@ -35,6 +38,8 @@ export interface Automation {
   confirmAfter: number;
   /** Whether a Resolved notice is sent when an incident ends (the original alert is edited either way). */
   notifyResolved: boolean;
+  /** The snooze or mute holding its alerts, as stored (a snooze past its end is cleared by the next run). */
+  alertHold: AlertHold | null;
   maxCostPerRunUsd: number | null;
   minIntervalSeconds: number;
   status: AutomationStatus;
@@ -66,6 +71,10 @@ export interface Run {
   output: JsonObject | null;
   alertSent: boolean;
   alertContent: string | null;
+  /** The alert (or Resolved notice) a snooze or mute held back instead of sending. */
+  alertHeld: 'snoozed' | 'muted' | null;
+  /** The run ended an incident (its condition confirmed false again). */
+  resolvedIncident: boolean;
   error: string | null;
   costUsd: number;
 }

@@ -12,7 +12,8 @@ import type { DispatchReport } from './dispatcher.js';
 import { maskInputs } from '../redact.js';
 import { describeCron } from './schedule.js';
 import { canonicalTimeZone } from '../util/timezone.js';
-import type { Automation, ExecutionPath, Run } from './types.js';
+import type { AlertHold, Automation, ExecutionPath, Run } from './types.js';
+import { formatTimeOfDay, quietHoursEnd, type QuietHours } from '../settings/quiet-hours.js';
 
 /** One automation as people see it. */
 export interface AutomationView
@@ -59,7 +60,26 @@ export interface AutomationView
 }
 
 /** One run as people see it. */
-export type RunView = Pick<Run, 'id' | 'automationId' | 'trigger' | 'status' | 'path' | 'startedAt' | 'finishedAt' | 'output' | 'alertSent' | 'error' | 'costUsd'>;
+export type RunView = Pick<Run, 'id' | 'automationId' | 'trigger' | 'status' | 'path' | 'startedAt' | 'finishedAt' | 'output' | 'alertSent' | 'alertHeld' | 'resolvedIncident' | 'error' | 'costUsd'>;
+
+/** What holds an automation's alerts now: a snooze (until when) or a mute until resolved, and who asked. */
+export type AlertHoldView = { kind: 'snoozed'; until: Date; by: string } | { kind: 'muted'; by: string };
+
+/** A person's quiet hours: the window (`22:00` to `07:00`) in their time zone, whether pause notices go out anyway, and when the window they are in now ends. */
+export interface QuietHoursView {
+  from: string;
+  to: string;
+  timezone: string;
+  urgent: boolean;
+  /** The end of the window now falls in; null outside it. */
+  endsAt: Date | null;
+}
+
+/** The answer to a Snooze or Mute press: the automation, and what holds its alerts now. */
+export interface AlertHoldResultView {
+  automation: AutomationView;
+  hold: AlertHoldView;
+}
 
 /** `/automation show`: an automation with its recent runs and spend. */
 export interface AutomationDetailsView {
@@ -70,6 +90,10 @@ export interface AutomationDetailsView {
   spend: { todayUsd: number; monthUsd: number };
   /** Its notices Discord refused for good (kept as dead letters): how many, and the last refusal (secrets redacted). */
   undeliveredNotices: { count: number; lastError: string | null };
+  /** The snooze or mute holding its alerts now; null when none holds. */
+  alertHold: AlertHoldView | null;
+  /** Its owner's quiet hours; null when they have none. */
+  quietHours: QuietHoursView | null;
 }
 
 /** The outcome of a run now: the dispatch report, with the automation and the run row as they are now. */
@@ -170,9 +194,23 @@ export function runView(r: Run): RunView {
     finishedAt: r.finishedAt,
     output: r.output,
     alertSent: r.alertSent,
+    alertHeld: r.alertHeld,
+    resolvedIncident: r.resolvedIncident,
     error: r.error,
     costUsd: r.costUsd,
   };
+}
+
+/** The hold as it stands at `now`: a snooze past its end holds nothing any more. */
+export function alertHoldView(hold: AlertHold | null, now: Date): AlertHoldView | null {
+  if (!hold) return null;
+  if (hold.kind === 'muted') return { kind: 'muted', by: hold.by };
+  return hold.until.getTime() > now.getTime() ? { kind: 'snoozed', until: hold.until, by: hold.by } : null;
+}
+
+/** A person's quiet hours as a view, in `timezone`, at `now`. */
+export function quietHoursView(q: QuietHours, timezone: string, now: Date): QuietHoursView {
+  return { from: formatTimeOfDay(q.from), to: formatTimeOfDay(q.to), timezone, urgent: q.urgent, endsAt: quietHoursEnd(q, timezone, now) };
 }
 
 /** A capability as a view. */

@@ -98,7 +98,7 @@ export function link(text: string, url: string | null): string {
 }
 
 /** An instant that each reader sees in their own time zone (`R` relative: "12 minutes ago", `f` date and time). */
-export function timeTag(date: Date, style: 'R' | 'f' | 'F' = 'R'): string {
+export function timeTag(date: Date, style: 'R' | 'f' | 'F' | 't' = 'R'): string {
   return `<t:${Math.floor(date.getTime() / 1000)}:${style}>`;
 }
 

@@ -2,7 +2,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { AutomationStatus } from '../automations/types.js';
 import type { DraftView } from '../automations/drafts.js';
-import { customId, type AutomationAction } from './interactions/custom-id.js';
+import { customId, type AutomationAction, type HoldAction } from './interactions/custom-id.js';
 import { cut } from './limits.js';
 
 const AUTOMATION_BUTTONS: Record<AutomationAction, readonly [string, ButtonStyle]> = {
@@ -19,6 +19,20 @@ const AUTOMATION_BUTTONS: Record<AutomationAction, readonly [string, ButtonStyle
 export function automationButton(action: AutomationAction, id: number): ButtonBuilder {
   const [label, style] = AUTOMATION_BUTTONS[action];
   return new ButtonBuilder().setCustomId(customId.automation(action, id)).setLabel(label).setStyle(style);
+}
+
+const HOLD_BUTTONS: Record<HoldAction, string> = { 'snooze-hour': 'Snooze 1 h', 'snooze-day': 'Snooze 1 day', mute: 'Mute until resolved' };
+
+/** A button under an alert that holds its automation's alerts (Snooze 1 h, Snooze 1 day, Mute until resolved). */
+export function holdButton(action: HoldAction, id: number): ButtonBuilder {
+  return new ButtonBuilder().setCustomId(customId.hold(action, id)).setLabel(HOLD_BUTTONS[action]).setStyle(ButtonStyle.Secondary);
+}
+
+/** Buttons in rows of at most five (Discord's limit per action row), at most five rows. */
+export function buttonRows(buttons: readonly ButtonBuilder[]): ActionRowBuilder<ButtonBuilder>[] {
+  const rows: ActionRowBuilder<ButtonBuilder>[] = [];
+  for (let i = 0; i < Math.min(buttons.length, 25); i += 5) rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons.slice(i, i + 5)));
+  return rows;
 }
 
 /** "Output": shows a run's raw output to its owner (and managers). */

@@ -6,8 +6,8 @@ import { prefixOf } from './interactions/custom-id.js';
 import type { ComponentHandler } from './interactions/handler.js';
 
 /**
- * Sends each interaction to its command, button or form handler. Refuses (ephemerally) in DMs,
- * in other servers than GUILD_ID, and while shutting down; turns every error into an ephemeral
+ * Sends each interaction to its command, button or form handler. Refuses (ephemerally) in DMs
+ * (except the buttons of Steward's messages there), in other servers than GUILD_ID, and while shutting down; turns every error into an ephemeral
  * reply that says what was wrong.
  */
 export class InteractionRouter {
@@ -39,7 +39,10 @@ export class InteractionRouter {
         return;
       }
       if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
-      const refusal = this.accepting ? this.refusal(interaction) : 'Steward is restarting: try again in a minute.';
+      const handler = interaction.isChatInputCommand() ? undefined : this.components.get(`${interaction.isButton() ? 'button' : 'modal'}:${prefixOf(interaction.customId)}`);
+      // Buttons on Steward's own messages in DMs (alerts, pause notices) work there; the service checks the owner as anywhere.
+      const inDm = !interaction.inGuild() && handler?.inDirectMessages === true;
+      const refusal = !this.accepting ? 'Steward is restarting: try again in a minute.' : inDm ? null : this.refusal(interaction);
       if (refusal) {
         await interaction.reply({ content: refusal, ...EPHEMERAL });
         return;
@@ -51,7 +54,6 @@ export class InteractionRouter {
         await command.execute(interaction, this.ctx);
         return;
       }
-      const handler = this.components.get(`${interaction.isButton() ? 'button' : 'modal'}:${prefixOf(interaction.customId)}`);
       if (!handler) throw new StaleComponentError(interaction.customId);
       if (handler.kind === 'button' && interaction.isButton()) await handler.handle(interaction, this.ctx);
       else if (handler.kind === 'modal' && interaction.isModalSubmit()) await handler.handle(interaction, this.ctx);

@@ -1,5 +1,4 @@
 import {
-  ActionRowBuilder,
   ButtonBuilder,
   DiscordAPIError,
   HTTPError,
@@ -12,7 +11,7 @@ import {
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError } from '../errors.js';
 import type { Delivered, NotificationSink } from '../notifications/service.js';
-import { automationButton, outputButton } from './components.js';
+import { automationButton, buttonRows, holdButton, outputButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
@@ -26,11 +25,14 @@ const PERMANENT_CODES = new Set([
 /** Discord's "Unknown Message": the message to edit was deleted. */
 const UNKNOWN_MESSAGE = 10008;
 
-/** A notification's buttons: Show / Resume act on its automation, Output shows its run's raw output. */
+const HOLDS = { snooze_hour: 'snooze-hour', snooze_day: 'snooze-day', mute: 'mute' } as const;
+
+/** A notification's buttons: Show / Pause / Resume act on its automation, the snoozes and mute hold its alerts, Output shows its run's raw output. */
 function buttonsOf(n: Notification): ButtonBuilder[] {
   return (n.embed?.actions ?? []).flatMap((action) => {
     if (action === 'output') return n.embed?.runId != null ? [outputButton(n.embed.runId)] : [];
-    return n.automationId === null ? [] : [automationButton(action, n.automationId)];
+    if (n.automationId === null) return [];
+    return action === 'snooze_hour' || action === 'snooze_day' || action === 'mute' ? [holdButton(HOLDS[action], n.automationId)] : [automationButton(action, n.automationId)];
   });
 }
 
@@ -39,7 +41,7 @@ function notificationBody(n: Notification): MessageEditOptions {
   const buttons = buttonsOf(n);
   return {
     ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed)], content: '' } : { content: cut(n.content, LIMITS.content), embeds: [] }),
-    components: buttons.length ? [new ActionRowBuilder<ButtonBuilder>().addComponents(...buttons)] : [],
+    components: buttonRows(buttons),
     allowedMentions: NO_MENTIONS,
   };
 }

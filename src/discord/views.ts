@@ -1,6 +1,17 @@
 import type { ExecutionPath } from '../automations/types.js';
 import type { DraftPreviewView, DraftView } from '../automations/drafts.js';
-import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunOutputView, RunReportView, RunView } from '../automations/view-models.js';
+import type {
+  AlertHoldResultView,
+  AlertHoldView,
+  AutomationDetailsView,
+  AutomationView,
+  BudgetView,
+  CapabilityView,
+  QuietHoursView,
+  RunOutputView,
+  RunReportView,
+  RunView,
+} from '../automations/view-models.js';
 import type { Reading } from '../capabilities/reading.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
@@ -65,13 +76,56 @@ function runLine(r: RunView): string {
   const took = r.finishedAt ? ` in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s` : '';
   const cost = r.costUsd > 0 ? `, ${formatUsd(r.costUsd)}` : '';
   const alert = r.alertSent ? ', 🔔 alert' : '';
+  const held = r.alertHeld ? `, ${r.alertHeld === 'snoozed' ? '🔕' : '🔇'} held: ${r.alertHeld}` : '';
+  const resolved = r.resolvedIncident ? ', 🟢 resolved' : '';
   const error = r.error ? ` — ${codeSpan(cut(r.error, 120))}` : '';
-  return `${STATUS_ICON[r.status] ?? ''} #${r.id} ${discordTime(r.startedAt, 'f')} ${r.trigger}${r.path ? ` via ${r.path}` : ''}${took}${cost}${alert}${error}`;
+  return `${STATUS_ICON[r.status] ?? ''} #${r.id} ${discordTime(r.startedAt, 'f')} ${r.trigger}${r.path ? ` via ${r.path}` : ''}${took}${cost}${alert}${resolved}${held}${error}`;
 }
 
 function statusLine(a: AutomationView): string {
   if (a.status === 'paused') return a.pausedReason === 'failures' ? '⏸️ paused after repeated failures' : '⏸️ paused';
   return a.status === 'active' ? '▶️ active' : a.status;
+}
+
+/** A snooze or mute in words: `🔕 snoozed by @alice until … (in 1 hour)`, `🔇 muted by @alice until it resolves`. */
+export function holdText(hold: AlertHoldView): string {
+  return hold.kind === 'snoozed'
+    ? `🔕 snoozed by <@${hold.by}> until ${discordTime(hold.until, 'f')} (${discordTime(hold.until, 'R')})`
+    : `🔇 muted by <@${hold.by}> until it resolves`;
+}
+
+/** What a Snooze or Mute press answers (only the presser sees it). */
+export function holdReplyText(view: AlertHoldResultView): string {
+  const name = `**${md(view.automation.name)}**`;
+  const { hold } = view;
+  return hold.kind === 'snoozed'
+    ? `🔕 Snoozed ${name} until ${discordTime(hold.until, 'f')} (${discordTime(hold.until, 'R')}): no alert and no Resolved notice until then. If it still holds when the snooze ends, one alert says so.`
+    : `🔇 Muted ${name} until it resolves: no alert until its condition turns false; the Resolved notice then comes as usual.`;
+}
+
+/** Quiet hours in words: `22:00 to 07:00 (Europe/Berlin), pause notices held too`. */
+export function quietHoursText(q: QuietHoursView): string {
+  const pauses = q.urgent ? 'pause notices go out at once' : 'pause notices held too';
+  const now = q.endsAt ? `; quiet now, the digest comes ${discordTime(q.endsAt, 'R')}` : '';
+  return `🌙 ${q.from} to ${q.to} (${q.timezone}), ${pauses}${now}`;
+}
+
+/** What `/settings quiet` answers asked for nothing: the quiet hours there are, or how to set them. */
+export function quietHoursShownText(q: QuietHoursView | null): string {
+  return q ? `Your quiet hours: ${quietHoursText(q)}. \`/settings quiet off:true\` ends them.` : 'You have no quiet hours. Set them with `/settings quiet from:22:00 to:07:00`.';
+}
+
+/** What `/settings quiet off:true` answers: `released` notices they held arrive now. */
+export function quietHoursOffText(released: number): string {
+  const held = released > 0 ? ` The ${released === 1 ? 'notice' : `${released} notices`} they held ${released === 1 ? 'arrives' : 'arrive'} now, in one digest.` : '';
+  return `🔔 Quiet hours are off: alerts arrive as they happen.${held}`;
+}
+
+/** What `/settings quiet` answers when it sets them. */
+export function quietHoursReplyText(q: QuietHoursView): string {
+  const pauses = q.urgent ? ' Pause notices still go out at once (urgent).' : ' Pause notices wait too (add `urgent:true` to have them at once).';
+  const now = q.endsAt ? ` You are in them now: the digest comes ${discordTime(q.endsAt, 'R')}.` : '';
+  return `🌙 Quiet hours: **${q.from} to ${q.to}** (${q.timezone}). Alerts of your automations that come in then wait, and arrive as one digest at ${q.to}.${pauses}${now}`;
 }
 
 /** What `/automation create` answers: what was made, when it runs, what alerts. */
@@ -109,6 +163,8 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Schedule', value: a.scheduleText, inline: true },
       { name: 'Next runs', value: a.nextRuns.length ? a.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : a.status === 'active' ? 'only when you run it' : 'none while paused' },
       { name: 'Alert', value: alertLine(a) },
+      ...(d.alertHold ? [{ name: 'Alerts held', value: holdText(d.alertHold) }] : []),
+      ...(d.quietHours ? [{ name: 'Quiet hours', value: quietHoursText(d.quietHours) }] : []),
       { name: 'Owner', value: `<@${a.userId}>`, inline: true },
       { name: 'Last run', value: last ? runLine(last) : 'not run yet' },
       ...(d.lastReading ? [{ name: d.lastReading.runId === last?.id ? 'What it saw' : `What it saw (run #${d.lastReading.runId})`, value: cut(readingText(d.lastReading.reading), LIMITS.fieldValue) }] : []),
@@ -253,7 +309,7 @@ export function draftEmbeds(d: DraftView, p: DraftPreviewView | null): EmbedData
       { name: 'Capability', value: `${d.capability} (${pathWords(d.path)})`, inline: true },
       { name: 'Schedule', value: d.schedule ? `${d.scheduleText}\n\`${d.schedule}\`` : 'manual only', inline: true },
       { name: 'Next runs', value: d.nextRuns.length ? d.nextRuns.map((t) => `${discordTime(t, 'F')} (${discordTime(t, 'R')})`).join('\n') : 'only when you run it' },
-      { name: 'Alert', value: d.alertText ? `\`${d.alertText}\` — ${d.alertMode === 'every' ? 'every run it holds' : 'when it turns true'}, to ${d.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}` : 'none' },
+      { name: 'Alert', value: d.alertText ? `\`${d.alertText}\` — ${d.alertMode === 'every' ? 'every run it holds' : 'when it turns true'}, to ${d.alertTo === 'dm' ? 'your DMs' : 'the tasks channel'}${d.alertMode === 'change' && !d.notifyResolved ? '; no Resolved notice' : ''}` : 'none' },
       { name: 'Inputs', value: preview(d.inputs, 900) },
       ...(d.notes.length ? [{ name: 'Assumed', value: d.notes.map((n) => `• ${md(n)}`).join('\n') }] : []),
     ],

@@ -6,16 +6,20 @@ import { parseJsonColumn } from '../db/json-column.js';
  * What a notification is: an alert, the Resolved notice at an incident's end, a pause or budget
  * notice, or an `edit` of a message already delivered (the outbox row `editOf` names).
  */
-export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning';
+export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning' | 'digest';
 
 /**
  * Priorities of the dispatch contract: alerts 3, pause notices 4, budget notices 4, warnings 2.
- * Resolved notices and edits go with alerts (3), so in a channel they follow the alert they concern.
+ * Resolved notices and edits go with alerts (3), so in a channel they follow the alert they concern;
+ * so does the digest of what quiet hours held.
  */
-export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2 };
+export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2, digest: 3 };
 
-/** Buttons the front end may attach to a notification: show the automation, resume it, show the run's raw output. */
-export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output'] as const;
+/**
+ * Buttons the front end may attach to a notification: show the automation, resume or pause it,
+ * show the run's raw output, snooze its alerts for an hour or a day, mute them until resolved.
+ */
+export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output', 'pause', 'snooze_hour', 'snooze_day', 'mute'] as const;
 export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
 
 /**
@@ -53,6 +57,10 @@ export interface NewNotification {
   runId?: number | null;
   /** For an `edit`: the outbox row whose delivered message it changes. */
   editOf?: number | null;
+  /** Held for quiet hours until this instant (the end of the window of `heldFor`), then sent in one digest. */
+  heldUntil?: Date | null;
+  /** Whose quiet hours hold it (a user id). */
+  heldFor?: string | null;
 }
 
 export interface Notification extends Required<Omit<NewNotification, 'dedupeKey'>> {
@@ -75,8 +83,11 @@ export interface Notification extends Required<Omit<NewNotification, 'dedupeKey'
   messageId: string | null;
 }
 
+/** A notification held for quiet hours, as a digest lists it. */
+export type HeldNotification = Notification & { heldUntil: Date; heldFor: string };
+
 /** The message an `edit` changes: delivered (with its id), still to be delivered, or never to be (folded, given up, deleted). */
-export type EditTarget = { state: 'delivered'; messageId: string; channel: Channel } | { state: 'pending' } | { state: 'gone'; reason: string };
+export type EditTarget = { state: 'delivered'; messageId: string; channel: Channel } | { state: 'pending' } | { state: 'held' } | { state: 'gone'; reason: string };
 
 /** Default of OUTBOX_MAX_PER_CHANNEL: undelivered alerts kept per channel. */
 export const DEFAULT_MAX_ALERTS_PER_CHANNEL = 50;
@@ -117,10 +128,14 @@ interface NotificationRow {
   plain_text: number;
   message_id: string | null;
   edit_of: number | null;
+  held_until: number | null;
+  held_for: string | null;
 }
 
 /** Not delivered, not given up, not folded into a newer notification. */
 const PENDING = 'delivered_at IS NULL AND failed_at IS NULL AND superseded_by IS NULL';
+/** Pending and not held for quiet hours: what may be sent now (when due). */
+const DELIVERABLE = `${PENDING} AND held_until IS NULL`;
 
 function toNotification(row: NotificationRow): Notification {
   return {
@@ -144,6 +159,8 @@ function toNotification(row: NotificationRow): Notification {
     plainText: row.plain_text !== 0,
     messageId: row.message_id,
     editOf: row.edit_of,
+    heldUntil: row.held_until === null ? null : new Date(row.held_until),
+    heldFor: row.held_for,
   };
 }
 
@@ -176,14 +193,16 @@ export class OutboxRepository {
    * Queues a notification for delivery now. Returns its id, or null when its dedupe key was used
    * before. An alert of an automation folds that automation's undelivered alerts of the same
    * channel into itself (`coalesced`); past the channel's cap the oldest undelivered alerts of the
-   * channel are folded into it too (`dropped`). Call it inside the caller's transaction: its
-   * writes are several statements.
+   * channel are folded into it too (`dropped`). A notification held for quiet hours (`heldUntil`)
+   * folds nothing and is folded into nothing: the digest lists it. Call it inside the caller's
+   * transaction: its writes are several statements.
    */
   enqueue(n: NewNotification, now: Date): number | null {
+    const heldUntil = n.heldUntil ?? null;
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO notification (type, channel, priority, content, embed, dedupe_key, automation_id, run_id, edit_of, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO notification (type, channel, priority, content, embed, dedupe_key, automation_id, run_id, edit_of, created_at, next_attempt_at, held_until, held_for)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         n.type,
@@ -196,11 +215,13 @@ export class OutboxRepository {
         n.runId ?? null,
         n.editOf ?? null,
         now.getTime(),
-        now.getTime(),
+        (heldUntil ?? now).getTime(),
+        heldUntil === null ? null : heldUntil.getTime(),
+        heldUntil === null ? null : (n.heldFor ?? null),
       );
     if (info.changes !== 1) return null;
     const id = Number(info.lastInsertRowid);
-    if (n.type === 'alert') this.foldBacklog(id, n.channel, n.automationId ?? null);
+    if (n.type === 'alert' && heldUntil === null) this.foldBacklog(id, n.channel, n.automationId ?? null);
     return id;
   }
 
@@ -212,7 +233,7 @@ export class OutboxRepository {
         : this.db
             .prepare<[number, string, number, string], { id: number; coalesced: number; dropped: number }>(
               `SELECT id, coalesced, dropped FROM notification
-                WHERE automation_id = ? AND ${PENDING} AND channel = ? AND type = 'alert' AND id <> ?
+                WHERE automation_id = ? AND ${DELIVERABLE} AND channel = ? AND type = 'alert' AND id <> ?
                   AND id NOT IN (SELECT value FROM json_each(?))`,
             )
             .all(automationId, channel, id, inFlight);
@@ -221,13 +242,13 @@ export class OutboxRepository {
     this.supersede(older.map((o) => o.id), id);
 
     const waiting = this.db
-      .prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM notification WHERE channel = ? AND ${PENDING} AND type = 'alert'`)
+      .prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM notification WHERE channel = ? AND ${DELIVERABLE} AND type = 'alert'`)
       .get(channel)!.n;
     if (waiting > this.maxAlertsPerChannel) {
       const oldest = this.db
         .prepare<[string, number, string, number], { id: number; automation_id: number | null; coalesced: number; dropped: number }>(
           `SELECT id, automation_id, coalesced, dropped FROM notification
-            WHERE channel = ? AND ${PENDING} AND type = 'alert' AND id <> ? AND id NOT IN (SELECT value FROM json_each(?))
+            WHERE channel = ? AND ${DELIVERABLE} AND type = 'alert' AND id <> ? AND id NOT IN (SELECT value FROM json_each(?))
             ORDER BY id LIMIT ?`,
         )
         .all(channel, id, inFlight, waiting - this.maxAlertsPerChannel);
@@ -253,14 +274,14 @@ export class OutboxRepository {
   /**
    * The next undelivered notification of each channel, whether or not its next attempt is due:
    * the highest priority first (pause and budget notices before alerts), then the oldest.
-   * Channels are listed in that same order.
+   * Channels are listed in that same order. Notices held for quiet hours are not among them.
    */
   channelHeads(): Notification[] {
     return this.db
       .prepare<[], NotificationRow>(
         `SELECT * FROM (
            SELECT n.*, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY priority DESC, id) AS head_rank
-             FROM notification n WHERE ${PENDING}
+             FROM notification n WHERE ${DELIVERABLE}
          ) WHERE head_rank = 1
          ORDER BY priority DESC, id`,
       )
@@ -298,16 +319,78 @@ export class OutboxRepository {
   /** The message an edit of row `id` changes (see {@link EditTarget}). */
   editTarget(id: number): EditTarget {
     const row = this.db
-      .prepare<[number], { delivered_at: number | null; failed_at: number | null; superseded_by: number | null; message_id: string | null; channel: Channel }>(
-        'SELECT delivered_at, failed_at, superseded_by, message_id, channel FROM notification WHERE id = ?',
+      .prepare<[number], { delivered_at: number | null; failed_at: number | null; superseded_by: number | null; message_id: string | null; channel: Channel; held_until: number | null }>(
+        'SELECT delivered_at, failed_at, superseded_by, message_id, channel, held_until FROM notification WHERE id = ?',
       )
       .get(id);
     if (!row) return { state: 'gone', reason: 'the message is no longer in the outbox' };
     if (row.superseded_by !== null) return { state: 'gone', reason: 'the message was folded into a newer one and never sent' };
     if (row.failed_at !== null) return { state: 'gone', reason: 'the message could not be delivered' };
+    if (row.delivered_at === null && row.held_until !== null) return { state: 'held' };
     if (row.delivered_at === null) return { state: 'pending' };
     if (row.message_id === null) return { state: 'gone', reason: 'the message id was not recorded' };
     return { state: 'delivered', messageId: row.message_id, channel: row.channel };
+  }
+
+  /** Changes what a notice held for quiet hours says (an edit that came before it was sent): the digest lists it as it is now. */
+  rewriteHeld(id: number, content: string, embed: RichMessage | null): void {
+    this.db
+      .prepare(`UPDATE notification SET content = ?, embed = ? WHERE id = ? AND held_until IS NOT NULL AND ${PENDING}`)
+      .run(content, embed === null ? null : JSON.stringify(embed), id);
+  }
+
+  /** The people and channels whose held notices' window has ended by `now`: how many each holds. */
+  heldDueGroups(now: Date): { heldFor: string; channel: Channel; count: number }[] {
+    return this.db
+      .prepare<[number], { held_for: string; channel: Channel; n: number }>(
+        `SELECT held_for, channel, COUNT(*) AS n FROM notification WHERE held_until IS NOT NULL AND held_until <= ? AND ${PENDING}
+          GROUP BY held_for, channel ORDER BY MIN(id)`,
+      )
+      .all(now.getTime())
+      .map((r) => ({ heldFor: r.held_for, channel: r.channel, count: r.n }));
+  }
+
+  /** The oldest `limit` of one person's held notices in `channel` whose window has ended by `now`. */
+  heldDue(heldFor: string, channel: Channel, now: Date, limit: number): HeldNotification[] {
+    return this.db
+      .prepare<[string, string, number, number], NotificationRow>(
+        `SELECT * FROM notification WHERE held_for = ? AND channel = ? AND held_until IS NOT NULL AND held_until <= ? AND ${PENDING} ORDER BY id LIMIT ?`,
+      )
+      .all(heldFor, channel, now.getTime(), limit)
+      .map((row) => toNotification(row) as HeldNotification);
+  }
+
+  /** When the earliest quiet window holding a notice ends; null when none is held. */
+  nextHeldRelease(): Date | null {
+    const row = this.db.prepare<[], { at: number | null }>(`SELECT MIN(held_until) AS at FROM notification WHERE held_until IS NOT NULL AND ${PENDING}`).get();
+    return row?.at == null ? null : new Date(row.at);
+  }
+
+  /** Ends the hold on a person's notices now (they turned quiet hours off): the next pass sends their digest. */
+  releaseHeldFor(userId: string, now: Date): number {
+    return this.db
+      .prepare(`UPDATE notification SET held_until = ? WHERE held_for = ? AND held_until > ? AND ${PENDING}`)
+      .run(now.getTime(), userId, now.getTime()).changes;
+  }
+
+  /**
+   * Queues `digest` and folds into it every held notice of `heldFor` in its channel whose window
+   * has ended by `now`, in one transaction; returns the digest's id.
+   */
+  foldIntoDigest(heldFor: string, digest: NewNotification, now: Date): number {
+    return this.db.transaction(() => {
+      const id = this.enqueue({ ...digest, heldUntil: null }, now)!;
+      this.db
+        .prepare(`UPDATE notification SET superseded_by = ? WHERE held_for = ? AND channel = ? AND held_until IS NOT NULL AND held_until <= ? AND ${PENDING} AND id <> ?`)
+        .run(id, heldFor, digest.channel, now.getTime(), id);
+      return id;
+    })();
+  }
+
+  /** The delivered notification whose message has the chat's id `messageId` (a button was pressed on it); null when none. */
+  byMessageId(messageId: string): Notification | null {
+    const row = this.db.prepare<[string], NotificationRow>('SELECT * FROM notification WHERE message_id = ? ORDER BY id LIMIT 1').get(messageId);
+    return row ? toNotification(row) : null;
   }
 
   markRetry(id: number, error: string, nextAttemptAt: Date): void {

@@ -1,6 +1,7 @@
 import { InstantTimer, type Clock, type TimerHandle } from '../clock.js';
 import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { DIGEST_MAX_LINES, digestNotification } from './digest.js';
 import { backlogNote, type Notification, type OutboxRepository } from './outbox.js';
 
 /** What a delivery gave back: the id of the message made, when the sink knows it (an edit needs it later). */
@@ -40,6 +41,8 @@ export interface NotificationServiceDeps {
  * for good (DeliveryError `permanent`, e.g. Discord's 50035 invalid form body) is tried once more
  * at once as plain text; refused again, it is kept as a dead letter (logged, and counted by
  * `OutboxRepository.deadLetters` for `/automation show`). Nothing is dropped without a trace.
+ * Notices held for a person's quiet hours wait in the outbox until their window ends; each pass
+ * first folds the ones whose window has ended into one digest per person and channel.
  */
 export class NotificationService {
   private readonly timer: InstantTimer;
@@ -106,6 +109,7 @@ export class NotificationService {
 
   private async deliverOnce(): Promise<{ delivered: number; failed: number }> {
     const { outbox, clock, logger } = this.deps;
+    this.releaseHeld();
     let delivered = 0;
     let failed = 0;
     const blocked = new Set<string>();
@@ -154,14 +158,35 @@ export class NotificationService {
   }
 
   /**
+   * Folds the notices whose quiet hours have ended into one digest per person and channel. Only
+   * the oldest that can fit one message are read; the rest are counted and folded by SQL.
+   */
+  private releaseHeld(): void {
+    const { outbox, clock, logger } = this.deps;
+    const now = clock.now();
+    for (const group of outbox.heldDueGroups(now)) {
+      const shown = outbox.heldDue(group.heldFor, group.channel, now, DIGEST_MAX_LINES);
+      if (shown.length === 0) continue;
+      const id = outbox.foldIntoDigest(group.heldFor, digestNotification(shown, group.count), now);
+      logger.info({ event: 'quiet_hours_digest', id, userId: group.heldFor, channel: group.channel, notices: group.count }, 'quiet hours over: digest queued');
+    }
+  }
+
+  /**
    * Delivers an edit: changes the message its target became, once that one is delivered. Returns
    * false when it waits (the target is not delivered yet: retried later, the channel waits);
    * an edit whose message is gone (folded, undeliverable, deleted) is marked delivered with nothing
-   * to change, and logged. Throws what the sink throws.
+   * to change, and logged. An edit of a notice held for quiet hours changes what the digest will
+   * say. Throws what the sink throws.
    */
   private async editWithin(head: Notification): Promise<boolean> {
     const { outbox, clock, logger, sink } = this.deps;
     const target = head.editOf === null ? ({ state: 'gone', reason: 'no message to edit was named' } as const) : outbox.editTarget(head.editOf);
+    if (target.state === 'held') {
+      outbox.rewriteHeld(head.editOf!, head.content, head.embed);
+      outbox.markDelivered(head.id, clock.now());
+      return true;
+    }
     if (target.state === 'pending') {
       outbox.markRetry(head.id, 'the message to edit is not delivered yet', new Date(clock.now().getTime() + backoffMs(head.attempts + 1)));
       return false;
@@ -199,7 +224,10 @@ export class NotificationService {
     }
     try {
       const heads = this.deps.outbox.channelHeads();
-      this.timer.armAt(heads.length ? new Date(Math.min(...heads.map((n) => n.nextAttemptAt.getTime()))) : null);
+      const times = heads.map((n) => n.nextAttemptAt.getTime());
+      const release = this.deps.outbox.nextHeldRelease();
+      if (release) times.push(release.getTime());
+      this.timer.armAt(times.length ? new Date(Math.min(...times)) : null);
     } catch (error) {
       this.deps.logger.error({ event: 'notification_pass_failed', err: error }, 'cannot read the outbox; trying again in a minute');
       this.timer.armAt(new Date(this.deps.clock.now().getTime() + 60_000));

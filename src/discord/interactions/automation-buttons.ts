@@ -4,7 +4,7 @@ import { askDeleteReply, detailsReply, runNowReply } from '../replies.js';
 import { md } from '../views.js';
 import { buttonHandler } from './handler.js';
 
-/** The buttons on an automation's details, its notices and the delete question (`a:<action>:<id>`). */
+/** The buttons on an automation's details, its notices (in DMs too) and the delete question (`a:<action>:<id>`). */
 export const automationButtonsHandler = buttonHandler('a', async (i, ctx: BotContext, { action, id }) => {
   const actor = actorOf(i, ctx.config);
   // On the details message the buttons change it in place; on a notice they answer apart.
@@ -33,4 +33,4 @@ export const automationButtonsHandler = buttonHandler('a', async (i, ctx: BotCon
       await i.update({ content: 'Kept it.', components: [], embeds: [] });
       return;
   }
-});
+}, { inDirectMessages: true });

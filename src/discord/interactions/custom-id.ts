@@ -14,6 +14,9 @@ const formId = z.string().regex(/^[0-9a-f]{16}$/);
 
 export const AUTOMATION_ACTIONS = ['show', 'pause', 'resume', 'run', 'delete', 'delete-yes', 'delete-no'] as const;
 export type AutomationAction = (typeof AUTOMATION_ACTIONS)[number];
+/** What the buttons under an alert hold its automation's alerts for: an hour, a day, or until the incident resolves. */
+export const HOLD_ACTIONS = ['snooze-hour', 'snooze-day', 'mute'] as const;
+export type HoldAction = (typeof HOLD_ACTIONS)[number];
 export const DRAFT_ACTIONS = ['create', 'edit', 'cancel'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 
@@ -21,6 +24,8 @@ export type DraftAction = (typeof DRAFT_ACTIONS)[number];
 const ARGS = {
   /** A button acting on one automation. */
   a: z.tuple([z.enum(AUTOMATION_ACTIONS), automationId]).transform(([action, id]) => ({ action, id })),
+  /** Snooze 1 h / Snooze 1 day / Mute until resolved under an alert. */
+  hold: z.tuple([z.enum(HOLD_ACTIONS), automationId]).transform(([action, id]) => ({ action, id })),
   /** A page of `/automation list`. */
   list: z
     .tuple([z.coerce.number().int().min(0), z.enum(['0', '1']), z.enum(['', 'active', 'paused'])])
@@ -47,6 +52,7 @@ function build(prefix: ComponentPrefix, parts: (string | number)[]): string {
 /** The ids Steward's components carry. */
 export const customId = {
   automation: (action: AutomationAction, id: number): string => build('a', [action, id]),
+  hold: (action: HoldAction, id: number): string => build('hold', [action, id]),
   listPage: (page: number, all: boolean, status: 'active' | 'paused' | undefined): string => build('list', [page, all ? 1 : 0, status ?? '']),
   createForm: (form: string): string => build('create', [form]),
   createAgain: (form: string): string => build('create-again', [form]),

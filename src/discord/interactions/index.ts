@@ -1,3 +1,4 @@
+import { alertHoldsHandler } from './alert-holds.js';
 import { automationButtonsHandler } from './automation-buttons.js';
 import { createAgainHandler, createFormHandler } from './create-form.js';
 import type { ComponentHandler } from './handler.js';
@@ -9,6 +10,7 @@ import { runOutputHandler } from './run-output.js';
 /** Every button and form handler, one per custom-id prefix. */
 export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
   automationButtonsHandler,
+  alertHoldsHandler,
   listPagesHandler,
   createFormHandler,
   createAgainHandler,
