@@ -12,7 +12,7 @@ import {
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError } from '../errors.js';
 import type { Delivered, NotificationSink } from '../notifications/service.js';
-import { automationButton, outputButton } from './components.js';
+import { automationButton, outputButton, skillProposalButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
@@ -26,10 +26,13 @@ const PERMANENT_CODES = new Set([
 /** Discord's "Unknown Message": the message to edit was deleted. */
 const UNKNOWN_MESSAGE = 10008;
 
-/** A notification's buttons: Show / Resume act on its automation, Output shows its run's raw output. */
+/** A notification's buttons: Show / Resume act on its automation, Output shows its run's raw output, Promote / Keep answer a skill proposal. */
 function buttonsOf(n: Notification): ButtonBuilder[] {
   return (n.embed?.actions ?? []).flatMap((action) => {
     if (action === 'output') return n.embed?.runId != null ? [outputButton(n.embed.runId)] : [];
+    if (action === 'promote_skill' || action === 'keep_skill') {
+      return n.embed?.proposalId != null ? [skillProposalButton(action === 'promote_skill' ? 'promote' : 'keep', n.embed.proposalId)] : [];
+    }
     return n.automationId === null ? [] : [automationButton(action, n.automationId)];
   });
 }

@@ -4,18 +4,22 @@ import { parseJsonColumn } from '../db/json-column.js';
 
 /**
  * What a notification is: an alert, the Resolved notice at an incident's end, a pause or budget
- * notice, or an `edit` of a message already delivered (the outbox row `editOf` names).
+ * notice, an `edit` of a message already delivered (the outbox row `editOf` names), or a `skill`
+ * notice (a capability's skill changed state, or a manager is asked whether it should).
  */
-export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning';
+export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning' | 'skill';
 
 /**
  * Priorities of the dispatch contract: alerts 3, pause notices 4, budget notices 4, warnings 2.
  * Resolved notices and edits go with alerts (3), so in a channel they follow the alert they concern.
  */
-export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2 };
+export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2, skill: 2 };
 
-/** Buttons the front end may attach to a notification: show the automation, resume it, show the run's raw output. */
-export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output'] as const;
+/**
+ * Buttons the front end may attach to a notification: show the automation, resume it, show the
+ * run's raw output, or answer a skill proposal (Promote / Keep, on the proposal `proposalId` names).
+ */
+export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output', 'promote_skill', 'keep_skill'] as const;
 export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
 
 /**
@@ -36,6 +40,8 @@ export const richMessageSchema = z.object({
   actions: z.array(z.enum(NOTIFICATION_ACTIONS)),
   automationId: z.number().int().nullable(),
   runId: z.number().int().nullable(),
+  /** The skill proposal its Promote / Keep buttons answer. */
+  proposalId: z.number().int().nullable().optional(),
 });
 export type RichMessage = z.infer<typeof richMessageSchema>;
 
