@@ -88,7 +88,7 @@ describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => 
       ['State', '`sandbox` → `shadow_primary`?'],
       ['Evidence', 'agreement 93% (95% CI 29–100%) over 2 comparisons\n2 of 2 skill runs clean'],
     ]);
-    expect(buttonIds(question)).toEqual([`Promote=${customId.skillProposal('promote', proposal.id)}`, `Keep on the model=${customId.skillProposal('keep', proposal.id)}`]);
+    expect(buttonIds(question)).toEqual([`Promote=${customId.skillProposal('promote', proposal.id)}`, `Keep as it is=${customId.skillProposal('keep', proposal.id)}`]);
     expect(h.store.capabilities.get('summarize_page')!.skill!.state).toBe('sandbox');
 
     const before = embedOf(await answered(await h.discord.slash(BOB, 'capabilities')));
@@ -104,14 +104,14 @@ describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => 
     expect(embedOf(pressed)).toMatchObject({ title: "summarize_page's local skill was promoted", description: `Promoted by <@${MIA}> to \`shadow_primary\`.` });
     expect(pressed?.components ?? []).toEqual([]);
     expect(h.store.capabilities.get('summarize_page')!.skill).toMatchObject({ state: 'shadow_primary', stateChangedBy: MIA });
-    expect(h.store.evidence.stateChanges('summarize_page')[0]).toMatchObject({ from: 'sandbox', to: 'shadow_primary', by: { kind: 'person', userId: MIA }, reason: 'approved its passed gate' });
+    expect(h.store.evidence.stateChanges('summarize_page')[0]).toMatchObject({ from: 'sandbox', to: 'shadow_primary', by: { kind: 'person', userId: MIA }, reason: 'it passed its gate, and Promote was pressed' });
 
     await h.steward.engine.notifications.idle();
     await until(() => tasks(h!).length === 2, 'the announcement of the promotion');
     const announced = embedOf(tasks(h)[1]);
     expect(announced.title).toBe('summarize_page now runs on its local skill');
     expect(announced.description).toBe(
-      `Promoted by <@${MIA}>: approved its passed gate.\nIts runs now go through its local skill (free); the model re-checks 20% of them.`,
+      `Promoted by <@${MIA}>: it passed its gate, and Promote was pressed.\nIts runs now go through its local skill (free); the model re-checks 20% of them.`,
     );
 
     // The next run goes through the skill: spend saved, estimated from what its model runs cost.

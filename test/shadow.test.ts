@@ -162,7 +162,7 @@ describe('promotion on evidence', () => {
     expect(h.store.capabilities.get('think')!.skill).toMatchObject({ stateChangedBy: 'auto', promotedAgreement: 1 });
     const notice = skillNotices(h)[0]!;
     expect(notice.embed!.title).toBe('think now runs on its local skill');
-    expect(notice.embed!.description).toMatch(/^Promoted automatically: its gate passed: 3 of 4 skill runs beside the model were clean/);
+    expect(notice.embed!.description).toMatch(/^Promoted automatically: its gate passed \(3 of 4 skill runs beside the model were clean/);
     expect(notice.embed!.fields.find((f) => f.name === 'Evidence')!.value).toContain('agreement 100% (95% CI 44–100%) over 3 comparisons');
 
     // From the next run on it goes through the skill; the model re-runs the sampled ones (random 0.1 < 0.2).

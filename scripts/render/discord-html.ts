@@ -59,7 +59,7 @@ function timestamp(ms: number, style: string, now: number): string {
     if (Math.abs(ms - now) < 45_000) return ms >= now ? 'in a few seconds' : 'a few seconds ago';
     const minutes = Math.round((ms - now) / 60_000);
     const abs = Math.abs(minutes);
-    const amount = abs < 60 ? `${abs} minute${abs === 1 ? '' : 's'}` : abs < 2880 ? `${Math.round(abs / 60)} hours` : `${Math.round(abs / 1440)} days`;
+    const amount = abs < 60 ? `${abs} minute${abs === 1 ? '' : 's'}` : abs < 90 ? 'an hour' : abs < 2880 ? `${Math.round(abs / 60)} hours` : `${Math.round(abs / 1440)} days`;
     return minutes >= 0 ? `in ${amount}` : `${amount} ago`;
   }
   if (style === 'F') return `${d.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })}, ${date} ${time}`;

@@ -107,9 +107,11 @@ export class SkillLifecycle {
     const { gates } = this.deps;
     if (isPrimary(skill.state)) {
       const windowed = this.evidenceOf(record, DEMOTION_WINDOW);
+      // A skill promoted on evidence is held to the agreement it had then; one set by hand or at install, to the trust gate's.
       const baseline = skill.promotedAgreement ?? gates.trustMinAgreement;
       if (windowed.agreement && windowed.agreement.n >= DEMOTION_MIN_COMPARISONS && windowed.agreement.high < baseline) {
-        const reason = `its agreement over the last ${windowed.agreement.n} comparisons fell below the ${Math.round(baseline * 100)}% it had when promoted (the upper end of its 95% interval is ${Math.round(windowed.agreement.high * 100)}%)`;
+        const against = skill.promotedAgreement === null ? `the ${Math.round(baseline * 100)}% a trusted skill needs` : `the ${Math.round(baseline * 100)}% it had when promoted`;
+        const reason = `its agreement over the last ${windowed.agreement.n} comparisons fell below ${against} (the upper end of its 95% interval is ${Math.round(windowed.agreement.high * 100)}%)`;
         this.change(record, 'sandbox', { kind: 'auto' }, reason, { ...windowed, baseline });
         return { kind: 'changed', from: skill.state, to: 'sandbox' };
       }
@@ -135,7 +137,7 @@ export class SkillLifecycle {
     }
     if (!to) return null;
     if (gates.approval(capability) === 'auto') {
-      this.change(record, to, { kind: 'auto' }, `its gate passed: ${reason}`, evidence);
+      this.change(record, to, { kind: 'auto' }, `its gate passed (${reason})`, evidence);
       return { kind: 'changed', from: skill.state, to };
     }
     return this.propose(record, to, evidence, size);
@@ -209,7 +211,7 @@ export class SkillLifecycle {
       }
       const evidence = this.evidenceOf(record);
       store.evidence.closeProposal(proposalId, action === 'promote' ? 'promoted' : 'kept', userId, clock.now());
-      if (action === 'promote') this.change(record, proposal.to, { kind: 'person', userId }, 'approved its passed gate', evidence);
+      if (action === 'promote') this.change(record, proposal.to, { kind: 'person', userId }, 'it passed its gate, and Promote was pressed', evidence);
       else logger.info({ event: 'skill_promotion_kept', capability: proposal.capability, proposalId, by: userId }, 'a manager kept the skill as it is');
       return { proposal: store.evidence.proposal(proposalId)!, message: proposalAnswered({ ...proposal, evidence }, { action, userId }) };
     });

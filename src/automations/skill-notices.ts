@@ -43,7 +43,7 @@ export function evidenceLines(e: EvidenceSummary): string {
   else lines.push('no comparisons scored yet');
   if (e.comparisons > 0) lines.push(`${e.clean} of ${e.comparisons} skill runs clean${e.skillFailed ? `, ${e.skillFailed} failed` : ''}`);
   if (e.skillRuns.runs > 0) lines.push(`${e.skillRuns.runs} runs on the skill, ${e.skillRuns.failed} failed`);
-  if (e.baseline !== undefined) lines.push(`${percentText(e.baseline)} when it was promoted`);
+  if (e.baseline !== undefined) lines.push(`held to ${percentText(e.baseline)}`);
   return lines.join('\n');
 }
 

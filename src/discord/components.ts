@@ -30,7 +30,7 @@ export function outputButton(runId: number): ButtonBuilder {
 export function skillProposalButton(action: ProposalAction, proposal: number): ButtonBuilder {
   return new ButtonBuilder()
     .setCustomId(customId.skillProposal(action, proposal))
-    .setLabel(action === 'promote' ? 'Promote' : 'Keep on the model')
+    .setLabel(action === 'promote' ? 'Promote' : 'Keep as it is')
     .setStyle(action === 'promote' ? ButtonStyle.Success : ButtonStyle.Secondary);
 }
 

@@ -209,11 +209,12 @@ function changedByText(change: SkillEvidenceView['lastChange']): string {
 function evidenceText(e: SkillEvidenceView): string {
   const lines = [`Skill: \`${e.state}\`, ${changedByText(e.lastChange)}${e.openProposal ? ' · a manager is asked to promote it' : ''}`];
   const beside = e.state === 'sandbox' || e.state === 'shadow';
-  const runs = beside ? `${e.comparisons} skill runs beside the model, ${e.clean} clean` : `${e.comparisons} runs re-checked by the model`;
+  const runs = beside ? `${plural(e.comparisons, 'skill run')} beside the model, ${e.clean} clean` : `${plural(e.comparisons, 'run')} re-checked by the model`;
   const agreement = e.agreement ? agreementText(e.agreement) : 'no agreement measured yet';
   const uncounted = e.notCounted ? ` (${e.notCounted} more not counted: skipped or unreadable)` : '';
-  if (e.state !== 'retired') lines.push(`Since then: ${runs}; ${agreement}${uncounted}`);
-  if (e.skillRunsThisMonth > 0 || !beside) {
+  if (e.state !== 'retired' && (e.comparisons > 0 || e.notCounted > 0)) lines.push(`Since then: ${runs}; ${agreement}${uncounted}`);
+  else if (e.state !== 'retired') lines[0] += ' · no comparisons yet';
+  if (e.skillRunsThisMonth > 0) {
     lines.push(
       e.savedThisMonth
         ? `Saved this month: ≈ ${formatUsd(e.savedThisMonth.usd)}, ${plural(e.skillRunsThisMonth, 'run')} on the skill × ${formatUsd(e.savedThisMonth.perRunUsd)}, what its model runs cost on average (${e.savedThisMonth.pricedRuns} priced)`
@@ -235,7 +236,6 @@ export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
         value: `${c.description}\nInputs: ${inputs.join(', ') || 'none'}${c.example ? `\n\`${c.example}\`` : ''}${c.evidence ? `\n${evidenceText(c.evidence)}` : ''}`,
       };
     }),
-    ...(capabilities.some((c) => c.evidence?.savedThisMonth) ? { footer: { text: 'Saved: runs on the local skill this month × the mean cost of the same capability’s model runs (its model runs and the model’s shadow runs).' } } : {}),
   });
 }
 
