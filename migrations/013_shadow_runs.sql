@@ -45,6 +45,8 @@ CREATE TABLE skill_comparison (
 CREATE UNIQUE INDEX skill_comparison_run ON skill_comparison (run_id);
 CREATE INDEX skill_comparison_capability ON skill_comparison (capability, id);
 CREATE INDEX skill_comparison_pending ON skill_comparison (status) WHERE status = 'pending';
+-- Run retention clears the outputs of comparisons older than RUN_RETENTION_DAYS (digests and scores stay).
+CREATE INDEX skill_comparison_with_outputs ON skill_comparison (id) WHERE primary_output IS NOT NULL OR shadow_output IS NOT NULL;
 
 -- Every change of a skill's state, with who or what made it and the evidence it was made on.
 -- by_kind: `auto` (a gate passed, or agreement fell), `person` (by_user pressed Promote, or typed

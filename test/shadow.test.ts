@@ -327,3 +327,21 @@ describe('free text: the judge', () => {
     expect(c!.score).toBe(1);
   });
 });
+
+describe('what comparisons keep', () => {
+  it('outputs go with run retention; digests, scores and judges stay as evidence', async () => {
+    const h = withClaude({ RUN_RETENTION_DAYS: '1', RUN_RETENTION_MIN_RUNS: '0' });
+    anthropic.defaultReply = modelSays({ price: 89 });
+    h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+    const a = think(h);
+    await runAndShadow(h, a.id);
+    const before = h.store.evidence.list('think')[0]!;
+    expect(before.primaryOutput).toEqual({ price: 89 });
+
+    await h.clock.advance(2 * 24 * 60 * 60_000);
+    await h.engine.retention.sweep();
+    const after = h.store.evidence.list('think')[0]!;
+    expect(after).toMatchObject({ status: 'scored', score: 1, judge: 'fields', primaryOutput: null, shadowOutput: null, primaryDigest: before.primaryDigest, shadowDigest: before.shadowDigest });
+    expect(h.engine.lifecycle.evidence('think')).toMatchObject({ comparisons: 1, clean: 1 });
+  });
+});

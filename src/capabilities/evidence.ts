@@ -215,6 +215,19 @@ export class SkillEvidenceRepository {
     return this.db.prepare("UPDATE skill_comparison SET status = 'interrupted', finished_at = ?, reason = 'Steward stopped during the shadow run' WHERE status = 'pending'").run(now.getTime()).changes;
   }
 
+  /**
+   * Clears the stored outputs of up to `limit` comparisons created before `cutoff`, oldest first
+   * (their digests, scores and judges stay: the evidence is kept, the bulk is not). Returns how many.
+   */
+  clearOutputsBefore(cutoff: Date, limit: number): number {
+    return this.db
+      .prepare(
+        `UPDATE skill_comparison SET primary_output = NULL, shadow_output = NULL
+          WHERE id IN (SELECT id FROM skill_comparison WHERE (primary_output IS NOT NULL OR shadow_output IS NOT NULL) AND created_at < ? ORDER BY id LIMIT ?)`,
+      )
+      .run(cutoff.getTime(), limit).changes;
+  }
+
   get(id: number): Comparison | null {
     const row = this.db.prepare<[number], ComparisonRow>('SELECT * FROM skill_comparison WHERE id = ?').get(id);
     return row ? toComparison(row) : null;
