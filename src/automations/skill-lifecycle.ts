@@ -31,6 +31,18 @@ export const DEMOTION_WINDOW = 50;
 /** ...once there are at least this many (fewer say too little to act on). */
 export const DEMOTION_MIN_COMPARISONS = 20;
 
+/**
+ * The demotion rule: with at least {@link DEMOTION_MIN_COMPARISONS} of the last
+ * {@link DEMOTION_WINDOW} scores, demote when the upper end of their mean's 95% Wilson interval
+ * is below `baseline` (the agreement at promotion). Returns the interval it judged, or null when
+ * there are too few scores.
+ */
+export function demotionCheck(mean: number, n: number, baseline: number): { demote: boolean; low: number; high: number } | null {
+  if (n < DEMOTION_MIN_COMPARISONS) return null;
+  const interval = wilsonInterval(mean, Math.min(n, DEMOTION_WINDOW));
+  return { demote: interval.high < baseline, ...interval };
+}
+
 /** A capability's evidence for its current state, for gates, notices and `/capabilities`. */
 export interface SkillEvidence extends EvidenceSummary {
   state: SkillState;
@@ -109,7 +121,7 @@ export class SkillLifecycle {
       const windowed = this.evidenceOf(record, DEMOTION_WINDOW);
       // A skill promoted on evidence is held to the agreement it had then; one set by hand or at install, to the trust gate's.
       const baseline = skill.promotedAgreement ?? gates.trustMinAgreement;
-      if (windowed.agreement && windowed.agreement.n >= DEMOTION_MIN_COMPARISONS && windowed.agreement.high < baseline) {
+      if (windowed.agreement && demotionCheck(windowed.agreement.mean, windowed.agreement.n, baseline)?.demote) {
         const against = skill.promotedAgreement === null ? `the ${Math.round(baseline * 100)}% a trusted skill needs` : `the ${Math.round(baseline * 100)}% it had when promoted`;
         const reason = `its agreement over the last ${windowed.agreement.n} comparisons fell below ${against} (the upper end of its 95% interval is ${Math.round(windowed.agreement.high * 100)}%)`;
         this.change(record, 'sandbox', { kind: 'auto' }, reason, { ...windowed, baseline });
