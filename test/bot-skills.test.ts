@@ -5,45 +5,25 @@
  * evidence. The real bot against the Discord emulator (every body checked against Discord's
  * spec), the real Anthropic SDK against the fake Messages API.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
 import { customId } from '../src/discord/interactions/custom-id.js';
-import { ALICE, BOB, MIA, startBot, type BotHarness } from './support/bot-harness.js';
+import { ALICE, BOB, MIA, startBot, until, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
-import { FakeAnthropic, type FakeReply } from './support/fake-anthropic.js';
-import { serve } from './support/http-fixture.js';
+import type { FakeReply } from './support/fake-anthropic.js';
+import { CHANGELOG_SUMMARY, claudeAndChangelog, modelSays } from './support/skill-fixtures.js';
 
-const PAGE = `<html><head><title>Release 4.2</title><meta name="description" content="Release 4.2 adds offline sync and fixes the login bug."></head>
-  <body><h1>Offline sync</h1><p>Release 4.2 adds offline sync.</p><h2>Login fix</h2><p>The login bug is fixed.</p></body></html>`;
-const SUMMARY: FakeReply = { text: JSON.stringify({ summary: 'Release 4.2 adds offline sync and fixes the login bug.', key_points: ['Offline sync', 'Login fix'] }), inputTokens: 1000, outputTokens: 100 };
+const SUMMARY = modelSays(CHANGELOG_SUMMARY);
 const judged = (score: number): FakeReply => ({ text: JSON.stringify({ score, reason: 'Same facts, other words.' }), inputTokens: 400, outputTokens: 20 });
 
-const anthropic = new FakeAnthropic();
-let anthropicUrl = '';
-let site: Awaited<ReturnType<typeof serve>>;
-beforeAll(async () => {
-  anthropicUrl = await anthropic.start();
-  site = await serve({ '/changelog': (_, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE) });
-});
-afterAll(async () => {
-  await anthropic.stop();
-  await site.close();
-});
+const fixtures = claudeAndChangelog();
+const { anthropic } = fixtures;
 
 let h: BotHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  anthropic.script = [];
 });
-
-async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const alice = (hh: BotHarness): Actor => ({ userId: ALICE, guildId: hh.discord.guildId, manager: false });
 const tasks = (hh: BotHarness): EmulatedMessage[] => hh.discord.channelMessages(hh.discord.tasksChannelId).filter((m) => !m.deleted);
@@ -52,7 +32,7 @@ const embedOf = (m: { embeds?: unknown } | null | undefined): Embed => ((m?.embe
 const buttonIds = (m: EmulatedMessage): string[] => ((m.components ?? []) as { components?: { custom_id?: string; label?: string }[] }[]).flatMap((row) => (row.components ?? []).map((b) => `${b.label}=${b.custom_id}`));
 
 async function bot(): Promise<BotHarness> {
-  return startBot({ modelRoute: 'configured', env: { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: anthropicUrl, SKILL_PROMOTE_MIN_RUNS: '2' } });
+  return startBot({ modelRoute: 'configured', env: { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: fixtures.url, SKILL_PROMOTE_MIN_RUNS: '2' } });
 }
 
 /** Runs the summary `times` times (each: the model's summary, then the judge's score), shadows and delivery included. */
@@ -75,7 +55,7 @@ async function answered(trace: InteractionTrace) {
 describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => {
   it('is announced with Promote / Keep; a member is refused; a manager promotes it; /capabilities shows the evidence and who', async () => {
     h = await bot();
-    const a = h.steward.engine.service.create(alice(h), { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: site.url('/changelog') } });
+    const a = h.steward.engine.service.create(alice(h), { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: fixtures.site.url('/changelog') } });
     await summarize(h, a.id, [0.9, 0.95]);
     await until(() => tasks(h!).length === 1, 'the question in the tasks channel');
 
@@ -126,7 +106,7 @@ describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => 
 
   it('Keep leaves it on the model and asks again only once as much new evidence is in', async () => {
     h = await bot();
-    const a = h.steward.engine.service.create(alice(h), { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: site.url('/changelog') } });
+    const a = h.steward.engine.service.create(alice(h), { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: fixtures.site.url('/changelog') } });
     await summarize(h, a.id, [0.9, 0.9]);
     await until(() => tasks(h!).length === 1, 'the question');
     const first = h.store.evidence.openProposalOf('summarize_page')!;

@@ -7,42 +7,21 @@
  * judge, or word overlap). The harness's random source decides which skill runs the model
  * re-runs: the tests set it so each sample is exact.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Harness, HarnessOptions } from './support/harness.js';
 import { harnessPerTest } from './support/harness.js';
-import { FakeAnthropic } from './support/fake-anthropic.js';
-import { serve } from './support/http-fixture.js';
+import { CHANGELOG_SUMMARY, claudeAndChangelog, modelSays } from './support/skill-fixtures.js';
 import type { AutomationView } from '../src/automations/view-models.js';
-import type { JsonObject } from '../src/automations/types.js';
 
-const anthropic = new FakeAnthropic();
-let anthropicUrl = '';
-let site: Awaited<ReturnType<typeof serve>>;
-const PAGE = `<html><head><title>Release 4.2</title><meta name="description" content="Release 4.2 adds offline sync and fixes the login bug."></head>
-  <body><h1>Offline sync</h1><p>Release 4.2 adds offline sync.</p><h2>Login fix</h2><p>The login bug is fixed.</p></body></html>`;
-
-beforeAll(async () => {
-  anthropicUrl = await anthropic.start();
-  site = await serve({ '/changelog': (_, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE) });
-});
-afterAll(async () => {
-  await anthropic.stop();
-  await site.close();
-});
-afterEach(() => {
-  anthropic.script = [];
-  anthropic.requests.length = 0;
-  anthropic.defaultReply = { text: '{}', inputTokens: 1000, outputTokens: 100 };
-});
+const fixtures = claudeAndChangelog();
+const { anthropic } = fixtures;
 
 const make = harnessPerTest();
 /** A harness whose model work goes to the fake Messages API through the real SDK (claude-haiku-4-5: $1/$5 per million tokens). */
 function withClaude(env: Record<string, string> = {}, options: HarnessOptions = {}): Harness {
-  return make({ ...options, configuredModels: true, env: { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: anthropicUrl, RUN_NOW_PER_MINUTE: '1000', ...env } });
+  return make({ ...options, configuredModels: true, env: { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: fixtures.url, RUN_NOW_PER_MINUTE: '1000', ...env } });
 }
 
-/** The model answers `output` (1,000 input and 100 output tokens: $0.0015). */
-const modelSays = (output: JsonObject) => ({ text: JSON.stringify(output), inputTokens: 1000, outputTokens: 100 });
 
 function think(h: Harness, extra: Partial<Parameters<Harness['engine']['service']['create']>[1]> = {}): AutomationView {
   return h.engine.service.create(h.alice, { name: 'kettle', capability: 'think', schedule: 'manual', inputs: { url: 'https://shop.example/kettle' }, ...extra });
@@ -277,8 +256,8 @@ describe('shadow calls and the budget', () => {
 describe('free text: the judge', () => {
   it('a malformed judgement is recorded and not counted; a valid one scores, names its judge and is metered as judge spend', async () => {
     const h = withClaude({ SKILL_PROMOTE_MIN_RUNS: '1' });
-    const a = h.engine.service.create(h.alice, { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: site.url('/changelog') } });
-    const summary = { summary: 'Release 4.2 adds offline sync and fixes the login bug.', key_points: ['Offline sync', 'Login fix'] };
+    const a = h.engine.service.create(h.alice, { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: fixtures.site.url('/changelog') } });
+    const summary = CHANGELOG_SUMMARY;
     anthropic.script = [modelSays(summary), { text: 'They say the same thing, mostly.', inputTokens: 300, outputTokens: 20 }];
     await runAndShadow(h, a.id);
     const [malformed] = h.store.evidence.list('summarize_page');
@@ -317,8 +296,8 @@ describe('free text: the judge', () => {
 
   it('SHADOW_JUDGE=similarity scores free text by word overlap, with no model call', async () => {
     const h = withClaude({ SHADOW_JUDGE: 'similarity' });
-    const a = h.engine.service.create(h.alice, { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: site.url('/changelog') } });
-    anthropic.script = [modelSays({ summary: 'Release 4.2 adds offline sync and fixes the login bug.', key_points: ['Offline sync', 'Login fix'] })];
+    const a = h.engine.service.create(h.alice, { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: fixtures.site.url('/changelog') } });
+    anthropic.script = [modelSays(CHANGELOG_SUMMARY)];
     await runAndShadow(h, a.id);
     expect(anthropic.requests).toHaveLength(1);
     const [c] = h.store.evidence.list('summarize_page');
