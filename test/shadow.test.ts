@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Harness, HarnessOptions } from './support/harness.js';
 import { harnessPerTest } from './support/harness.js';
+import { flush } from './support/fake-clock.js';
 import { CHANGELOG_SUMMARY, claudeAndChangelog, modelSays } from './support/skill-fixtures.js';
 import type { AutomationView } from '../src/automations/view-models.js';
 
@@ -89,6 +90,8 @@ describe('shadow runs beside model runs (sandbox)', () => {
     const report = await h.engine.service.runNow(h.alice, a.id);
     expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
     expect(h.store.outbox.all().filter((n) => n.type === 'alert')).toHaveLength(1);
+    await flush();
+    expect(h.skillCalls).toHaveLength(1); // the skill is running beside it, still
     expect(h.store.evidence.list('think').map((c) => c.status)).toEqual(['pending']);
 
     finishSkill();
@@ -103,6 +106,7 @@ describe('shadow runs beside model runs (sandbox)', () => {
     const a = think(h);
     h.skill = () => new Promise(() => undefined); // never finishes: the process "dies" first
     await h.engine.service.runNow(h.alice, a.id);
+    await flush();
     expect(h.store.evidence.list('think').map((c) => c.status)).toEqual(['pending']);
 
     const engine = h.restart();
@@ -250,6 +254,25 @@ describe('shadow calls and the budget', () => {
       ['skipped_budget', 'skipped: up to $ would pass the automation’s per-run cost cap of $'],
       ['skipped_budget', 'skipped: up to $ would pass the person’s daily LLM budget of $'],
     ]);
+  });
+});
+
+describe('shadow calls and the lanes', () => {
+  it('never queue ahead of real runs: with no free model slot of the owner’s share, the shadow call is skipped as busy', async () => {
+    const h = withClaude({ RUN_TIMEOUT_SECONDS: '30' });
+    h.engine.service.setSkillState(h.manager, 'think', 'shadow_primary');
+    h.random = () => 0;
+    h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+    anthropic.script = [{ hang: true }];
+    const digest = h.engine.service.create(h.alice, { name: 'digest', capability: 'ask', schedule: 'manual', inputs: { prompt: 'news' } });
+    const slow = h.engine.service.runNow(h.alice, digest.id); // holds her one model slot (a quarter of 4)
+    await flush();
+    const a = think(h);
+    expect((await runAndShadow(h, a.id)).outcome).toBe('succeeded');
+    expect(h.store.evidence.list('think').map((c) => [c.status, c.reason])).toEqual([['skipped_busy', 'skipped: every model run slot it may use was busy with real runs']]);
+    expect(anthropic.requests).toHaveLength(1); // only the real run's call
+    await h.clock.advance(30_000);
+    expect((await slow).outcome).toBe('failed');
   });
 });
 

@@ -98,7 +98,9 @@ export class ShadowRunner {
         clock.now(),
       );
       if (id === null) return;
-      const work = this.compare(id, direction, finished)
+      // Started on the next turn of the event loop: the dispatch has released its own slot and returned its report by then.
+      const work = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.compare(id, direction, finished))
         .catch((error) => this.deps.logger.error({ event: 'shadow_failed', comparisonId: id, runId: finished.run.id, err: error }, 'shadow run failed outside its comparison'))
         .finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
@@ -130,22 +132,28 @@ export class ShadowRunner {
     if ('ended' in shadow) {
       result = { ...base, status: shadow.ended, shadowOutput: null, shadowDigest: null, score: null, judge: null, reason: shadow.reason };
     } else {
-      // The real run's output is the reference (A) either way: the model's when the skill runs beside it, the skill's when the model re-runs it.
-      const scored = await this.score(id, automation, primary!, shadow.output);
+      // The model's output is the reference (A) either way, the skill's the one judged (B).
+      const [modelOutput, skillOutput] = direction === 'skill_beside_model' ? [primary!, shadow.output] : [shadow.output, primary!];
+      const scored = await this.score(id, automation, modelOutput, skillOutput);
       result = { ...base, shadowOutput: cutForStorage(shadow.output), shadowDigest: outputDigest(shadow.output), ...scored };
     }
     this.record(id, automation.capability, result);
   }
 
-  /** Runs `work` holding a slot of `lane` (waiting up to the shadow time limit); a busy lane ends the comparison as skipped. */
+  /**
+   * Runs `work` holding a slot of `lane`. In the local lane it waits for one (up to the shadow
+   * time limit); the model lane is small, so a shadow there takes only a free slot (of the
+   * owner's share) and is skipped when there is none, never queueing ahead of real runs.
+   */
   private async inLane(lane: Lane, ownerId: string, work: () => Promise<ShadowOutcome>): Promise<ShadowOutcome> {
     let slot;
     try {
-      slot = await this.deps.lanes.acquire(lane, ownerId, this.deps.timeoutMs);
+      slot = lane === 'local' ? await this.deps.lanes.acquire(lane, ownerId, this.deps.timeoutMs) : this.deps.lanes.tryAcquire(lane, ownerId);
     } catch (error) {
       if (error instanceof LaneBusyError) return { ended: 'skipped_busy', reason: error.message, costUsd: 0 };
       throw error;
     }
+    if (!slot) return { ended: 'skipped_busy', reason: 'skipped: every model run slot it may use was busy with real runs', costUsd: 0 };
     try {
       return await work();
     } finally {
@@ -183,12 +191,12 @@ export class ShadowRunner {
     }
   }
 
-  /** Agreement of the two outputs: field by field, word overlap, or a judge call for free text (SHADOW_JUDGE=model). */
-  private async score(id: number, automation: Automation, primary: JsonObject, shadow: JsonObject): Promise<Pick<ComparisonResult, 'status' | 'score' | 'judge' | 'reason' | 'judgeCostUsd'>> {
+  /** Agreement of the skill's output with the model's: field by field, word overlap, or a judge call for free text (SHADOW_JUDGE=model). */
+  private async score(id: number, automation: Automation, modelOutput: JsonObject, skillOutput: JsonObject): Promise<Pick<ComparisonResult, 'status' | 'score' | 'judge' | 'reason' | 'judgeCostUsd'>> {
     const { models, store, clock } = this.deps;
     const comparison = this.deps.capability(automation.capability).comparison;
     if (comparison?.kind !== 'text' || this.deps.judge === 'similarity' || !models.isConfigured(automation.capability)) {
-      const { score, judge } = deterministicAgreement(comparison, primary, shadow);
+      const { score, judge } = deterministicAgreement(comparison, modelOutput, skillOutput);
       return { status: 'scored', score, judge, reason: null, judgeCostUsd: 0 };
     }
     const request = {
@@ -199,7 +207,7 @@ export class ShadowRunner {
       inputs: {},
       priorRunEnd: null,
       state: {},
-      task: judgeTask(comparison, primary, shadow),
+      task: judgeTask(comparison, modelOutput, skillOutput),
       metering: { kind: 'judge' as const, comparisonId: id, perCallCapUsd: null },
     };
     const outcome = await this.inLane('model', automation.userId, async () => {

@@ -104,7 +104,7 @@ export const JUDGE_RUBRIC =
   'Be lenient on wording: order, phrasing, length and style do not matter. 1 means the same facts; 0.5 about half of them; 0 none or contradicting ones. ' +
   'Answer {"score": <number from 0 to 1>, "reason": "<one short sentence>"}.';
 
-/** The model task of a judge call over the compared fields of the two outputs (A: the real run's, B: the shadow's). */
+/** The model task of a judge call over the compared fields of the two outputs (A: the model's, the reference; B: the skill's). */
 export function judgeTask(comparison: { fields: readonly string[] }, primary: JsonObject, shadow: JsonObject): ModelTask {
   return {
     instructions: JUDGE_RUBRIC,
