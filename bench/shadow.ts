@@ -45,6 +45,8 @@ async function latency(state: 'sandbox' | 'shadow_primary', shadows: boolean) {
       description: 'bench',
       inputs: z.record(z.string(), z.unknown()),
       example: '',
+      // Its model path (the generic prompt) does its work, so the model may re-run its skill's runs.
+      modelCanRun: true,
       // 50 ms of waiting, as a fetch would: beside a model run it must not show in the run's time.
       skill: async () => {
         await sleep(50);

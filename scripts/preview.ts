@@ -172,8 +172,8 @@ async function main(): Promise<void> {
 
 /**
  * Skills earning their place (issue 14): summarize_page's skill passes its gate and a manager is
- * asked, promotes it; page_watch's skill, re-checked by the model, drifts and is demoted
- * automatically; `/capabilities` and `/budget` with the evidence and the shadow spend.
+ * asked, promotes it; re-checked by the model, the page changes, the skill's summaries drift and it
+ * is demoted automatically; `/capabilities` and `/budget` with the evidence and the shadow spend.
  */
 async function skillsPreview(site: Awaited<ReturnType<typeof serve>>): Promise<void> {
   const h = await startBot({ env: { SKILL_PROMOTE_MIN_RUNS: '3' }, random: () => 0 });
@@ -181,11 +181,15 @@ async function skillsPreview(site: Awaited<ReturnType<typeof serve>>): Promise<v
     const now = () => h.clock.now().getTime();
     const channel = (): EmulatedMessage[] => h.discord.channelMessages(h.discord.tasksChannelId);
     const posted = (m: EmulatedMessage, caption: string) => ({ caption, message: m as unknown as MessageJson, now: now() });
+    let drifted = false;
     h.provider.answer = (_call) => {
       const prompt = h.provider.prompts.at(-1)!.user;
-      if (prompt.includes('"answer_a"')) return { text: '{"score": 0.9, "reason": "Same facts; the skill quotes the page\'s own description."}', inputTokens: 600, outputTokens: 30 };
-      if (prompt.includes('summarize_page')) return { text: '{"summary": "Release 4.2 adds offline sync and fixes the login bug.", "key_points": ["Offline sync", "Login fix"]}', inputTokens: 1800, outputTokens: 60 };
-      return { text: '{"title": "Steel Kettle 1.7 L", "price": 79.99, "currency": "EUR", "in_stock": false, "text": null}', inputTokens: 900, outputTokens: 40 };
+      if (prompt.includes('"answer_a"')) {
+        return drifted
+          ? { text: '{"score": 0.4, "reason": "The skill repeats an old description and misses the new pricing."}', inputTokens: 600, outputTokens: 30 }
+          : { text: '{"score": 0.9, "reason": "Same facts; the skill quotes the page\'s own description."}', inputTokens: 600, outputTokens: 30 };
+      }
+      return { text: '{"summary": "Release 4.2 adds offline sync and fixes the login bug.", "key_points": ["Offline sync", "Login fix"]}', inputTokens: 1800, outputTokens: 60 };
     };
     const actor = { userId: ALICE, guildId: h.discord.guildId, manager: false };
     const service = h.steward.engine.service;
@@ -210,9 +214,8 @@ async function skillsPreview(site: Awaited<ReturnType<typeof serve>>): Promise<v
     items.push(posted(channel().at(-1)!, '#tasks'));
     write('skills', items.splice(0));
 
-    const kettle = service.create(actor, { name: 'kettle', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/shop/kettle') } });
-    for (let i = 0; i < 20; i++) await runAt(kettle.id);
-    await runAt(changelog.id);
+    drifted = true;
+    for (let i = 0; i < 20; i++) await runAt(changelog.id);
     await new Promise((r) => setTimeout(r, 300));
     items.push(posted(channel().at(-1)!, '#tasks'));
     items.push({ caption: '/capabilities', message: await answerOf(await h.discord.slash(MIA, 'capabilities')), now: now() });

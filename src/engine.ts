@@ -135,7 +135,7 @@ export class Engine {
       skills,
       models,
       lifecycle: this.lifecycle,
-      capability: (name) => ({ hasSkill: options.skills !== undefined || registry.hasSkill(name), version: registry.skillVersion(name), comparison: registry.comparison(name) }),
+      capability: (name) => ({ hasSkill: options.skills !== undefined || registry.hasSkill(name), version: registry.skillVersion(name), comparison: registry.comparison(name), modelCanRun: registry.modelCanRun(name) }),
       enabled: config.SHADOW_RUNS,
       sample,
       judge: config.SHADOW_JUDGE,

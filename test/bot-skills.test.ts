@@ -66,7 +66,7 @@ describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => 
     // Mean 0.925 over 2: the 95% Wilson interval is wide, and says so.
     expect(embedOf(question).fields!.map((f) => [f.name, f.value])).toEqual([
       ['State', '`sandbox` → `shadow_primary`?'],
-      ['Evidence', 'agreement 93% (95% CI 29–100%) over 2 comparisons\n2 of 2 skill runs clean'],
+      ['Evidence', 'agreement 93% (95% CI 29–100%) over 2 comparisons\n2 of 2 comparisons clean'],
     ]);
     expect(buttonIds(question)).toEqual([`Promote=${customId.skillProposal('promote', proposal.id)}`, `Keep as it is=${customId.skillProposal('keep', proposal.id)}`]);
     expect(h.store.capabilities.get('summarize_page')!.skill!.state).toBe('sandbox');
@@ -75,6 +75,8 @@ describe('a skill that passed its gate, SKILL_PROMOTION_APPROVAL manual', () => 
     const sandboxField = before.fields!.find((f) => f.name === 'summarize_page (model)')!.value;
     expect(sandboxField).toContain('Skill: `sandbox`, as installed · a manager is asked to promote it');
     expect(sandboxField).toContain('Since then: 2 skill runs beside the model, 2 clean; agreement 93% (95% CI 29–100%) over 2 comparisons');
+    // A fetching skill is never re-run by the model (it could not fetch the page): /capabilities says so instead of "no comparisons yet".
+    expect(before.fields!.find((f) => f.name === 'http_check (local skill)')!.value).toContain('Skill: `trusted`, as installed · not re-checked: the model cannot do this work itself');
 
     const refused = await answered(await h.discord.click(BOB, question, customId.skillProposal('promote', proposal.id)));
     expect(refused?.content).toBe('❌ only managers can promote a capability or keep it as it is');

@@ -276,6 +276,17 @@ describe('shadow calls and the lanes', () => {
   });
 });
 
+describe('what the model does not re-run', () => {
+  it('a trusted page_watch, http_check or feed_watch run: the model cannot fetch the page, so no shadow call is made', async () => {
+    const h = withClaude();
+    h.random = () => 0;
+    const a = h.engine.service.create(h.alice, { name: 'page', capability: 'page_watch', schedule: 'manual', inputs: { url: fixtures.site.url('/changelog') } });
+    expect((await runAndShadow(h, a.id)).outcome).toBe('succeeded');
+    expect(h.store.evidence.list('page_watch')).toEqual([]);
+    expect(anthropic.requests).toHaveLength(0);
+  });
+});
+
 describe('free text: the judge', () => {
   it('a malformed judgement is recorded and not counted; a valid one scores, names its judge and is metered as judge spend', async () => {
     const h = withClaude({ SKILL_PROMOTE_MIN_RUNS: '1' });

@@ -479,6 +479,7 @@ export class AutomationService {
         skillRunsThisMonth: store.evidence.skillRunsBetween(c.name, month.start, month.end),
         modelRunCost: store.evidence.modelRunCost(c.name),
         openProposal: store.evidence.openProposalOf(c.name) !== null,
+        modelChecks: this.deps.registry.modelCanRun(c.name),
       });
     });
   }

@@ -37,7 +37,7 @@ export interface ShadowRunnerDeps {
   models: ModelRouter;
   lifecycle: SkillLifecycle;
   /** Whether the capability has a local skill in code, its version, and how its outputs compare. */
-  capability: (name: string) => { hasSkill: boolean; version: string; comparison: OutputComparison | undefined };
+  capability: (name: string) => { hasSkill: boolean; version: string; comparison: OutputComparison | undefined; modelCanRun: boolean };
   /** SHADOW_RUNS: off, no shadow work at all. */
   enabled: boolean;
   /** SHADOW_SAMPLE_PRIMARY / SHADOW_SAMPLE_TRUSTED. */
@@ -118,7 +118,8 @@ export class ShadowRunner {
     if (state === null || !this.deps.capability(name).hasSkill) return null;
     if (finished.path === 'claude_native') return state === 'sandbox' || state === 'shadow' ? 'skill_beside_model' : null;
     if (state !== 'shadow_primary' && state !== 'trusted') return null;
-    if (!models.isConfigured(name)) return null;
+    // The model re-runs a skill's run only where it can do the work (not a fetch it cannot make) and is configured.
+    if (!this.deps.capability(name).modelCanRun || !models.isConfigured(name)) return null;
     const rate = state === 'trusted' ? this.deps.sample.trusted : this.deps.sample.primary;
     return this.deps.random() < rate ? 'model_beside_skill' : null;
   }

@@ -124,7 +124,7 @@ export class SkillLifecycle {
       if (windowed.agreement && demotionCheck(windowed.agreement.mean, windowed.agreement.n, baseline)?.demote) {
         const against = skill.promotedAgreement === null ? `the ${Math.round(baseline * 100)}% a trusted skill needs` : `the ${Math.round(baseline * 100)}% it had when promoted`;
         const reason = `its agreement over the last ${windowed.agreement.n} comparisons fell below ${against} (the upper end of its 95% interval is ${Math.round(windowed.agreement.high * 100)}%)`;
-        this.change(record, 'sandbox', { kind: 'auto' }, reason, { ...windowed, baseline });
+        this.change(record, 'sandbox', { kind: 'auto' }, reason, { ...windowed, baseline, baselineFrom: skill.promotedAgreement === null ? 'gate' : 'promotion' });
         return { kind: 'changed', from: skill.state, to: 'sandbox' };
       }
     }

@@ -15,8 +15,9 @@ export interface EvidenceSummary {
   skillRuns: { runs: number; failed: number };
   /** The comparisons the agreement was measured over when it is a window (demotion: the last 50). */
   window?: number;
-  /** The agreement the skill had when promoted (demotion compares against it). */
+  /** The agreement demotion compared against: the skill's at promotion, or the trust gate's when none was measured then. */
   baseline?: number;
+  baselineFrom?: 'promotion' | 'gate';
 }
 
 /** Which path a state sends runs down, in words. */
@@ -41,9 +42,9 @@ export function evidenceLines(e: EvidenceSummary): string {
   const lines: string[] = [];
   if (e.agreement) lines.push(`${agreementText(e.agreement)}${e.window ? ` (the last ${e.window})` : ''}`);
   else lines.push('no comparisons scored yet');
-  if (e.comparisons > 0) lines.push(`${e.clean} of ${e.comparisons} skill runs clean${e.skillFailed ? `, ${e.skillFailed} failed` : ''}`);
+  if (e.comparisons > 0) lines.push(`${e.clean} of ${e.comparisons} comparisons clean${e.skillFailed ? `, ${e.skillFailed} skill runs failed` : ''}`);
   if (e.skillRuns.runs > 0) lines.push(`${e.skillRuns.runs} runs on the skill, ${e.skillRuns.failed} failed`);
-  if (e.baseline !== undefined) lines.push(`held to ${percentText(e.baseline)}`);
+  if (e.baseline !== undefined) lines.push(e.baselineFrom === 'gate' ? `compared with the ${percentText(e.baseline)} a trusted skill needs` : `compared with ${percentText(e.baseline)} at promotion`);
   return lines.join('\n');
 }
 

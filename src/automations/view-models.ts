@@ -126,6 +126,8 @@ export interface SkillEvidenceView {
   savedThisMonth: { usd: number; perRunUsd: number; pricedRuns: number } | null;
   /** A manager is being asked (Promote / Keep). */
   openProposal: boolean;
+  /** Whether the model can re-run the skill's runs to check them (not for a fetch it cannot make: http_check, page_watch, feed_watch). */
+  modelChecks: boolean;
 }
 
 /** `/budget`. */
@@ -213,6 +215,7 @@ export interface CapabilityEvidenceFacts {
   skillRunsThisMonth: number;
   modelRunCost: { meanUsd: number; runs: number } | null;
   openProposal: boolean;
+  modelChecks: boolean;
 }
 
 function evidenceView(c: CapabilityRecord, facts: CapabilityEvidenceFacts): SkillEvidenceView {
@@ -232,6 +235,7 @@ function evidenceView(c: CapabilityRecord, facts: CapabilityEvidenceFacts): Skil
     skillRunsThisMonth: facts.skillRunsThisMonth,
     savedThisMonth: facts.modelRunCost ? { usd: facts.skillRunsThisMonth * facts.modelRunCost.meanUsd, perRunUsd: facts.modelRunCost.meanUsd, pricedRuns: facts.modelRunCost.runs } : null,
     openProposal: facts.openProposal,
+    modelChecks: facts.modelChecks,
   };
 }
 

@@ -67,6 +67,12 @@ export class CapabilityRegistry {
     return this.byName.get(capability)?.comparison;
   }
 
+  /** Whether the model path can do the capability's work (its own `modelCanRun`, else whether it has a model task). */
+  modelCanRun(capability: string): boolean {
+    const definition = this.byName.get(capability);
+    return definition?.modelCanRun ?? definition?.modelTask !== undefined;
+  }
+
   /** A skill executor over the definitions' local skills. */
   skillExecutor(): SkillExecutor {
     return {

@@ -118,6 +118,12 @@ export interface CapabilityDefinition {
   skillVersion?: string;
   /** How its skill's output is compared with the model's (shadow runs); default field by field. */
   comparison?: OutputComparison;
+  /**
+   * Whether the model path can do this capability's work, so that re-running a skill's run on
+   * the model says something (default: when it has a `modelTask`). Not for http_check,
+   * page_watch or feed_watch: the generic prompt holds a URL, not what is there.
+   */
+  modelCanRun?: boolean;
   /** How the claude_native path asks the model; without one, the generic prompt of the dispatch contract. */
   modelTask?: (request: ExecutionRequest) => Promise<ModelTask> | ModelTask;
   /** How its output reads to a person (alerts, `/automation show`, run replies); without one, the generic reading. */

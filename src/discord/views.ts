@@ -213,7 +213,7 @@ function evidenceText(e: SkillEvidenceView): string {
   const agreement = e.agreement ? agreementText(e.agreement) : 'no agreement measured yet';
   const uncounted = e.notCounted ? ` (${e.notCounted} more not counted: skipped or unreadable)` : '';
   if (e.state !== 'retired' && (e.comparisons > 0 || e.notCounted > 0)) lines.push(`Since then: ${runs}; ${agreement}${uncounted}`);
-  else if (e.state !== 'retired') lines[0] += ' · no comparisons yet';
+  else if (e.state !== 'retired') lines[0] += beside || e.modelChecks ? ' · no comparisons yet' : ' · not re-checked: the model cannot do this work itself';
   if (e.skillRunsThisMonth > 0) {
     lines.push(
       e.savedThisMonth

@@ -142,7 +142,8 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   const registry = new CapabilityRegistry([
     ...builtinCapabilities({ fetcher, workers }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
-    { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
+    // The generic prompt is think's model path: the model can re-run its skill's runs.
+    { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill, modelCanRun: true },
   ]);
   const migrations = options.migrations ?? [...readMigrations(), TEST_MIGRATION];
   let store: Store;
