@@ -21,10 +21,11 @@ ALTER TABLE user_setting ADD COLUMN quiet_urgent INTEGER NOT NULL DEFAULT 0;
 
 -- The outbox holds a person's notices during their quiet hours: held_until is when their window
 -- ends, held_for whose window it is. When it ends, the held rows of one person and channel are
--- folded (superseded_by) into one 'digest' row. The CHECK on type changes, so the table is rebuilt.
+-- folded (superseded_by) into one 'digest' row. The CHECK on type changes, so the table is rebuilt;
+-- it also learns 'skill' (migration 013: a skill's change of state, or a question to a manager).
 CREATE TABLE notification_new (
   id              INTEGER PRIMARY KEY,
-  type            TEXT NOT NULL CHECK (type IN ('alert', 'pause', 'budget_paused', 'budget_warning', 'resolved', 'edit', 'digest')),
+  type            TEXT NOT NULL CHECK (type IN ('alert', 'pause', 'budget_paused', 'budget_warning', 'resolved', 'edit', 'digest', 'skill')),
   channel         TEXT NOT NULL,
   priority        INTEGER NOT NULL,
   content         TEXT NOT NULL,

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { ALICE, BOB, startBot } from '../test/support/bot-harness.js';
+import { ALICE, BOB, MIA, startBot } from '../test/support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from '../test/support/discord-emulator.js';
 import { serve } from '../test/support/http-fixture.js';
 import { messageHtml, pageHtml, type MessageJson } from './render/discord-html.js';
@@ -30,7 +30,7 @@ async function answerOf(trace: InteractionTrace): Promise<MessageJson> {
 const inlined = new Map<string, string>();
 
 function write(name: string, items: { caption: string; message: MessageJson; now: number }[]): void {
-  let html = pageHtml(items.map((i) => messageHtml(i.message, { caption: i.caption, now: i.now, names: { [ALICE]: 'alice', [BOB]: 'bob' } })));
+  let html = pageHtml(items.map((i) => messageHtml(i.message, { caption: i.caption, now: i.now, names: { [ALICE]: 'alice', [BOB]: 'bob', [MIA]: 'mia' } })));
   for (const [url, data] of inlined) html = html.split(url).join(data);
   const htmlPath = join(OUT, `${name}.html`);
   writeFileSync(htmlPath, html);
@@ -80,6 +80,10 @@ async function main(): Promise<void> {
       void res
         .writeHead(200, { 'content-type': 'application/rss+xml' })
         .end(`<rss version="2.0"><channel><title>News</title>${Array.from({ length: feedCount }, (_, i) => `<item><title>Kettle story ${feedCount - i}</title><link>https://news.example/${feedCount - i}</link><guid>${feedCount - i}</guid></item>`).join('')}</channel></rss>`),
+    '/changelog': (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><head><title>Release 4.2</title><meta name="description" content="Release 4.2 adds offline sync and fixes the login bug."></head><body><h1>Offline sync</h1><p>Work without a connection.</p><h2>Login fix</h2><p>The login bug is fixed.</p></body></html>'),
     '/status': (_req, res) => void (up ? res.writeHead(200).end('all good') : res.writeHead(503).end('down for maintenance')),
     '/kettle': (_req, res) =>
       void res
@@ -210,7 +214,68 @@ async function main(): Promise<void> {
     write('quiet-hours', quiet);
   } finally {
     await h.close();
+  }
+  try {
+    await skillsPreview(site);
+  } finally {
     await site.close();
+  }
+}
+
+/**
+ * Skills earning their place (issue 14): summarize_page's skill passes its gate and a manager is
+ * asked, promotes it; re-checked by the model, the page changes, the skill's summaries drift and it
+ * is demoted automatically; `/capabilities` and `/budget` with the evidence and the shadow spend.
+ */
+async function skillsPreview(site: Awaited<ReturnType<typeof serve>>): Promise<void> {
+  const h = await startBot({ env: { SKILL_PROMOTE_MIN_RUNS: '3' }, random: () => 0 });
+  try {
+    const now = () => h.clock.now().getTime();
+    const channel = (): EmulatedMessage[] => h.discord.channelMessages(h.discord.tasksChannelId);
+    const posted = (m: EmulatedMessage, caption: string) => ({ caption, message: m as unknown as MessageJson, now: now() });
+    let drifted = false;
+    h.provider.answer = (_call) => {
+      const prompt = h.provider.prompts.at(-1)!.user;
+      if (prompt.includes('"answer_a"')) {
+        return drifted
+          ? { text: '{"score": 0.4, "reason": "The skill repeats an old description and misses the new pricing."}', inputTokens: 600, outputTokens: 30 }
+          : { text: '{"score": 0.9, "reason": "Same facts; the skill quotes the page\'s own description."}', inputTokens: 600, outputTokens: 30 };
+      }
+      return { text: '{"summary": "Release 4.2 adds offline sync and fixes the login bug.", "key_points": ["Offline sync", "Login fix"]}', inputTokens: 1800, outputTokens: 60 };
+    };
+    const actor = { userId: ALICE, guildId: h.discord.guildId, manager: false };
+    const service = h.steward.engine.service;
+    const runAt = async (id: number) => {
+      await h.clock.advance(60 * 60_000);
+      await service.runNow(actor, id);
+      await h.steward.engine.shadows.idle();
+      await h.steward.engine.notifications.idle();
+    };
+    const items = [];
+    const changelog = service.create(actor, { name: 'changelog', capability: 'summarize_page', schedule: 'manual', inputs: { url: site.url('/changelog') } });
+    for (let i = 0; i < 3; i++) await runAt(changelog.id);
+    await new Promise((r) => setTimeout(r, 300));
+    const question = channel().at(-1)!;
+    // A copy as it was posted: pressing Promote edits the message in place.
+    items.push(posted(structuredClone(question), '#tasks'));
+    items.push({ caption: '/capabilities', message: await answerOf(await h.discord.slash(MIA, 'capabilities')), now: now() });
+    const promote = (question.components as { components: { custom_id: string; label: string }[] }[])[0]!.components.find((b) => b.label === 'Promote')!.custom_id;
+    items.push({ caption: 'Promote pressed (by mia)', message: await answerOf(await h.discord.click(MIA, question, promote)), now: now() });
+    await h.steward.engine.notifications.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    items.push(posted(channel().at(-1)!, '#tasks'));
+    write('skills', items.splice(0));
+
+    drifted = true;
+    for (let i = 0; i < 20; i++) await runAt(changelog.id);
+    await new Promise((r) => setTimeout(r, 300));
+    items.push(posted(channel().at(-1)!, '#tasks'));
+    items.push({ caption: '/capabilities', message: await answerOf(await h.discord.slash(MIA, 'capabilities')), now: now() });
+    write('skills-evidence', items.splice(0));
+    items.push({ caption: '/budget', message: await answerOf(await h.discord.slash(MIA, 'budget')), now: now() });
+    write('skills-budget', items);
+  } finally {
+    await h.close();
   }
 }
 

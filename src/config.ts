@@ -32,6 +32,7 @@ function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, { input
   return Object.fromEntries(Object.entries(parsed.data).map(([model, [input, output]]) => [model, { inputPerMTok: input, outputPerMTok: output }]));
 }
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const fraction = (fallback: number) => z.coerce.number().finite().min(0).max(1).default(fallback);
 
 /**
  * Every variable Steward reads, with what it accepts and its default. The README and
@@ -83,6 +84,18 @@ const variables = {
   OUTBOX_MAX_PER_CHANNEL: { schema: positiveInt(50), accepts: 'a whole number ≥ 1' },
   RUN_RETENTION_DAYS: { schema: z.coerce.number().int().min(0).default(90), accepts: 'a whole number of days ≥ 0 (0 keeps every run)' },
   RUN_RETENTION_MIN_RUNS: { schema: z.coerce.number().int().min(0).default(20), accepts: 'a whole number ≥ 0' },
+  SHADOW_RUNS: { schema: flag(true), accepts: 'true or false' },
+  SHADOW_SAMPLE_PRIMARY: { schema: fraction(0.2), accepts: 'a fraction from 0 to 1, such as 0.2' },
+  SHADOW_SAMPLE_TRUSTED: { schema: fraction(0.05), accepts: 'a fraction from 0 to 1, such as 0.05' },
+  SHADOW_JUDGE: { schema: z.enum(['model', 'similarity']).default('model'), accepts: 'model or similarity' },
+  SKILL_PROMOTE_MIN_RUNS: { schema: positiveInt(20), accepts: 'a whole number ≥ 1' },
+  SKILL_PROMOTE_MIN_CLEAN: { schema: fraction(0.9), accepts: 'a fraction from 0 to 1, such as 0.9' },
+  SKILL_TRUST_MIN_COMPARISONS: { schema: positiveInt(100), accepts: 'a whole number ≥ 1' },
+  SKILL_TRUST_MIN_AGREEMENT: { schema: fraction(0.85), accepts: 'a fraction from 0 to 1, such as 0.85' },
+  SKILL_PROMOTION_APPROVAL: {
+    schema: z.enum(['auto', 'manual']).optional(),
+    accepts: 'auto or manual (unset: manual for capabilities people read as text, such as summarize_page; auto for the rest)',
+  },
 } as const;
 
 type Variables = typeof variables;

@@ -2,6 +2,8 @@ import { Dispatcher } from './automations/dispatcher.js';
 import { RunRetention } from './automations/retention.js';
 import { laneLimits, RunLanes } from './automations/lanes.js';
 import { Scheduler } from './automations/scheduler.js';
+import { ShadowRunner } from './automations/shadow.js';
+import { SkillLifecycle } from './automations/skill-lifecycle.js';
 import { CapabilityPreview } from './automations/preview.js';
 import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   skills?: SkillExecutor;
   /** Where each capability's model work goes; by default from the configuration (Claude, a local model). */
   modelRoute?: (capability: string) => ModelRoute | null;
+  /** Decides which skill runs the model re-runs (a number in [0, 1) under the sample rate); by default Math.random. */
+  random?: () => number;
 }
 
 /** Everything below the front end, wired together: storage, budget, dispatcher, scheduler, outbox delivery and the service. */
@@ -50,6 +54,9 @@ export class Engine {
   /** Deletes runs older than RUN_RETENTION_DAYS (keeping each automation's last RUN_RETENTION_MIN_RUNS), hourly. */
   readonly retention: RunRetention;
   readonly service: AutomationService;
+  /** Shadow runs beside real runs, their comparisons, and the skill gates checked on them. */
+  readonly shadows: ShadowRunner;
+  readonly lifecycle: SkillLifecycle;
   readonly clock: Clock;
   private readonly logger: Logger;
   private readonly closeFetcher: () => Promise<void>;
@@ -102,7 +109,40 @@ export class Engine {
       maxTokens: config.MODEL_MAX_TOKENS,
     });
     const skills = options.skills ?? registry.skillExecutor();
+    const sample = { primary: config.SHADOW_SAMPLE_PRIMARY, trusted: config.SHADOW_SAMPLE_TRUSTED };
+    this.lifecycle = new SkillLifecycle({
+      store: this.store,
+      clock,
+      logger,
+      gates: {
+        promoteMinRuns: config.SKILL_PROMOTE_MIN_RUNS,
+        promoteMinClean: config.SKILL_PROMOTE_MIN_CLEAN,
+        trustMinComparisons: config.SKILL_TRUST_MIN_COMPARISONS,
+        trustMinAgreement: config.SKILL_TRUST_MIN_AGREEMENT,
+        sample,
+        // Unset: a manager approves promotions of what people read as text (summarize_page); the rest promote on their gates.
+        approval: (capability) => config.SKILL_PROMOTION_APPROVAL ?? (registry.comparison(capability)?.kind === 'text' ? 'manual' : 'auto'),
+      },
+      version: (capability) => registry.skillVersion(capability),
+      onNotification: kick,
+    });
     this.lanes = new RunLanes(laneLimits(config.MAX_CONCURRENT_RUNS, config.MAX_CONCURRENT_MODEL_RUNS, config.MAX_RUNS_IN_FLIGHT_PER_USER), clock);
+    this.shadows = new ShadowRunner({
+      store: this.store,
+      clock,
+      logger,
+      lanes: this.lanes,
+      skills,
+      models,
+      lifecycle: this.lifecycle,
+      capability: (name) => ({ hasSkill: options.skills !== undefined || registry.hasSkill(name), version: registry.skillVersion(name), comparison: registry.comparison(name), modelCanRun: registry.modelCanRun(name) }),
+      enabled: config.SHADOW_RUNS,
+      sample,
+      judge: config.SHADOW_JUDGE,
+      random: options.random ?? Math.random,
+      timeoutMs: config.RUN_TIMEOUT_SECONDS * 1000,
+      onNotification: kick,
+    });
     this.dispatcher = new Dispatcher({
       store: this.store,
       clock,
@@ -116,6 +156,7 @@ export class Engine {
       onNotification: kick,
       readers: (capability) => registry.reader(capability),
       defaultTimezone: config.DEFAULT_TIMEZONE,
+      afterRun: (finished) => this.shadows.afterRun(finished),
     });
     this.scheduler = new Scheduler({
       store: this.store,
@@ -150,6 +191,7 @@ export class Engine {
       models,
       onScheduleChange: () => this.scheduler.wake(),
       onNotification: kick,
+      lifecycle: this.lifecycle,
     });
   }
 
@@ -166,6 +208,8 @@ export class Engine {
   start(): void {
     const interrupted = this.dispatcher.recoverInterrupted();
     if (interrupted.length > 0) this.logger.warn({ event: 'runs_recovered', runs: interrupted.length }, 'closed runs left open by a crash');
+    const comparisons = this.shadows.recoverInterrupted();
+    if (comparisons > 0) this.logger.warn({ event: 'comparisons_recovered', comparisons }, 'closed shadow comparisons left open by a crash');
     this.notifications.start();
     this.scheduler.start();
     this.retention.start();
@@ -179,7 +223,7 @@ export class Engine {
    */
   async stop(graceMs = 30_000): Promise<void> {
     const settled = await withinMs(
-      Promise.all([this.retention.stop(), this.scheduler.stop().then(() => this.dispatcher.idle())]),
+      Promise.all([this.retention.stop(), this.scheduler.stop().then(() => this.dispatcher.idle()).then(() => this.shadows.idle())]),
       graceMs,
     );
     if (!settled) this.logger.warn({ event: 'shutdown_runs_abandoned' }, 'runs still going at shutdown; they will be recorded as interrupted');

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'quota_exceeded'
   | 'rate_limited'
   | 'lane_busy'
+  | 'shadow_skipped'
   | 'config'
   | 'database'
   | 'startup'
@@ -171,6 +172,19 @@ export class LaneBusyError extends StewardError {
       `every ${lane} run slot you may use stayed busy for ${Math.round(waitedMs / 1000)} s: try again when some of your runs have finished`,
       { lane, waitedMs, ...facts },
     );
+  }
+}
+
+/**
+ * A shadow or judge call was not made: it could have pushed spend past `cap` (the daily or monthly
+ * budget, the person's daily budget, or the automation's per-run cost cap). Recorded, never raised
+ * into a run.
+ */
+export class ShadowSkippedError extends StewardError {
+  readonly cap: string;
+  constructor(cap: string, wouldBeUsd: number, limitUsd: number) {
+    super('shadow_skipped', `skipped: up to ${formatUsd(wouldBeUsd)} would pass ${cap} of ${formatUsd(limitUsd)}`, { cap, wouldBeUsd, limitUsd });
+    this.cap = cap;
   }
 }
 

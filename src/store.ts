@@ -2,6 +2,7 @@ import { PendingFormRepository } from './automations/pending-forms.js';
 import { AutomationRepository, RunRepository } from './automations/repository.js';
 import { LedgerRepository } from './budget/ledger.js';
 import { CapabilityRepository } from './capabilities/repository.js';
+import { SkillEvidenceRepository } from './capabilities/evidence.js';
 import type { Db } from './db/database.js';
 import { OutboxRepository, type OutboxOptions } from './notifications/outbox.js';
 import { SettingsRepository } from './settings/repository.js';
@@ -15,6 +16,7 @@ export class Store {
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
   readonly forms: PendingFormRepository;
+  readonly evidence: SkillEvidenceRepository;
 
   constructor(
     readonly db: Db,
@@ -27,6 +29,7 @@ export class Store {
     this.outbox = new OutboxRepository(db, options.outbox);
     this.settings = new SettingsRepository(db);
     this.forms = new PendingFormRepository(db);
+    this.evidence = new SkillEvidenceRepository(db);
   }
 
   /** Runs `work` in one transaction: all its writes land, or none do. */

@@ -42,6 +42,15 @@ describe('configuration', () => {
       OUTBOX_MAX_PER_CHANNEL: 50,
       RUN_RETENTION_DAYS: 90,
       RUN_RETENTION_MIN_RUNS: 20,
+      SHADOW_RUNS: true,
+      SHADOW_SAMPLE_PRIMARY: 0.2,
+      SHADOW_SAMPLE_TRUSTED: 0.05,
+      SHADOW_JUDGE: 'model',
+      SKILL_PROMOTE_MIN_RUNS: 20,
+      SKILL_PROMOTE_MIN_CLEAN: 0.9,
+      SKILL_TRUST_MIN_COMPARISONS: 100,
+      SKILL_TRUST_MIN_AGREEMENT: 0.85,
+      SKILL_PROMOTION_APPROVAL: undefined,
       MODEL_ROUTES: {},
     });
   });

@@ -199,10 +199,16 @@ describe('the claude_native path and cost', () => {
     await h.engine.dispatcher.dispatch(a.id, 'manual');
     h.engine.service.setSkillState(h.manager, 'think', 'shadow');
     await h.engine.dispatcher.dispatch(a.id, 'manual');
+    await h.engine.shadows.idle();
 
     expect(runsOf(a.id).map((r) => r.path)).toEqual(['claude_native', 'skill', 'claude_native']);
     expect(h.provider.prompts).toHaveLength(2);
-    expect(h.skillCalls).toHaveLength(1);
+    // The skill ran once as the run's path, and beside the model on both model runs (shadow runs, recorded as comparisons).
+    expect(h.skillCalls).toHaveLength(3);
+    expect(h.store.evidence.list('think').map((c) => [c.runId, c.direction])).toEqual([
+      [runsOf(a.id)[0]!.id, 'skill_beside_model'],
+      [runsOf(a.id)[2]!.id, 'skill_beside_model'],
+    ]);
     expect(h.store.capabilities.get('think')!.skill).toMatchObject({ state: 'shadow', stateChangedBy: 'mia' });
   });
 });

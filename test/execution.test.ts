@@ -309,6 +309,11 @@ describe('summarize_page: both paths, and the switch on promotion', () => {
     expect(prompt.context.text).toContain('Cron now reads like English.');
     expect(prompt.context.text).not.toContain('Home'); // navigation left out
 
+    // Beside the model run, the sandbox skill ran too, and a judge was asked how well they agree (issue 14).
+    await h.engine.shadows.idle();
+    expect(h.store.evidence.list('summarize_page').map((c) => c.direction)).toEqual(['skill_beside_model']);
+    const modelCalls = anthropic.requests.length;
+
     h.engine.service.setSkillState(h.manager, 'summarize_page', 'trusted');
     const second = await run(h, { name: 'release', capability: 'summarize_page' });
     expect(second.run).toMatchObject({
@@ -316,7 +321,7 @@ describe('summarize_page: both paths, and the switch on promotion', () => {
       costUsd: 0,
       output: { summary: 'Version 2.0 brings schedules in words.', key_points: ['Release 2.0', 'Schedules in words', 'Faster start'] },
     });
-    expect(anthropic.requests).toHaveLength(1);
+    expect(anthropic.requests).toHaveLength(modelCalls);
   });
 });
 

@@ -17,6 +17,7 @@ import { alertNotification, pauseNotification, resolvedEdit, resolvedNotificatio
 import { readOutput, readResolved, type OutputReader, type ReadingContext } from '../capabilities/reading.js';
 import type { NewNotification } from '../notifications/outbox.js';
 import { quietHoursEnd, quietHoursZone } from '../settings/quiet-hours.js';
+import type { FinishedRun } from './shadow.js';
 import type { Automation, ExecutionPath, JsonObject, Run, RunStatus, RunTrigger } from './types.js';
 import { TIMEOUT_ERROR, withTimeLimit } from './time-limit.js';
 
@@ -48,6 +49,11 @@ export interface DispatcherDeps {
   readers?: (capability: string) => OutputReader | undefined;
   /** The time zone of people's quiet hours when they set none (DEFAULT_TIMEZONE; UTC when absent). */
   defaultTimezone?: string;
+  /**
+   * Called once a run's finishing transaction has committed (the shadow runner): what it does
+   * cannot change the run's outcome, output or alert, nor delay the report.
+   */
+  afterRun?: (finished: FinishedRun) => void;
 }
 
 export interface DispatchOptions {
@@ -206,9 +212,11 @@ export class Dispatcher {
     const run = store.runs.insert({ automationId, trigger, status: 'running', path, startedAt });
     logger.info({ event: 'run_started', automationId, runId: run.id, trigger, path }, 'run started');
 
-    const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description });
+    const priorRunEnd = store.runs.lastSucceededEnd(automation.id);
+    const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description }, priorRunEnd);
+    let finished: DispatchReport;
     try {
-      return this.finish(automation.id, run, ending);
+      finished = this.finish(automation.id, run, ending);
     } catch (error) {
       // The finishing transaction rolled back. Close the run as failed (its counters with it), so
       // the row and the counters still agree; if even that fails, start-up recovery closes it.
@@ -217,10 +225,13 @@ export class Dispatcher {
       const failed = this.finish(automation.id, run, { ...ending, status: 'failed', output: null, error: message, state: undefined });
       return { ...failed, outcome: 'error' };
     }
+    // After the commit: the shadow runner records evidence beside the run (it never throws).
+    this.deps.afterRun?.({ automation, run, path, priorRunEnd, succeeded: finished.outcome === 'succeeded', output: ending.output });
+    return finished;
   }
 
   /** Steps 4 and 5: execute within the time limit, and judge the result. */
-  private async execute(automation: Automation, run: Run, path: ExecutionPath, capability: { name: string; description: string }): Promise<Ending> {
+  private async execute(automation: Automation, run: Run, path: ExecutionPath, capability: { name: string; description: string }, priorRunEnd: Date | null): Promise<Ending> {
     const { store, clock } = this.deps;
     const executor = path === 'skill' ? this.deps.skills : this.deps.models;
     let result: ExecutionResult;
@@ -232,7 +243,7 @@ export class Dispatcher {
           userId: automation.userId,
           capability,
           inputs: automation.inputs,
-          priorRunEnd: store.runs.lastSucceededEnd(automation.id),
+          priorRunEnd,
           state: automation.state,
           signal,
         }),

@@ -24,7 +24,8 @@ export interface RunRetentionDeps {
  * hourly) sweeps the runs in id order, in batches of a few hundred rows, each batch its own short
  * transaction with the event loop free in between, deleting runs older than RUN_RETENTION_DAYS
  * except the last RUN_RETENTION_MIN_RUNS of each automation (see RunRepository.deleteExpiredBatch).
- * The finishing transaction of a run is never touched. Spend stays in the invocation ledger.
+ * The finishing transaction of a run is never touched. Spend stays in the invocation ledger; shadow
+ * comparisons older than the cutoff keep their digests and scores, not their outputs.
  */
 export class RunRetention {
   private timer: TimerHandle | null = null;
@@ -81,6 +82,16 @@ export class RunRetention {
     if (deleted > 0) {
       logger.info({ event: 'runs_retention', deleted, batches, cutoff, ms: Math.round(performance.now() - started) }, 'old runs deleted');
     }
+    // Shadow comparisons keep their digests and scores as evidence; their outputs go with the runs' age.
+    const batchRows = this.deps.batchRows ?? BATCH_ROWS;
+    let cleared = 0;
+    while (!this.halted && store.db.open) {
+      const n = store.transaction(() => store.evidence.clearOutputsBefore(cutoff, batchRows));
+      cleared += n;
+      if (n < batchRows) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (cleared > 0) logger.info({ event: 'comparisons_retention', cleared, cutoff }, 'outputs of old shadow comparisons cleared');
     return deleted;
   }
 

@@ -24,6 +24,9 @@ import { canonicalTimeZone } from '../util/timezone.js';
 import type { AlertHold, Automation, AutomationStatus, JsonObject } from './types.js';
 import { DraftService } from './drafts.js';
 import type { CapabilityPreview } from './preview.js';
+import type { SkillLifecycle } from './skill-lifecycle.js';
+import { moveVerb } from './skill-notices.js';
+import type { RichMessage } from '../notifications/outbox.js';
 import type { ModelRouter } from '../capabilities/types.js';
 import { checkQuietHours, parseTimeOfDay, quietHoursZone } from '../settings/quiet-hours.js';
 import { holdEdit } from './notices.js';
@@ -139,6 +142,8 @@ export interface AutomationServiceDeps {
   onScheduleChange?: () => void;
   /** Called after notifications were queued or released (the outbox delivers). */
   onNotification?: () => void;
+  /** Skill states on evidence: overrides and managers' answers go through it, so they are recorded and announced. */
+  lifecycle: SkillLifecycle;
 }
 
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
@@ -510,6 +515,7 @@ export class AutomationService {
       monthly,
       paused: this.deps.budget.pausedBy(),
       top: this.deps.store.ledger.topAutomations(month.start, month.end, listScope(actor, true).scope, 5),
+      byKind: this.deps.store.ledger.spendByKindBetween(month.start, month.end),
     };
   }
 
@@ -530,23 +536,53 @@ export class AutomationService {
 
   /** The capabilities that can be automated. */
   capabilities(): CapabilityView[] {
-    return this.deps.store.capabilities.list().map(capabilityView);
+    return this.deps.store.capabilities.list().map((c) => capabilityView(c));
   }
 
   /**
-   * Changes a capability's skill state (promote/demote), recording who and when. Throws
+   * `/capabilities`: each capability with its skill's evidence for its current state (skill runs,
+   * comparisons, agreement and its interval), who or what made the last change of state, and the
+   * spend its local path saved this month (estimated from what its model runs cost).
+   */
+  capabilityReport(): CapabilityView[] {
+    const { store, clock, lifecycle } = this.deps;
+    const month = periodBounds('monthly', clock.now());
+    return store.capabilities.list().map((c) => {
+      const evidence = c.skill ? lifecycle.evidence(c.name) : null;
+      if (!c.skill || !evidence) return capabilityView(c);
+      return capabilityView(c, {
+        evidence,
+        lastChange: store.evidence.stateChanges(c.name, 1)[0] ?? null,
+        skillRunsThisMonth: store.evidence.skillRunsBetween(c.name, month.start, month.end),
+        modelRunCost: store.evidence.modelRunCost(c.name),
+        openProposal: store.evidence.openProposalOf(c.name) !== null,
+        modelChecks: this.deps.registry.modelCanRun(c.name),
+      });
+    });
+  }
+
+  /**
+   * Changes a capability's skill state (`/capability promote|demote`): recorded as made by the
+   * actor, with the evidence at that moment, and announced in the tasks channel. Throws
    * ForbiddenError for anyone but a manager, NotFoundError for an unknown capability.
    */
   setSkillState(actor: Actor, capability: string, state: SkillState): CapabilityView {
     requireManager(actor, 'promote or demote a capability');
     if (!SKILL_STATES.includes(state)) throw new ValidationError('state', `state must be one of ${SKILL_STATES.join(', ')}`);
-    const { store, clock, logger } = this.deps;
-    const record = store.capabilities.get(capability);
-    if (!record) throw new NotFoundError('capability', capability);
-    if (!record.skill) throw new ValidationError('capability', `${capability} has no local skill: it always runs through the model`);
-    store.capabilities.setSkillState(capability, state, actor.userId, clock.now());
-    logger.info({ event: 'skill_state_changed', capability, from: record.skill.state, to: state, by: actor.userId }, 'skill state changed');
-    return capabilityView(store.capabilities.get(capability)!);
+    const before = this.deps.store.capabilities.get(capability)?.skill?.state;
+    const verb = before && moveVerb(before, state) === 'Demoted' ? 'demote' : 'promote';
+    return capabilityView(this.deps.lifecycle.setState(capability, state, { kind: 'person', userId: actor.userId }, `set with /capability ${verb}`));
+  }
+
+  /**
+   * A manager's Promote / Keep on a skill that passed its gate. Promote changes the state,
+   * recorded as made by the actor and announced. Throws ForbiddenError for anyone but a manager,
+   * ConflictError for a question answered already or overtaken. Returns the question's message
+   * as it reads now (who decided, no buttons).
+   */
+  answerSkillProposal(actor: Actor, proposalId: number, action: 'promote' | 'keep'): RichMessage {
+    requireManager(actor, 'promote a capability or keep it as it is');
+    return this.deps.lifecycle.answer(proposalId, actor.userId, action).message;
   }
 
   /** The automation the actor may see, by id or name; NotFoundError otherwise (no hint that someone else's exists). */

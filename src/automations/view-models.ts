@@ -7,6 +7,9 @@ import type { PeriodSpend } from '../budget/guard.js';
 import type { Reading } from '../capabilities/reading.js';
 import { choosePath, exampleInputs, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { BudgetPausedError } from '../errors.js';
+import type { StateChange } from '../capabilities/evidence.js';
+import type { SkillEvidence } from './skill-lifecycle.js';
+import { moveVerb } from './skill-notices.js';
 import { formatCondition } from './alerts/text.js';
 import type { DispatchReport } from './dispatcher.js';
 import { maskInputs } from '../redact.js';
@@ -121,6 +124,34 @@ export interface CapabilityView {
   exampleInputs: string | null;
   inputs: { name: string; required: boolean }[];
   skill: { state: SkillState; stateChangedBy: string } | null;
+  /** The skill's evidence (`/capabilities`); absent where it is not asked for. */
+  evidence?: SkillEvidenceView;
+}
+
+/** Who or what made a skill's last change of state: a person, a gate or a drop (`auto`), or its install (seeded, never changed). */
+export type ChangedBy = { kind: 'person'; userId: string } | { kind: 'auto' } | { kind: 'install' };
+
+/** A skill's evidence for its current state, as `/capabilities` shows it. */
+export interface SkillEvidenceView {
+  state: SkillState;
+  version: string;
+  /** Comparisons that count (scored, or the shadow skill run failed), and of them: scored, clean, failed. */
+  comparisons: number;
+  scored: number;
+  clean: number;
+  skillFailed: number;
+  /** Recorded and not counted (skipped at a cap, malformed judgement…). */
+  notCounted: number;
+  agreement: { mean: number; low: number; high: number; n: number } | null;
+  lastChange: { by: ChangedBy; verb: 'Promoted' | 'Demoted' | 'Moved' | 'Set'; at: Date };
+  /** Succeeded runs on the local skill this month. */
+  skillRunsThisMonth: number;
+  /** The model spend they stood in for: runs × the mean cost of this capability's model runs; null when the model never ran it. */
+  savedThisMonth: { usd: number; perRunUsd: number; pricedRuns: number } | null;
+  /** A manager is being asked (Promote / Keep). */
+  openProposal: boolean;
+  /** Whether the model can re-run the skill's runs to check them (not for a fetch it cannot make: http_check, page_watch, feed_watch). */
+  modelChecks: boolean;
 }
 
 /** `/budget`. */
@@ -129,6 +160,8 @@ export interface BudgetView {
   monthly: PeriodSpend;
   paused: BudgetPausedError | null;
   top: { automationId: number; name: string; spentUsd: number }[];
+  /** This month's spend by kind of call (the run's own, shadow runs, judges), and shadow or judge calls skipped at a cap. */
+  byKind: { run: number; shadow: number; judge: number; skipped: number };
 }
 
 /** The schedule in words ("every day at 09:00, Europe/Berlin"), or "manual only". */
@@ -213,8 +246,39 @@ export function quietHoursView(q: QuietHours, timezone: string, now: Date): Quie
   return { from: formatTimeOfDay(q.from), to: formatTimeOfDay(q.to), timezone, urgent: q.urgent, endsAt: quietHoursEnd(q, timezone, now) };
 }
 
-/** A capability as a view. */
-export function capabilityView(c: CapabilityRecord): CapabilityView {
+/** What `/capabilities` adds to a capability with a skill. */
+export interface CapabilityEvidenceFacts {
+  evidence: SkillEvidence;
+  lastChange: StateChange | null;
+  skillRunsThisMonth: number;
+  modelRunCost: { meanUsd: number; runs: number } | null;
+  openProposal: boolean;
+  modelChecks: boolean;
+}
+
+function evidenceView(c: CapabilityRecord, facts: CapabilityEvidenceFacts): SkillEvidenceView {
+  const { evidence, lastChange } = facts;
+  const seeded = c.skill!.stateChangedBy === 'migration' || c.skill!.stateChangedBy === 'test';
+  const by: ChangedBy = lastChange ? lastChange.by : seeded ? { kind: 'install' } : c.skill!.stateChangedBy === 'auto' ? { kind: 'auto' } : { kind: 'person', userId: c.skill!.stateChangedBy };
+  return {
+    state: evidence.state,
+    version: evidence.version,
+    comparisons: evidence.comparisons,
+    scored: evidence.scored,
+    clean: evidence.clean,
+    skillFailed: evidence.skillFailed,
+    notCounted: evidence.notCounted,
+    agreement: evidence.agreement,
+    lastChange: { by, verb: lastChange ? moveVerb(lastChange.from, lastChange.to) : 'Set', at: lastChange?.at ?? c.skill!.stateChangedAt },
+    skillRunsThisMonth: facts.skillRunsThisMonth,
+    savedThisMonth: facts.modelRunCost ? { usd: facts.skillRunsThisMonth * facts.modelRunCost.meanUsd, perRunUsd: facts.modelRunCost.meanUsd, pricedRuns: facts.modelRunCost.runs } : null,
+    openProposal: facts.openProposal,
+    modelChecks: facts.modelChecks,
+  };
+}
+
+/** A capability as a view; with `facts`, its skill's evidence too (`/capabilities`). */
+export function capabilityView(c: CapabilityRecord, facts?: CapabilityEvidenceFacts): CapabilityView {
   const properties = (c.inputSchema.properties ?? {}) as Record<string, unknown>;
   const required = new Set((c.inputSchema.required ?? []) as string[]);
   return {
@@ -225,5 +289,6 @@ export function capabilityView(c: CapabilityRecord): CapabilityView {
     exampleInputs: exampleInputs(c.example),
     inputs: Object.keys(properties).map((name) => ({ name, required: required.has(name) })),
     skill: c.skill ? { state: c.skill.state, stateChangedBy: c.skill.stateChangedBy } : null,
+    ...(c.skill && facts ? { evidence: evidenceView(c, facts) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { formatUsd } from '../util/money.js';
-import { BudgetPausedError, UserBudgetPausedError, type BudgetPeriod } from '../errors.js';
+import { BudgetPausedError, ShadowSkippedError, UserBudgetPausedError, type BudgetPeriod } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Channel, OutboxRepository } from '../notifications/outbox.js';
 import type { Invocation, LedgerRepository } from './ledger.js';
@@ -128,6 +128,37 @@ export class BudgetGuard {
       if ((this.reserved.size === 0 || this.fits(estimateUsd)) && this.fitsUser(userId, estimateUsd)) return this.reserve(userId, estimateUsd);
       await this.nextRelease(signal);
     }
+  }
+
+  /**
+   * Admits a shadow or judge call only when it fits under every cap with room to spare: today's and
+   * this month's spend, plus every reservation in flight, plus its own highest cost `estimateUsd`,
+   * stays within each global cap and the person's own daily cap, and `estimateUsd` is within
+   * `perCallCapUsd` (the automation's max_cost_per_run_usd) when there is one. Never waits (evidence
+   * is not worth holding real work up for) and, unlike {@link admit}, never admits a call alone
+   * past a cap. Throws ShadowSkippedError naming the cap that would be passed.
+   */
+  admitShadow(userId: string | null, estimateUsd: number, perCallCapUsd: number | null): BudgetReservation {
+    if (estimateUsd <= 0) return this.reserve(userId, 0);
+    if (perCallCapUsd !== null && estimateUsd > perCallCapUsd) throw new ShadowSkippedError('the automation’s per-run cost cap', estimateUsd, perCallCapUsd);
+    const held = [...this.reserved.values()].reduce((a, b) => a + b.usd, 0);
+    const { daily, monthly } = this.spend();
+    for (const p of [daily, monthly]) {
+      if (p.spentUsd + held + estimateUsd > p.limitUsd) throw new ShadowSkippedError(`the ${p.period} LLM budget`, p.spentUsd + held + estimateUsd, p.limitUsd);
+    }
+    const limit = this.deps.limits.userDailyUsd;
+    if (limit !== undefined && userId !== null) {
+      const { start, end } = periodBounds('daily', this.deps.clock.now());
+      const theirs = [...this.reserved.values()].filter((r) => r.userId === userId).reduce((a, b) => a + b.usd, 0);
+      const spent = this.deps.ledger.userSpendBetween(userId, start, end);
+      if (spent + theirs + estimateUsd > limit) throw new ShadowSkippedError('the person’s daily LLM budget', spent + theirs + estimateUsd, limit);
+    }
+    return this.reserve(userId, estimateUsd);
+  }
+
+  /** Writes a shadow or judge call that was skipped at a cap to the ledger (cost 0, `skipped: …`), so /budget can count it. */
+  recordSkipped(userId: string | null, call: Omit<Invocation, 'at' | 'userId' | 'ok' | 'costUsd' | 'inputTokens' | 'outputTokens' | 'latencyMs'>): number {
+    return this.deps.ledger.record({ ...call, at: this.deps.clock.now(), userId, ok: false, costUsd: 0, inputTokens: 0, outputTokens: 0, latencyMs: 0 });
   }
 
   /** The person's own cap: their spend plus their reservations plus this call stays within it (or nothing of theirs is in flight). */

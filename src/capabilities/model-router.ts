@@ -1,6 +1,6 @@
-import type { BudgetGuard } from '../budget/guard.js';
+import type { BudgetGuard, BudgetReservation } from '../budget/guard.js';
 import type { Clock } from '../clock.js';
-import { ModelAnswerCutError, ModelAnswerError, NoModelConfiguredError, PromptTooLargeError, type StewardError } from '../errors.js';
+import { ModelAnswerCutError, ModelAnswerError, NoModelConfiguredError, PromptTooLargeError, ShadowSkippedError, type StewardError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { cutStrings } from '../util/json-bounds.js';
 import type { JsonObject } from '../automations/types.js';
@@ -55,7 +55,8 @@ const estimateTokens = (text: string) => text.length;
  * cost, and parses and checks the answer. Throws NoModelConfiguredError without a provider,
  * BudgetPausedError when spend is capped, ModelAnswerCutError for an answer cut at the token
  * limit (even one that happens to parse), ModelAnswerError for an answer that is not the JSON
- * object asked for.
+ * object asked for. A shadow or judge call (`request.metering`) is admitted only with room under
+ * every cap and throws ShadowSkippedError (written to the ledger as skipped) when it has none.
  */
 export class MeteredModelRouter implements ModelRouter {
   private readonly maxTokens: number;
@@ -81,9 +82,27 @@ export class MeteredModelRouter implements ModelRouter {
     const task = request.task ?? (await this.deps.task?.(request));
     const prompt = buildPrompt(request, task);
     const estimate = costOf(price, estimateTokens(prompt.system + prompt.user), this.maxTokens);
-    const reservation = await budget.admit(request.userId, estimate, request.signal);
+    const metering = request.metering;
+    // A shadow or judge call is the ledger's `shadow`/`judge` spend, not the run's.
+    const call = {
+      provider: provider.provider,
+      model: provider.model,
+      runId: metering ? null : request.runId,
+      ...(metering ? { kind: metering.kind, comparisonId: metering.comparisonId } : {}),
+    };
+    let reservation: BudgetReservation;
+    if (metering) {
+      request.signal.throwIfAborted();
+      try {
+        reservation = budget.admitShadow(request.userId, estimate, metering.perCallCapUsd);
+      } catch (error) {
+        if (error instanceof ShadowSkippedError) budget.recordSkipped(request.userId, { ...call, error: error.message });
+        throw error;
+      }
+    } else {
+      reservation = await budget.admit(request.userId, estimate, request.signal);
+    }
     const started = clock.now().getTime();
-    const call = { provider: provider.provider, model: provider.model, runId: request.runId };
     let answer: ModelCompletion;
     try {
       answer = await provider.complete({ ...prompt, maxTokens: this.maxTokens }, request.signal);

@@ -9,7 +9,7 @@ import { feedWatchDefinition } from './skills/feed-watch.js';
 import { httpCheckDefinition } from './skills/http-check.js';
 import { pageWatchDefinition } from './skills/page-watch.js';
 import { summarizePageDefinition } from './skills/summarize-page.js';
-import { exampleInputs, type CapabilityDefinition, type ExecutionRequest, type ExecutionResult, type SkillExecutor } from './types.js';
+import { exampleInputs, type CapabilityDefinition, type ExecutionRequest, type ExecutionResult, type OutputComparison, type SkillExecutor } from './types.js';
 
 /**
  * The capabilities defined in code, their skills fetching through `fetcher` and reading HTML and
@@ -50,6 +50,27 @@ export class CapabilityRegistry {
   /** How the capability's output reads (its own reader; undefined for the generic reading). */
   reader(capability: string): OutputReader | undefined {
     return this.byName.get(capability)?.reader;
+  }
+
+  /** Whether the capability has a local skill in code (a skill row without one never runs). */
+  hasSkill(capability: string): boolean {
+    return this.byName.get(capability)?.skill !== undefined;
+  }
+
+  /** The version of the capability's skill in code (default `1`): evidence counts for this version only. */
+  skillVersion(capability: string): string {
+    return this.byName.get(capability)?.skillVersion ?? '1';
+  }
+
+  /** How the capability's skill output is compared with the model's (undefined: field by field over every field). */
+  comparison(capability: string): OutputComparison | undefined {
+    return this.byName.get(capability)?.comparison;
+  }
+
+  /** Whether the model path can do the capability's work (its own `modelCanRun`, else whether it has a model task). */
+  modelCanRun(capability: string): boolean {
+    const definition = this.byName.get(capability);
+    return definition?.modelCanRun ?? definition?.modelTask !== undefined;
   }
 
   /** A skill executor over the definitions' local skills. */

@@ -12,10 +12,13 @@ interface CapabilityRow {
   state: SkillState | null;
   state_changed_at: number | null;
   state_changed_by: string | null;
+  promoted_agreement: number | null;
+  evidence_from: number | null;
 }
 
 const SELECT = `SELECT c.name, c.description, c.input_schema, c.example,
-                       s.name AS skill_name, s.state, s.state_changed_at, s.state_changed_by
+                       s.name AS skill_name, s.state, s.state_changed_at, s.state_changed_by,
+                       s.promoted_agreement, s.evidence_from
                   FROM capability c LEFT JOIN skill s ON s.capability = c.name`;
 
 function toRecord(row: CapabilityRow): CapabilityRecord {
@@ -32,6 +35,8 @@ function toRecord(row: CapabilityRow): CapabilityRecord {
             state: row.state!,
             stateChangedAt: new Date(row.state_changed_at!),
             stateChangedBy: row.state_changed_by!,
+            promotedAgreement: row.promoted_agreement,
+            evidenceFrom: row.evidence_from ?? 0,
           },
   };
 }
@@ -57,11 +62,15 @@ export class CapabilityRepository {
     return row ? toRecord(row) : null;
   }
 
-  /** Changes a skill's lifecycle state, recording who and when. Returns false when the capability has no skill. */
-  setSkillState(capability: string, state: SkillState, by: string, now: Date): boolean {
+  /**
+   * Changes a skill's lifecycle state, recording who (a user id, or `auto`) and when, the mean
+   * agreement it had (null: unknown) and the first comparison id that counts as evidence for the
+   * new state. Returns false when the capability has no skill.
+   */
+  setSkillState(capability: string, state: SkillState, by: string, now: Date, evidence: { agreement: number | null; fromComparison: number }): boolean {
     const info = this.db
-      .prepare('UPDATE skill SET state = ?, state_changed_by = ?, state_changed_at = ? WHERE capability = ?')
-      .run(state, by, now.getTime(), capability);
+      .prepare('UPDATE skill SET state = ?, state_changed_by = ?, state_changed_at = ?, promoted_agreement = ?, evidence_from = ? WHERE capability = ?')
+      .run(state, by, now.getTime(), evidence.agreement, evidence.fromComparison, capability);
     return info.changes === 1;
   }
 }

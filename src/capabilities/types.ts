@@ -11,7 +11,17 @@ export interface CapabilityRecord {
   description: string;
   inputSchema: JsonObject;
   example: string;
-  skill: { name: string; state: SkillState; stateChangedAt: Date; stateChangedBy: string } | null;
+  skill: {
+    name: string;
+    state: SkillState;
+    stateChangedAt: Date;
+    /** A user id, `auto` (a gate or a drop in agreement), or `migration`/`test` (seeded). */
+    stateChangedBy: string;
+    /** The mean agreement when it was last promoted (what demotion compares against); null when unknown. */
+    promotedAgreement: number | null;
+    /** The first comparison id that counts as evidence for the current state. */
+    evidenceFrom: number;
+  } | null;
 }
 
 /** The inputs part of a capability's example `create` line (`url=https://example.com`), or null. */
@@ -45,6 +55,11 @@ export interface ExecutionRequest {
   signal: AbortSignal;
   /** How the model path asks for this request, instead of the capability's own task (a draft from a sentence). */
   task?: ModelTask;
+  /**
+   * A shadow or judge call (never a run's own work): admitted only with room under every cap
+   * (never waiting), metered in the ledger as `kind` for `comparisonId`, not as the run's spend.
+   */
+  metering?: { kind: 'shadow' | 'judge'; comparisonId: number; perCallCapUsd: number | null };
 }
 
 /** What an executor hands back; the dispatcher wraps a non-object output as `{output: …}`. */
@@ -84,6 +99,14 @@ export interface ModelTask {
   output?: z.ZodType<JsonObject>;
 }
 
+/**
+ * How two outputs of a capability are compared for agreement (0..1): `fields`, field by field
+ * (numbers within a relative `tolerance`, default 1%; text normalised; by default every field of
+ * the real run's output except timings); `text`, free text people read (the named fields), scored
+ * by a judge model (or a deterministic word overlap with SHADOW_JUDGE=similarity).
+ */
+export type OutputComparison = { kind: 'fields'; fields?: readonly string[]; tolerance?: number } | { kind: 'text'; fields: readonly string[] };
+
 /** A capability defined in code: its input schema (the source of truth), its local skill, and its model task. */
 export interface CapabilityDefinition {
   name: string;
@@ -91,6 +114,16 @@ export interface CapabilityDefinition {
   inputs: z.ZodType<JsonObject>;
   example: string;
   skill?: (request: ExecutionRequest) => Promise<ExecutionResult>;
+  /** The skill's version: evidence (comparisons, clean runs) counts for the current version only. Default `1`. */
+  skillVersion?: string;
+  /** How its skill's output is compared with the model's (shadow runs); default field by field. */
+  comparison?: OutputComparison;
+  /**
+   * Whether the model path can do this capability's work, so that re-running a skill's run on
+   * the model says something (default: when it has a `modelTask`). Not for http_check,
+   * page_watch or feed_watch: the generic prompt holds a URL, not what is there.
+   */
+  modelCanRun?: boolean;
   /** How the claude_native path asks the model; without one, the generic prompt of the dispatch contract. */
   modelTask?: (request: ExecutionRequest) => Promise<ModelTask> | ModelTask;
   /** How its output reads to a person (alerts, `/automation show`, run replies); without one, the generic reading. */

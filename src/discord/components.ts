@@ -2,7 +2,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { AutomationStatus } from '../automations/types.js';
 import type { DraftView } from '../automations/drafts.js';
-import { customId, type AutomationAction, type HoldAction } from './interactions/custom-id.js';
+import { customId, type AutomationAction, type HoldAction, type ProposalAction } from './interactions/custom-id.js';
 import { cut } from './limits.js';
 
 const AUTOMATION_BUTTONS: Record<AutomationAction, readonly [string, ButtonStyle]> = {
@@ -38,6 +38,14 @@ export function buttonRows(buttons: readonly ButtonBuilder[]): ActionRowBuilder<
 /** "Output": shows a run's raw output to its owner (and managers). */
 export function outputButton(runId: number): ButtonBuilder {
   return new ButtonBuilder().setCustomId(customId.runOutput(runId)).setLabel('Output').setStyle(ButtonStyle.Secondary);
+}
+
+/** Promote / Keep under a skill that passed its gate. */
+export function skillProposalButton(action: ProposalAction, proposal: number): ButtonBuilder {
+  return new ButtonBuilder()
+    .setCustomId(customId.skillProposal(action, proposal))
+    .setLabel(action === 'promote' ? 'Promote' : 'Keep as it is')
+    .setStyle(action === 'promote' ? ButtonStyle.Success : ButtonStyle.Secondary);
 }
 
 /** A row of buttons acting on one automation. */

@@ -11,7 +11,7 @@ import {
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError } from '../errors.js';
 import type { Delivered, NotificationSink } from '../notifications/service.js';
-import { automationButton, buttonRows, holdButton, outputButton } from './components.js';
+import { automationButton, buttonRows, holdButton, outputButton, skillProposalButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
 import { notificationEmbed } from './views.js';
@@ -27,10 +27,16 @@ const UNKNOWN_MESSAGE = 10008;
 
 const HOLDS = { snooze_hour: 'snooze-hour', snooze_day: 'snooze-day', mute: 'mute' } as const;
 
-/** A notification's buttons: Show / Pause / Resume act on its automation, the snoozes and mute hold its alerts, Output shows its run's raw output. */
+/**
+ * A notification's buttons: Show / Pause / Resume act on its automation, the snoozes and mute hold
+ * its alerts, Output shows its run's raw output, Promote / Keep answer a skill proposal.
+ */
 function buttonsOf(n: Notification): ButtonBuilder[] {
   return (n.embed?.actions ?? []).flatMap((action) => {
     if (action === 'output') return n.embed?.runId != null ? [outputButton(n.embed.runId)] : [];
+    if (action === 'promote_skill' || action === 'keep_skill') {
+      return n.embed?.proposalId != null ? [skillProposalButton(action === 'promote_skill' ? 'promote' : 'keep', n.embed.proposalId)] : [];
+    }
     if (n.automationId === null) return [];
     return action === 'snooze_hour' || action === 'snooze_day' || action === 'mute' ? [holdButton(HOLDS[action], n.automationId)] : [automationButton(action, n.automationId)];
   });

@@ -11,12 +11,13 @@ import type {
   RunOutputView,
   RunReportView,
   RunView,
+  SkillEvidenceView,
 } from '../automations/view-models.js';
 import type { Reading } from '../capabilities/reading.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
 import { formatUsd } from '../util/money.js';
-import { codeSpan, escapeMarkup } from '../util/text.js';
+import { agreementText, codeSpan, escapeMarkup } from '../util/text.js';
 import { cut, discordTime, fitEmbed, LIMITS, type EmbedData } from './limits.js';
 
 export const COLORS = { info: 0x5865f2, ok: 0x57f287, warn: 0xfee75c, alert: 0xed4245, muted: 0x99aab5 } as const;
@@ -241,11 +242,46 @@ export function budgetEmbed(b: BudgetView): EmbedData {
         value: b.paused ? `paused (${b.paused.period} cap) until ${discordTime(b.paused.resumesAt, 'F')} (${discordTime(b.paused.resumesAt, 'R')}); local skills keep running` : 'running',
       },
       { name: 'Spent most this month', value: b.top.length ? b.top.map((t) => `**${md(t.name)}** ${formatUsd(t.spentUsd)}`).join('\n') : 'nothing yet' },
+      {
+        name: 'Checking skills this month',
+        value:
+          b.byKind.shadow + b.byKind.judge === 0 && b.byKind.skipped === 0
+            ? 'nothing yet'
+            : `${formatUsd(b.byKind.shadow + b.byKind.judge)}: ${formatUsd(b.byKind.shadow)} on shadow runs, ${formatUsd(b.byKind.judge)} on judging agreement` +
+              (b.byKind.skipped ? `; ${plural(b.byKind.skipped, 'call')} skipped at a cap` : ''),
+      },
     ],
   });
 }
 
-/** `/capabilities`: what can be automated. */
+/** "promoted by @carol", "demoted automatically", "as installed", and when. */
+function changedByText(change: SkillEvidenceView['lastChange']): string {
+  const verb = change.verb === 'Set' ? 'set' : change.verb.toLowerCase();
+  if (change.by.kind === 'install') return 'as installed';
+  const who = change.by.kind === 'person' ? `${verb} by <@${change.by.userId}>` : `${verb} automatically`;
+  return `${who} ${discordTime(change.at, 'R')}`;
+}
+
+/** A skill's evidence as lines under its capability: state and who set it, runs, agreement with its interval, spend saved. */
+function evidenceText(e: SkillEvidenceView): string {
+  const lines = [`Skill: \`${e.state}\`, ${changedByText(e.lastChange)}${e.openProposal ? ' · a manager is asked to promote it' : ''}`];
+  const beside = e.state === 'sandbox' || e.state === 'shadow';
+  const runs = beside ? `${plural(e.comparisons, 'skill run')} beside the model, ${e.clean} clean` : `${plural(e.comparisons, 'run')} re-checked by the model`;
+  const agreement = e.agreement ? agreementText(e.agreement) : 'no agreement measured yet';
+  const uncounted = e.notCounted ? ` (${e.notCounted} more not counted: skipped or unreadable)` : '';
+  if (e.state !== 'retired' && (e.comparisons > 0 || e.notCounted > 0)) lines.push(`Since then: ${runs}; ${agreement}${uncounted}`);
+  else if (e.state !== 'retired') lines[0] += beside || e.modelChecks ? ' · no comparisons yet' : ' · not re-checked: the model cannot do this work itself';
+  if (e.skillRunsThisMonth > 0) {
+    lines.push(
+      e.savedThisMonth
+        ? `Saved this month: ≈ ${formatUsd(e.savedThisMonth.usd)}, ${plural(e.skillRunsThisMonth, 'run')} on the skill × ${formatUsd(e.savedThisMonth.perRunUsd)}, what its model runs cost on average (${e.savedThisMonth.pricedRuns} priced)`
+        : `Saved this month: ${plural(e.skillRunsThisMonth, 'run')} on the skill, not priced (the model never ran it)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** `/capabilities`: what can be automated, and for each skill the evidence its state rests on. */
 export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
   return fitEmbed({
     title: 'What Steward can automate',
@@ -254,7 +290,7 @@ export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
       const inputs = c.inputs.map((input) => (input.required ? `\`${input.name}\`` : `\`${input.name}\`?`));
       return {
         name: `${c.name} (${pathWords(c.path)})`,
-        value: `${c.description}\nInputs: ${inputs.join(', ') || 'none'}${c.example ? `\n\`${c.example}\`` : ''}`,
+        value: `${c.description}\nInputs: ${inputs.join(', ') || 'none'}${c.example ? `\n\`${c.example}\`` : ''}${c.evidence ? `\n${evidenceText(c.evidence)}` : ''}`,
       };
     }),
   });

@@ -4,22 +4,24 @@ import { parseJsonColumn } from '../db/json-column.js';
 
 /**
  * What a notification is: an alert, the Resolved notice at an incident's end, a pause or budget
- * notice, or an `edit` of a message already delivered (the outbox row `editOf` names).
+ * notice, an `edit` of a message already delivered (the outbox row `editOf` names), or a `skill`
+ * notice (a capability's skill changed state, or a manager is asked whether it should).
  */
-export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning' | 'digest';
+export type NotificationType = 'alert' | 'resolved' | 'edit' | 'pause' | 'budget_paused' | 'budget_warning' | 'digest' | 'skill';
 
 /**
  * Priorities of the dispatch contract: alerts 3, pause notices 4, budget notices 4, warnings 2.
  * Resolved notices and edits go with alerts (3), so in a channel they follow the alert they concern;
  * so does the digest of what quiet hours held.
  */
-export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2, digest: 3 };
+export const PRIORITY: Record<NotificationType, number> = { alert: 3, resolved: 3, edit: 3, pause: 4, budget_paused: 4, budget_warning: 2, digest: 3, skill: 2 };
 
 /**
  * Buttons the front end may attach to a notification: show the automation, resume or pause it,
- * show the run's raw output, snooze its alerts for an hour or a day, mute them until resolved.
+ * show the run's raw output, snooze its alerts for an hour or a day, mute them until resolved, or
+ * answer a skill proposal (Promote / Keep, on the proposal `proposalId` names).
  */
-export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output', 'pause', 'snooze_hour', 'snooze_day', 'mute'] as const;
+export const NOTIFICATION_ACTIONS = ['show', 'resume', 'output', 'pause', 'snooze_hour', 'snooze_day', 'mute', 'promote_skill', 'keep_skill'] as const;
 export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
 
 /**
@@ -40,6 +42,8 @@ export const richMessageSchema = z.object({
   actions: z.array(z.enum(NOTIFICATION_ACTIONS)),
   automationId: z.number().int().nullable(),
   runId: z.number().int().nullable(),
+  /** The skill proposal its Promote / Keep buttons answer. */
+  proposalId: z.number().int().nullable().optional(),
 });
 export type RichMessage = z.infer<typeof richMessageSchema>;
 

@@ -74,3 +74,13 @@ export function escapeMarkup(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^(\s*)(#{1,3} |>|-# )/gm, '$1\\$2')))
     .join('');
 }
+
+/** A fraction as a whole percentage ("87%"). */
+export function percentText(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+/** Agreement with its interval, as people read it: "agreement 87% (95% CI 79–93%) over 42 comparisons". */
+export function agreementText(a: { mean: number; low: number; high: number; n: number }): string {
+  return `agreement ${percentText(a.mean)} (95% CI ${Math.round(a.low * 100)}–${percentText(a.high)}) over ${a.n} comparison${a.n === 1 ? '' : 's'}`;
+}

@@ -38,7 +38,16 @@ export interface BotHarness {
  * scripted provider, fetches may reach 127.0.0.1 fixtures.
  */
 export async function startBot(
-  options: { env?: Record<string, string>; emulator?: EmulatorOptions; start?: string; startSteward?: boolean; logger?: Logger; modelRoute?: 'configured' } = {},
+  options: {
+    env?: Record<string, string>;
+    emulator?: EmulatorOptions;
+    start?: string;
+    startSteward?: boolean;
+    logger?: Logger;
+    modelRoute?: 'configured';
+    /** The engine's random source (which skill runs the model re-runs); by default 1: none. */
+    random?: () => number;
+  } = {},
 ): Promise<BotHarness> {
   const { dir, cleanup } = tempDir();
   const discord = new DiscordEmulator({
@@ -72,6 +81,7 @@ export async function startBot(
       clock,
       fetcher,
       db,
+      random: options.random ?? (() => 1),
       ...(options.modelRoute === 'configured' ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
   };
@@ -111,4 +121,13 @@ export async function startBot(
     running = true;
   }
   return harness;
+}
+
+/** Waits (real time) until `check` holds: delivery goes over real HTTP to the emulator. Throws naming `what` after `ms`. */
+export async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -84,6 +84,11 @@ export interface Harness {
   /** What the local skills of `echo` and `think` do; set per test. */
   skill: (request: ExecutionRequest) => Promise<ExecutionResult> | ExecutionResult;
   skillCalls: ExecutionRequest[];
+  /**
+   * The engine's random source, deciding which skill runs the model re-runs (under the sample
+   * rate): by default 1, so none is; a test sets it to sample exactly the runs it means to.
+   */
+  random: () => number;
   alice: Actor;
   bob: Actor;
   manager: Actor;
@@ -137,7 +142,8 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   const registry = new CapabilityRegistry([
     ...builtinCapabilities({ fetcher, workers }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },
-    { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill },
+    // The generic prompt is think's model path: the model can re-run its skill's runs.
+    { name: 'think', description: 'Asks the model', inputs: loose, example: '', skill: runSkill, modelCanRun: true },
   ]);
   const migrations = options.migrations ?? [...readMigrations(), TEST_MIGRATION];
   let store: Store;
@@ -153,6 +159,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
       registry,
       fetcher,
       contentWorkers: workers,
+      random: () => harness.random(),
       ...(options.configuredModels ? {} : { modelRoute: singleRoute(provider, { inputPerMTok: 1, outputPerMTok: 10 }) }),
     });
   };
@@ -167,6 +174,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     dbPath: config.STEWARD_DB,
     skill: () => ({ output: { ok: true }, costUsd: 0 }),
     skillCalls: [],
+    random: () => 1,
     alice: { userId: 'alice', guildId: 'g1', manager: false },
     bob: { userId: 'bob', guildId: 'g1', manager: false },
     manager: { userId: 'mia', guildId: 'g1', manager: true },

@@ -55,5 +55,6 @@ export const httpCheckDefinition = (fetcher: Fetcher): CapabilityDefinition => (
   inputs: httpCheckInputs,
   example: '/automation create name:site-up capability:http_check schedule:*/5 * * * * inputs:url=https://example.com alert:ok == false',
   skill: createHttpCheck(fetcher),
+  comparison: { kind: 'fields', fields: ['ok', 'status', 'contains'] },
   reader: httpCheckReader,
 });

@@ -65,5 +65,6 @@ export const pageWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   inputs: pageWatchInputs,
   example: '/automation create name:kettle capability:page_watch schedule:0 8 * * * inputs:url=https://shop.example/kettle alert:price <= 100 and in_stock == true',
   skill: createPageWatch(fetcher, workers),
+  comparison: { kind: 'fields', fields: ['title', 'price', 'currency', 'in_stock', 'text'], tolerance: 0.01 },
   reader: pageWatchReader,
 });

@@ -78,6 +78,9 @@ export const summarizePageDefinition = (fetcher: Fetcher, workers: ContentWorker
   inputs: summarizePageInputs,
   example: '/automation create name:changelog capability:summarize_page schedule:0 9 * * 1 inputs:url=https://example.com/changelog',
   skill: summarizeLocally({ fetcher, workers }),
+  skillVersion: '1',
+  // People read it as text: a judge scores the facts, not the wording.
+  comparison: { kind: 'text', fields: ['summary', 'key_points'] },
   modelTask: summarizeTask({ fetcher, workers }),
   reader: answerReader,
 });

@@ -19,6 +19,8 @@ export const HOLD_ACTIONS = ['snooze-hour', 'snooze-day', 'mute'] as const;
 export type HoldAction = (typeof HOLD_ACTIONS)[number];
 export const DRAFT_ACTIONS = ['create', 'edit', 'cancel'] as const;
 export type DraftAction = (typeof DRAFT_ACTIONS)[number];
+export const PROPOSAL_ACTIONS = ['promote', 'keep'] as const;
+export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
 
 /** The arguments each prefix carries, as zod parses them from the id's parts. */
 const ARGS = {
@@ -40,6 +42,8 @@ const ARGS = {
   'draft-form': z.tuple([formId]).transform(([draft]) => ({ draft })),
   /** "Output" under an alert or a run: the run's raw output. */
   out: z.tuple([z.coerce.number().int().positive()]).transform(([run]) => ({ run })),
+  /** Promote / Keep under a skill that passed its gate (a manager's answer to the proposal). */
+  skill: z.tuple([z.enum(PROPOSAL_ACTIONS), z.coerce.number().int().positive()]).transform(([action, proposal]) => ({ action, proposal })),
 } as const;
 
 export type ComponentPrefix = keyof typeof ARGS;
@@ -59,6 +63,7 @@ export const customId = {
   draft: (action: DraftAction, draft: string): string => build('draft', [action, draft]),
   draftForm: (draft: string): string => build('draft-form', [draft]),
   runOutput: (run: number): string => build('out', [run]),
+  skillProposal: (action: ProposalAction, proposal: number): string => build('skill', [action, proposal]),
 };
 
 /** The prefix of a custom id of this version, or null for an id from another version or not Steward's. */

@@ -6,6 +6,7 @@ import { listPagesHandler } from './list-pages.js';
 import { draftButtonsHandler } from './draft-buttons.js';
 import { draftFormHandler } from './draft-form.js';
 import { runOutputHandler } from './run-output.js';
+import { skillProposalHandler } from './skill-proposal.js';
 
 /** Every button and form handler, one per custom-id prefix. */
 export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
@@ -17,4 +18,5 @@ export const COMPONENT_HANDLERS: readonly ComponentHandler[] = [
   draftButtonsHandler,
   draftFormHandler,
   runOutputHandler,
+  skillProposalHandler,
 ];
