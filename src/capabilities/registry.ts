@@ -3,6 +3,7 @@ import type { JsonObject } from '../automations/types.js';
 import type { ContentWorkers } from './content/pool.js';
 import type { Fetcher } from './http/fetcher.js';
 import { parseCapabilityInputs } from './inputs.js';
+import type { ChartReader } from '../charts/series.js';
 import type { OutputReader } from './reading.js';
 import { askDefinition } from './skills/ask.js';
 import { feedWatchDefinition } from './skills/feed-watch.js';
@@ -50,6 +51,11 @@ export class CapabilityRegistry {
   /** How the capability's output reads (its own reader; undefined for the generic reading). */
   reader(capability: string): OutputReader | undefined {
     return this.byName.get(capability)?.reader;
+  }
+
+  /** How the capability's runs are charted; undefined when it watches no number. */
+  chart(capability: string): ChartReader | undefined {
+    return this.byName.get(capability)?.chart;
   }
 
   /** A skill executor over the definitions' local skills. */

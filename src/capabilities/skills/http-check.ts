@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpCheckChart } from './http-check-chart.js';
 import { FetchError } from '../../errors.js';
 import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput } from '../http/response.js';
@@ -56,4 +57,5 @@ export const httpCheckDefinition = (fetcher: Fetcher): CapabilityDefinition => (
   example: '/automation create name:site-up capability:http_check schedule:*/5 * * * * inputs:url=https://example.com alert:ok == false',
   skill: createHttpCheck(fetcher),
   reader: httpCheckReader,
+  chart: httpCheckChart,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageWatchChart } from './page-watch-chart.js';
 import { ValidationError } from '../../errors.js';
 import type { ContentWorkers } from '../content/pool.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
@@ -66,4 +67,5 @@ export const pageWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   example: '/automation create name:kettle capability:page_watch schedule:0 8 * * * inputs:url=https://shop.example/kettle alert:price <= 100 and in_stock == true',
   skill: createPageWatch(fetcher, workers),
   reader: pageWatchReader,
+  chart: pageWatchChart,
 });
