@@ -5,6 +5,7 @@
  */
 import type { PeriodSpend } from '../budget/guard.js';
 import type { Reading } from '../capabilities/reading.js';
+import type { ChartImage } from '../charts/charts.js';
 import { choosePath, exampleInputs, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { BudgetPausedError } from '../errors.js';
 import { formatCondition } from './alerts/text.js';
@@ -70,6 +71,12 @@ export interface AutomationDetailsView {
   spend: { todayUsd: number; monthUsd: number };
   /** Its notices Discord refused for good (kept as dead letters): how many, and the last refusal (secrets redacted). */
   undeliveredNotices: { count: number; lastError: string | null };
+}
+
+/** The chart `/automation show` attaches: the picture, or a note saying why there is none (null: nothing to say). */
+export interface ChartView {
+  image: ChartImage | null;
+  note: string | null;
 }
 
 /** The outcome of a run now: the dispatch report, with the automation and the run row as they are now. */

@@ -33,6 +33,8 @@ export type ChartSeries = Pick<ChartSpec, 'kind' | 'valueTitle' | 'valueFormat' 
 /** How a capability's runs become a series; runs come oldest first. */
 export interface ChartReader {
   series(runs: readonly ChartRun[], context: ChartContext): ChartSeries;
+  /** Alerts carry the chart too (page_watch: the price with its threshold). */
+  withAlerts?: boolean;
 }
 
 /** The fewest points a chart is drawn for. */
@@ -40,15 +42,15 @@ export const MIN_CHART_POINTS = 2;
 /** The most recent runs a chart covers. */
 export const CHART_RUNS = 500;
 
-/** A chart to draw, or why there is none (in words for the person asking). */
-export type ChartPlan = { spec: ChartSpec; reason: null } | { spec: null; reason: string };
+/** A chart to draw, or why there is none (in words for the person asking; null when there is nothing to say: the capability charts no number). */
+export type ChartPlan = { spec: ChartSpec; reason: null } | { spec: null; reason: string | null };
 
 /**
- * The chart of `runs` (oldest first) as `reader` reads them, in `timeZone`; no chart for a
- * capability without a reader, or with fewer than {@link MIN_CHART_POINTS} points.
+ * The chart of `runs` (oldest first) as `reader` reads them, in `timeZone`; no chart (and nothing
+ * to say) for a capability without a reader, none with fewer than {@link MIN_CHART_POINTS} points.
  */
-export function chartPlan(reader: ChartReader | undefined, capability: string, runs: readonly ChartRun[], context: ChartContext, timeZone: string): ChartPlan {
-  if (!reader) return { spec: null, reason: `${capability} has no number to chart.` };
+export function chartPlan(reader: ChartReader | undefined, runs: readonly ChartRun[], context: ChartContext, timeZone: string): ChartPlan {
+  if (!reader) return { spec: null, reason: null };
   const series = reader.series(runs, context);
   const n = series.points.length;
   if (n < MIN_CHART_POINTS) {

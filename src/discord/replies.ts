@@ -5,8 +5,8 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { AutomationRef } from '../automations/service.js';
 import type { AutomationStatus } from '../automations/types.js';
-import type { AutomationView } from '../automations/view-models.js';
-import { ActionRowBuilder, type ButtonBuilder } from 'discord.js';
+import type { AutomationView, ChartView } from '../automations/view-models.js';
+import { ActionRowBuilder, AttachmentBuilder, type ButtonBuilder } from 'discord.js';
 import { automationButtons, automationRow, listPageButtons, outputButton } from './components.js';
 import { actorOf, EPHEMERAL, NO_MENTIONS, type BotContext, type RepliableInteraction } from './context.js';
 import { cut, LIMITS } from './limits.js';
@@ -29,12 +29,18 @@ export function scheduleReadLine(automation: AutomationView): string {
   return cut(`🗓️ Read “${automation.scheduleReadFrom}” as \`${automation.schedule}\`.`, LIMITS.content);
 }
 
-/** `/automation show` (and the Show button): the automation's details with its buttons. */
-export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef) {
+/** `/automation show` (and the Show button): the automation's details with its buttons, and its chart when one was drawn. */
+export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef, chart?: ChartView) {
   const details = ctx.service.inspect(actorOf(i, ctx.config), ref);
   const row = automationButtons(details.automation.id, details.automation.status);
   if (details.lastReading) row.addComponents(outputButton(details.lastReading.runId));
-  return { embeds: [detailsEmbed(details)], components: [row], allowedMentions: NO_MENTIONS };
+  const image = chart?.image ?? null;
+  return {
+    embeds: [detailsEmbed(details, chart)],
+    components: [row],
+    allowedMentions: NO_MENTIONS,
+    ...(image ? { files: [new AttachmentBuilder(Buffer.from(image.png), { name: image.filename, description: image.description })] } : {}),
+  };
 }
 
 /** A page of `/automation list`; a button click turns the page in place. */

@@ -1,6 +1,6 @@
 import type { ExecutionPath } from '../automations/types.js';
 import type { DraftPreviewView, DraftView } from '../automations/drafts.js';
-import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, RunOutputView, RunReportView, RunView } from '../automations/view-models.js';
+import type { AutomationDetailsView, AutomationView, BudgetView, CapabilityView, ChartView, RunOutputView, RunReportView, RunView } from '../automations/view-models.js';
 import type { Reading } from '../capabilities/reading.js';
 import type { PeriodSpend } from '../budget/guard.js';
 import type { RichMessage } from '../notifications/outbox.js';
@@ -96,7 +96,7 @@ function pathWords(path: ExecutionPath | null): string {
 }
 
 /** `/automation show`: everything about one automation. */
-export function detailsEmbed(d: AutomationDetailsView): EmbedData {
+export function detailsEmbed(d: AutomationDetailsView, chart?: ChartView): EmbedData {
   const a = d.automation;
   const last = d.recentRuns[0];
   return fitEmbed({
@@ -117,7 +117,9 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
       { name: 'Inputs', value: preview(a.inputs, 600) },
       ...(d.undeliveredNotices.count ? [{ name: 'Undelivered', value: `${plural(d.undeliveredNotices.count, 'notice')} could not be delivered: ${d.undeliveredNotices.lastError ?? 'refused by Discord'}` }] : []),
+      ...(chart?.note ? [{ name: 'Chart', value: chart.note }] : []),
     ],
+    ...(chart?.image ? { image: { url: `attachment://${chart.image.filename}` } } : {}),
     footer: { text: `#${a.id} · created ${a.createdAt.toISOString().slice(0, 10)}` }, // the owner is a field, as a mention
   });
 }
@@ -206,8 +208,8 @@ export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
 
 const TONE_COLORS: Record<NonNullable<RichMessage['tone']>, number> = { good: COLORS.ok, bad: COLORS.alert, neutral: COLORS.info, muted: COLORS.muted };
 
-/** A notification from the outbox as a Discord embed: coloured by its tone (by its type when it has none), its title linked, its picture beside it. */
-export function notificationEmbed(type: string, message: RichMessage): EmbedData {
+/** A notification from the outbox as a Discord embed: coloured by its tone (by its type when it has none), its title linked, its picture beside it, `image` (an `attachment://` file, its chart) under it. */
+export function notificationEmbed(type: string, message: RichMessage, image?: string): EmbedData {
   const color = message.tone
     ? TONE_COLORS[message.tone]
     : type === 'alert' ? COLORS.alert : type === 'pause' ? COLORS.warn : type.startsWith('budget') ? COLORS.warn : type === 'resolved' ? COLORS.ok : COLORS.info;
@@ -215,6 +217,7 @@ export function notificationEmbed(type: string, message: RichMessage): EmbedData
     title: message.title,
     ...(message.url ? { url: message.url } : {}),
     ...(message.thumbnail ? { thumbnail: { url: message.thumbnail } } : {}),
+    ...(image ? { image: { url: image } } : {}),
     description: message.description,
     color,
     // Notices come written in markup already, their third-party text escaped where it was put in (see capabilities/reading.ts).

@@ -5,6 +5,7 @@ import { formatPrice } from '../price-words.js';
 const currencyOf = (output: Record<string, unknown> | null): string | null => (typeof output?.currency === 'string' ? output.currency : null);
 
 export const pageWatchChart: ChartReader = {
+  withAlerts: true,
   series(runs, context) {
     const priced = runs.filter((r) => r.status === 'succeeded' && numberAt(r.output, 'price') !== null);
     const latest = priced.at(-1)?.output ?? null;
