@@ -20,7 +20,8 @@ async function answerOf(trace: InteractionTrace): Promise<MessageJson> {
   const first = await trace.answered();
   if (first.type === 5) await trace.waitFor((e) => e.kind === 'edit' || e.kind === 'followup', 15_000);
   if (trace.rejections.length) console.warn(`${trace.label}: Discord refused ${JSON.stringify(trace.rejections).slice(0, 500)}`);
-  return (trace.reply() ?? { content: '(no answer)' }) as MessageJson;
+  // The stored message, with its uploaded files (a chart), not only what the reply's JSON says.
+  return (trace.replyMessage() ?? { content: '(no answer)' }) as unknown as MessageJson;
 }
 
 /**

@@ -57,7 +57,21 @@ export function formatValue(value: number, format: ValueFormat): string {
   return format.unit ? `${text} ${format.unit}` : text;
 }
 
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Steps of the time axis, so that its ticks fall on whole minutes, hours or days. */
+const TIME_STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY];
+const MAX_TIME_TICKS = 6;
+
+/** Ticks from `min` to `max` on whole steps (at most six; a zone's offset of whole hours keeps hours and days whole in it too). */
+export function timeTicks(min: number, max: number): number[] {
+  const span = Math.max(max - min, 1);
+  const step = TIME_STEPS.find((s) => span / s <= MAX_TIME_TICKS) ?? Math.ceil(span / MAX_TIME_TICKS / DAY) * DAY;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max; t += step) ticks.push(t);
+  return ticks;
+}
 
 /** How the time axis writes an instant in `timeZone`: times of day over a day, weekday and time over a week, dates beyond. */
 export function timeLabeller(spanMs: number, timeZone: string): (at: number) => string {
@@ -86,8 +100,8 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       data: points,
       borderColor: C.series,
       backgroundColor: C.series,
-      borderWidth: 3,
-      pointRadius: dense ? 0 : 3,
+      borderWidth: 4,
+      pointRadius: dense ? 0 : 5,
       tension: 0,
       order: 2,
     });
@@ -96,7 +110,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
   }
   if (spec.flaggedLabel !== null) {
     const flagged = spec.points.filter((p) => p.flagged).map((p) => ({ x: p.at, y: p.value }));
-    datasets.push({ type: 'scatter', label: spec.flaggedLabel, data: flagged, backgroundColor: C.flagged, borderColor: C.flagged, pointRadius: 6, pointStyle: 'triangle', order: 1 });
+    datasets.push({ type: 'scatter', label: spec.flaggedLabel, data: flagged, backgroundColor: C.flagged, borderColor: C.flagged, pointRadius: 9, pointStyle: 'triangle', order: 1 });
   }
   if (spec.threshold) {
     const y = spec.threshold.value;
@@ -109,8 +123,8 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       ],
       borderColor: C.threshold,
       backgroundColor: C.threshold,
-      borderWidth: 2,
-      borderDash: [10, 6],
+      borderWidth: 3,
+      borderDash: [14, 8],
       pointRadius: 0,
       order: 0,
     });
@@ -126,10 +140,10 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       devicePixelRatio: 1,
       parsing: false,
       normalized: true,
-      layout: { padding: { top: 8, right: 20, bottom: 8, left: 8 } },
+      layout: { padding: { top: 8, right: 40, bottom: 8, left: 8 } },
       plugins: {
-        title: { display: true, text: spec.title, color: C.text, font: { size: 20, weight: 'bold' }, padding: { bottom: 6 } },
-        legend: { display: true, position: 'bottom', labels: { color: C.text, font: { size: 15 }, boxWidth: 28, boxHeight: 3, padding: 14 } },
+        title: { display: true, text: spec.title, color: C.text, font: { size: 26, weight: 'bold' }, padding: { bottom: 10 } },
+        legend: { display: true, position: 'bottom', labels: { color: C.text, font: { size: 21 }, boxWidth: 36, boxHeight: 4, padding: 16 } },
       },
       scales: {
         x: {
@@ -139,8 +153,11 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
           offset: false,
           grid: { color: C.grid },
           border: { color: C.grid },
-          ticks: { color: C.muted, font: { size: 14 }, maxTicksLimit: 8, maxRotation: 0, callback: (value) => label(Number(value)) },
-          title: { display: true, text: `Time (${spec.timeZone})`, color: C.muted, font: { size: 14 } },
+          afterBuildTicks: (axis) => {
+            axis.ticks = timeTicks(axis.min, axis.max).map((value) => ({ value }));
+          },
+          ticks: { color: C.muted, font: { size: 20 }, maxRotation: 0, autoSkip: false, callback: (value) => label(Number(value)) },
+          title: { display: true, text: `Time (${spec.timeZone})`, color: C.muted, font: { size: 20 } },
         },
         y: {
           type: 'linear',
@@ -149,12 +166,12 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
           border: { color: C.grid },
           ticks: {
             color: C.muted,
-            font: { size: 14 },
-            maxTicksLimit: 7,
+            font: { size: 20 },
+            maxTicksLimit: 6,
             ...(spec.valueFormat.style === 'number' && spec.valueFormat.integer ? { precision: 0 } : {}),
             callback: (value) => formatValue(Number(value), spec.valueFormat),
           },
-          title: { display: true, text: spec.valueTitle, color: C.muted, font: { size: 15 } },
+          title: { display: true, text: spec.valueTitle, color: C.muted, font: { size: 20 } },
         },
       },
     },
