@@ -129,7 +129,8 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       order: 0,
     });
   }
-  const pad = spec.kind === 'bars' && spec.points.length > 1 ? (last - first) / (spec.points.length - 1) / 2 : 0;
+  // Half a bar's slot on each side for bars; for lines, room for the first and last points' dots.
+  const pad = spec.kind === 'bars' && spec.points.length > 1 ? (last - first) / (spec.points.length - 1) / 2 : (last - first) * 0.02;
   return {
     type: spec.kind === 'line' ? 'line' : 'bar',
     data: { datasets },
