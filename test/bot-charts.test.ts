@@ -11,33 +11,31 @@ import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedAttachment, EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
 import { serve } from './support/http-fixture.js';
 import { pngSize } from './support/png.js';
+import { until } from './support/until.js';
 
-let price = '104.99';
-let up = true;
-let items = 1;
-const productPage = () =>
-  `<html><head><title>Shop</title><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","offers":{"@type":"Offer","price":"${price}","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script></head><body></body></html>`;
-const feed = () =>
-  `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>${Array.from({ length: items }, (_, i) => `<item><title>Story ${i}</title><link>https://news.example/${i}</link><guid>${i}</guid></item>`).join('')}</channel></rss>`;
+/** What the local site serves now: a product's price (EUR), whether the status page is up, how many items the feed has. */
+const INITIAL = { price: '104.99', up: true, items: 1 };
+const now = { ...INITIAL };
+const html = { 'content-type': 'text/html' };
+const product = () =>
+  `<html><head><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","offers":{"@type":"Offer","price":"${now.price}","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script></head></html>`;
+const items = () => Array.from({ length: now.items }, (_, i) => `<item><title>Story ${i}</title><link>https://news.example/${i}</link><guid>${i}</guid></item>`).join('');
 
 let site: Awaited<ReturnType<typeof serve>>;
+let h: BotHarness | undefined;
 beforeAll(async () => {
   site = await serve({
-    '/kettle': (_, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(productPage()),
-    '/status': (_, res) => void (up ? res.writeHead(200).end('ok') : res.writeHead(503).end('down')),
-    '/feed.xml': (_, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed()),
+    '/kettle': (_, res) => void res.writeHead(200, html).end(product()),
+    '/status': (_, res) => void res.writeHead(now.up ? 200 : 503).end(now.up ? 'ok' : 'down'),
+    '/feed.xml': (_, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<rss version="2.0"><channel><title>News</title>${items()}</channel></rss>`),
   });
 });
-afterAll(() => site.close());
-
-let h: BotHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  price = '104.99';
-  up = true;
-  items = 1;
+  Object.assign(now, INITIAL);
 });
+afterAll(() => site.close());
 
 const alice = (hh: BotHarness): Actor => ({ userId: ALICE, guildId: hh.discord.guildId, manager: false });
 const create = (hh: BotHarness, input: Omit<CreateInput, 'schedule'>) => hh.steward.engine.service.create(alice(hh), { schedule: 'manual', timezone: 'Europe/Berlin', ...input });
@@ -49,19 +47,11 @@ async function runAfter(hh: BotHarness, id: number, minutes: number): Promise<vo
   await hh.steward.engine.notifications.idle();
 }
 
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** `/automation show name:…` as Alice, once its final answer (after "thinking…") is in. */
 async function show(hh: BotHarness, name: string): Promise<InteractionTrace> {
   const trace = await hh.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name } });
   await trace.answered();
-  await until(() => (trace.replyMessage()?.flags ?? 128) & 128 ? false : true, 'the final answer of /automation show');
+  await until(() => (trace.replyMessage()?.flags ?? 128) & 128 ? false : true, 'the final answer of /automation show', 5_000);
   return trace;
 }
 
@@ -81,8 +71,8 @@ describe('/automation show attaches the chart of the recent runs', () => {
   it('page_watch: the price as a PNG, after answering "thinking…" first (drawing may take longer than Discord waits)', async () => {
     h = await startBot();
     const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-    for (const p of ['104.99', '102.50', '99.00']) {
-      price = p;
+    for (const price of ['104.99', '102.50', '99.00']) {
+      now.price = price;
       await runAfter(h, a.id, 60);
     }
     const trace = await show(h, 'kettle');
@@ -97,9 +87,9 @@ describe('/automation show attaches the chart of the recent runs', () => {
     h = await startBot();
     const site1 = create(h, { name: 'my-site', capability: 'http_check', inputs: { url: site.url('/status') }, alert: 'ok == false' });
     const news = create(h, { name: 'news', capability: 'feed_watch', inputs: { url: site.url('/feed.xml') } });
-    for (const state of [true, false, true]) {
-      up = state;
-      items += 2;
+    for (const up of [true, false, true]) {
+      now.up = up;
+      now.items += 2;
       await runAfter(h, site1.id, 5);
       await runAfter(h, news.id, 0);
     }
@@ -132,11 +122,10 @@ describe('a page_watch alert carries the price chart', () => {
   it('as its embed image, drawn when it is delivered; the Resolved edit keeps a chart', async () => {
     h = await startBot();
     const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-    price = '104.99';
     await runAfter(h, a.id, 0);
-    price = '89.99';
+    now.price = '89.99';
     await runAfter(h, a.id, 60);
-    await until(() => tasks(h!).length === 1, 'the price alert');
+    await until(() => tasks(h!).length === 1, 'the price alert', 5_000);
     const alert = tasks(h)[0]!;
     expect(alert.embeds[0]!.title).toBe('Steel Kettle 1.7 L');
     const first = chartOf(alert, 'price-chart.png');
@@ -144,9 +133,9 @@ describe('a page_watch alert carries the price chart', () => {
     const row = h.store.db.prepare<[], { embed: string }>("SELECT embed FROM notification WHERE type = 'alert'").get()!;
     expect(row.embed.length).toBeLessThan(2_000);
 
-    price = '109.99'; // back above the threshold: the incident resolves and the alert is edited
+    now.price = '109.99'; // back above the threshold: the incident resolves and the alert is edited
     await runAfter(h, a.id, 60);
-    await until(() => alert.edited_timestamp !== null, 'the alert edited as resolved');
+    await until(() => alert.edited_timestamp !== null, 'the alert edited as resolved', 5_000);
     expect(alert.embeds[0]!.description).toMatch(/^✅ \*\*Resolved\*\*/);
     const again = chartOf(alert, 'price-chart.png');
     expect(again.data.equals(first.data)).toBe(true); // the same runs, the same picture
