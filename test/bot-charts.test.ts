@@ -140,4 +140,24 @@ describe('a page_watch alert carries the price chart', () => {
     const again = chartOf(alert, 'price-chart.png');
     expect(again.data.equals(first.data)).toBe(true); // the same runs, the same picture
   });
+
+  it('survives Discord failing: the alert waits in the outbox and arrives once, with its chart drawn again', async () => {
+    h = await startBot();
+    const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
+    await runAfter(h, a.id, 0);
+    h.discord.failNext({ method: 'POST', path: new RegExp(`/channels/${h.discord.tasksChannelId}/messages$`) }, { status: 500 }, 4); // discord.js itself tries 4 times
+    now.price = '89.99';
+    await runAfter(h, a.id, 60);
+    const queued = () => h!.store.outbox.all().find((n) => n.type === 'alert')!;
+    await until(() => queued().attempts === 1, 'the failed attempt', 5_000);
+    expect(tasks(h)).toEqual([]);
+    const failed = h.discord.requests.filter((r) => r.status === 500);
+    expect(failed.length).toBe(4);
+    expect(failed.every((r) => r.files.length === 1 && r.files[0]!.filename === 'price-chart.png')).toBe(true);
+
+    await h.clock.advance(5_000); // the outbox's backoff
+    await until(() => tasks(h!).length === 1, 'the retried alert', 5_000);
+    chartOf(tasks(h)[0]!, 'price-chart.png');
+    await until(() => queued().deliveredAt !== null, 'the alert marked delivered');
+  });
 });
