@@ -75,11 +75,11 @@ async function say(discord: DiscordEmulator, clock: FakeClock, line: string, sub
   return trace;
 }
 
-/** The transcript as one page drawn like Discord (timestamps relative to when each message came). */
-function writeHtml(file: string): void {
+/** The transcript as one page drawn like Discord (relative timestamps as of when each message came, or, for an edited one, as of the end). */
+function writeHtml(file: string, end: number): void {
   const messages = transcript.map((t) => {
     const edited = 'edited_timestamp' in t.message && t.message.edited_timestamp !== null;
-    return messageHtml(t.message as MessageJson, { author: t.author, caption: `${t.caption}${edited ? ' (edited)' : ''}`, now: t.at, names: { [ALICE]: 'alice' } });
+    return messageHtml(t.message as MessageJson, { author: t.author, caption: `${t.caption}${edited ? ' (edited)' : ''}`, now: edited ? end : t.at, names: { [ALICE]: 'alice' } });
   });
   writeFileSync(file, pageHtml(messages, 'Steward demo: the conversation as Discord draws it'));
   console.log(`\nWrote the conversation to ${file}.`);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       schedule: '0 25 * * *',
       inputs: 'url=https://example.com',
     });
-    if (html) writeHtml(html);
+    if (html) writeHtml(html, clock.now().getTime());
     console.log('\nDemo finished.');
   } finally {
     await bot.stop().catch(() => undefined);
