@@ -27,7 +27,7 @@ afterAll(() => site.close());
 const harness = harnessPerTest();
 
 describe('the chart of an automation', () => {
-  it('page_watch: prices in the latest currency, the alert threshold as a line, times in the automation’s zone', async () => {
+  it('page_watch: prices in the latest currency, the alert threshold as a line, times in the reader’s zone (else the automation’s)', async () => {
     const h = harness();
     const a = h.engine.service.create(h.alice, { name: 'kettle', capability: 'page_watch', schedule: 'manual', timezone: 'Asia/Tokyo', inputs: { url: site.url('/kettle') }, alert: 'price <= 100 and in_stock == true' });
     const prices: [string, string][] = [['99', 'USD'], ['104.99', 'EUR'], ['101.50', 'EUR'], ['98', 'EUR']];
@@ -48,6 +48,9 @@ describe('the chart of an automation', () => {
       height: 400,
     });
     expect(plan.spec!.points.map((p) => p.value)).toEqual([104.99, 101.5, 98]);
+    // A person who set their own time zone reads the times in it.
+    h.store.settings.setUserTimezone(h.alice.userId, 'America/New_York', h.clock.now());
+    expect(h.engine.service.chartPlan(h.alice, a.id).spec!.timeZone).toBe('America/New_York');
     const chart = await h.engine.service.drawChart(plan);
     expect(chart.note).toBeNull();
     expect(chart.image!.filename).toBe('price-chart.png');

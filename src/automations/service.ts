@@ -402,11 +402,12 @@ export class AutomationService {
 
   /**
    * The chart of the automation's recent runs, planned but not drawn (reads SQLite only): what to
-   * draw, or why there is none. Throws NotFoundError as {@link inspect} does.
+   * draw, or why there is none; times in the actor's time zone when they set one. Throws
+   * NotFoundError as {@link inspect} does.
    */
   chartPlan(actor: Actor, ref: AutomationRef): ChartPlan {
     const automation = this.visible(actor, ref);
-    return this.deps.charts ? this.deps.charts.plan(automation) : { spec: null, reason: null };
+    return this.deps.charts ? this.deps.charts.plan(automation, null, actor.userId) : { spec: null, reason: null };
   }
 
   /** Draws a planned chart off the main thread (tens of milliseconds); one that cannot be drawn gives a note instead, and is logged. */

@@ -42,10 +42,15 @@ export function chartFilename(spec: Pick<ChartSpec, 'seriesLabel'>): string {
 export class AutomationCharts {
   constructor(private readonly deps: AutomationChartsDeps) {}
 
-  /** What the chart of `automation` shows over its last runs (up to run `upToRunId`), or why there is none. Reads SQLite only. */
-  plan(automation: Automation, upToRunId: number | null = null): ChartPlan {
+  /**
+   * What the chart of `automation` shows over its last runs (up to run `upToRunId`), or why there
+   * is none, with times in the time zone of `readerId` (`/settings timezone`; by default the
+   * owner), else the automation's. Reads SQLite only.
+   */
+  plan(automation: Automation, upToRunId: number | null = null, readerId: string = automation.userId): ChartPlan {
     const runs = this.deps.store.runs.recentUpTo(automation.id, upToRunId, CHART_RUNS).map((r) => ({ at: r.finishedAt ?? r.startedAt, status: r.status, output: r.output }));
-    const zone = canonicalTimeZone(automation.timezone) ?? 'UTC';
+    const personal = this.deps.store.settings.userTimezone(readerId);
+    const zone = (personal && canonicalTimeZone(personal)) ?? canonicalTimeZone(automation.timezone) ?? 'UTC';
     return chartPlan(this.deps.readers(automation.capability), runs, { name: automation.name, condition: automation.alertConditions }, zone);
   }
 
