@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AttachmentBuilder, Client, DiscordAPIError, Events, GatewayIntentBits, type MessageCreateOptions, type TextChannel } from 'discord.js';
+import { AttachmentBuilder, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, SlashCommandBuilder, type MessageCreateOptions, type TextChannel } from 'discord.js';
 import { UPLOAD_LIMITS } from './support/discord-attachments.js';
 import { DiscordEmulator } from './support/discord-emulator.js';
 
@@ -13,14 +13,19 @@ afterEach(async () => {
   client = discord = undefined;
 });
 
-async function connect(): Promise<{ discord: DiscordEmulator; channel: TextChannel }> {
-  discord = new DiscordEmulator();
+const ADA = '2000000000000000001';
+
+async function connect(): Promise<{ discord: DiscordEmulator; channel: TextChannel; client: Client<true> }> {
+  discord = new DiscordEmulator({ users: [{ id: ADA, username: 'ada' }] });
   await discord.start();
-  client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl, retries: 0 } });
-  const ready = once(client, Events.ClientReady);
-  await client.login('test-token');
+  const c = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl, retries: 0 } });
+  client = c;
+  const ready = once(c, Events.ClientReady);
+  await c.login('test-token');
   await ready;
-  return { discord, channel: (await client.channels.fetch(discord.tasksChannelId)) as TextChannel };
+  if (!c.isReady()) throw new Error('client not ready');
+  await c.application.commands.set([new SlashCommandBuilder().setName('chart').setDescription('Replies with a chart').toJSON()], discord.guildId);
+  return { discord, channel: (await c.channels.fetch(discord.tasksChannelId)) as TextChannel, client: c };
 }
 
 const png = (name: string, bytes = 64) => new AttachmentBuilder(Buffer.alloc(bytes, 7), { name });
@@ -107,5 +112,36 @@ describe('the Discord emulator takes files as Discord does (multipart: payload_j
     // An attachment of another message is not this one's.
     expect((await refused(channel.messages.edit(sent.id, { attachments: [{ id: '1234567890123456789' } as never] }))).code).toBe(50035);
     expect(discord.takeRefusals()).toMatchObject([{ problems: [{ code: 'ATTACHMENT_NOT_FOUND' }] }]);
+  });
+
+  it('takes files on an interaction reply and on the edit of a deferred one, and refuses a reply whose embed names no file (data.embeds…)', async () => {
+    const { discord, client } = await connect();
+    let mode: 'reply' | 'deferred' | 'wrong' = 'reply';
+    const failures: unknown[] = [];
+    client.on(Events.InteractionCreate, (i) => {
+      if (!i.isChatInputCommand()) return;
+      const embed = { title: 'Chart', image: { url: `attachment://${mode === 'wrong' ? 'other.png' : 'chart.png'}` } };
+      const work =
+        mode === 'deferred'
+          ? i.deferReply({ flags: MessageFlags.Ephemeral }).then(() => i.editReply({ embeds: [embed], files: [png('chart.png')] }))
+          : i.reply({ embeds: [embed], files: [png('chart.png')], flags: MessageFlags.Ephemeral });
+      void work.catch((e: unknown) => failures.push(e));
+    });
+    const replied = await discord.slash(ADA, 'chart');
+    await replied.answered();
+    expect(replied.replyMessage()!.attachments.map((a) => a.filename)).toEqual(['chart.png']);
+    expect(replied.replyMessage()!.embeds[0]!.image!.url).toMatch(/\/attachments\/\d+\/\d+\/chart\.png$/);
+
+    mode = 'deferred';
+    const deferred = await discord.slash(ADA, 'chart');
+    await deferred.waitFor((e) => e.kind === 'edit');
+    expect(deferred.replyMessage()!.attachments.map((a) => a.filename)).toEqual(['chart.png']);
+
+    mode = 'wrong';
+    const wrong = await discord.slash(ADA, 'chart');
+    await wrong.answered().catch(() => undefined);
+    expect(wrong.rejections).toMatchObject([{ kind: 'callback', status: 400, error: { code: 50035 } }]);
+    expect(discord.takeRefusals()).toMatchObject([{ operationId: 'create_interaction_response', problems: [{ path: 'data.embeds.0.image.url', code: 'EMBED_ATTACHMENT_NOT_FOUND' }] }]);
+    expect(failures).toHaveLength(1);
   });
 });
