@@ -155,6 +155,8 @@ async function main(): Promise<void> {
     const outputId = (uptimeAlert?.components as { components: { custom_id?: string; label?: string }[] }[] | undefined)?.[0]?.components.find((b) => b.label === 'Output')?.custom_id;
     if (uptimeAlert && outputId) alerts.push({ caption: 'Output pressed', message: await answerOf(await h.discord.click(ALICE, uptimeAlert, outputId)), now: now() });
     alerts.push(await slash(ALICE, 'show', { name: 'kettle-eur' }));
+    alerts.push(await slash(ALICE, 'show', { name: 'shop-api' })); // latency, the down checks marked
+    alerts.push(await slash(ALICE, 'show', { name: 'news' })); // new items per run
     alerts.push(await slash(ALICE, 'run', { name: 'shop-api' }));
     write('alerts', alerts);
   } finally {

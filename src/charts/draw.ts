@@ -101,7 +101,8 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       borderColor: C.series,
       backgroundColor: C.series,
       borderWidth: 4,
-      pointRadius: dense ? 0 : 5,
+      // A flagged run is drawn by its own marker (below), not hidden under the line's dot.
+      pointRadius: (ctx) => (dense || spec.points[ctx.dataIndex]?.flagged ? 0 : 5),
       tension: 0,
       order: 2,
     });
@@ -110,7 +111,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
   }
   if (spec.flaggedLabel !== null) {
     const flagged = spec.points.filter((p) => p.flagged).map((p) => ({ x: p.at, y: p.value }));
-    datasets.push({ type: 'scatter', label: spec.flaggedLabel, data: flagged, backgroundColor: C.flagged, borderColor: C.flagged, pointRadius: 9, pointStyle: 'triangle', order: 1 });
+    datasets.push({ type: 'scatter', label: spec.flaggedLabel, data: flagged, backgroundColor: C.flagged, borderColor: C.background, borderWidth: 1, pointRadius: 11, pointStyle: 'triangle', order: 1 });
   }
   if (spec.threshold) {
     const y = spec.threshold.value;
@@ -126,6 +127,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       borderWidth: 3,
       borderDash: [14, 8],
       pointRadius: 0,
+      pointStyle: 'line',
       order: 0,
     });
   }
@@ -144,7 +146,17 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
       layout: { padding: { top: 8, right: 40, bottom: 8, left: 8 } },
       plugins: {
         title: { display: true, text: spec.title, color: C.text, font: { size: 26, weight: 'bold' }, padding: { bottom: 10 } },
-        legend: { display: true, position: 'bottom', labels: { color: C.text, font: { size: 21 }, boxWidth: 36, boxHeight: 4, padding: 16 } },
+        legend: { display: true, position: 'bottom', labels: {
+            color: C.text,
+            font: { size: 21 },
+            usePointStyle: true,
+            pointStyleWidth: 36,
+            boxHeight: 12,
+            padding: 20,
+            // The series as what it is drawn as (a line, bars), the threshold as its dashed line, a flagged run as its marker.
+            generateLabels: (chart) =>
+              Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => (item.datasetIndex === 0 ? { ...item, pointStyle: spec.kind === 'line' ? 'line' : 'rect', lineWidth: 4 } : item)),
+          } },
       },
       scales: {
         x: {
@@ -163,6 +175,7 @@ export function chartConfig(spec: ChartSpec): ChartConfiguration {
         y: {
           type: 'linear',
           ...(spec.kind === 'bars' || spec.valueFormat.style === 'number' ? { beginAtZero: true } : {}),
+          grace: '8%', // the highest bar or point is not cut by the top edge
           grid: { color: C.grid },
           border: { color: C.grid },
           ticks: {
