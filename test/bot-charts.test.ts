@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
 import type { CreateInput } from '../src/automations/service.js';
+import { customId } from '../src/discord/interactions/custom-id.js';
 import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedAttachment, EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
 import { serve } from './support/http-fixture.js';
@@ -81,6 +82,29 @@ describe('/automation show attaches the chart of the recent runs', () => {
     expect(message.flags & 64).toBe(64); // still only for Alice
     chartOf(message, 'price-chart.png');
     expect(message.embeds[0]!.title).toBe('kettle');
+  });
+
+  it('the chart stays when Pause is pressed on the details, and the Show button on an alert brings it too', async () => {
+    h = await startBot();
+    const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
+    await runAfter(h, a.id, 0);
+    now.price = '89.99';
+    await runAfter(h, a.id, 60);
+    const shown = await show(h, 'kettle');
+    const details = shown.replyMessage()!;
+    const chart = chartOf(details, 'price-chart.png');
+    const paused = await h.discord.click(ALICE, details, customId.automation('pause', a.id));
+    await paused.answered();
+    expect(paused.events[0]).toMatchObject({ kind: 'callback', type: 7 }); // the details changed in place
+    expect(details.embeds[0]!.fields!.find((f) => f.name === 'Status')!.value).toContain('paused');
+    expect(chartOf(details, 'price-chart.png').id).toBe(chart.id); // the same file, still the embed's picture
+
+    await until(() => tasks(h!).length === 1, 'the price alert', 5_000);
+    const showButton = (tasks(h)[0]!.components as { components: { custom_id?: string; label?: string }[] }[])[0]!.components.find((b) => b.label === 'Show')!.custom_id!;
+    const fromAlert = await h.discord.click(ALICE, tasks(h)[0]!, showButton);
+    await fromAlert.answered();
+    await until(() => ((fromAlert.replyMessage()?.flags ?? 128) & 128) === 0, 'the Show answer', 5_000);
+    chartOf(fromAlert.replyMessage()!, 'price-chart.png');
   });
 
   it('http_check and feed_watch: latency (down runs marked) and new items per run', async () => {

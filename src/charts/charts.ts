@@ -12,7 +12,7 @@ import type { NotificationFile } from '../notifications/service.js';
 import type { Store } from '../store.js';
 import { canonicalTimeZone } from '../util/timezone.js';
 import { CHART_RUNS, chartPlan, type ChartPlan, type ChartReader } from './series.js';
-import type { ChartSpec } from './spec.js';
+import { CHART_FILE_SUFFIX, type ChartSpec } from './spec.js';
 
 /** A drawn chart: the PNG, its file name (what `attachment://` names) and size, and words for screen readers. */
 export interface ChartImage {
@@ -36,7 +36,7 @@ export interface AutomationChartsDeps {
 /** `price-chart.png` for a series called "Price": the name an embed's `attachment://` refers to. */
 export function chartFilename(spec: Pick<ChartSpec, 'seriesLabel'>): string {
   const slug = spec.seriesLabel.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return `${slug || 'runs'}-chart.png`;
+  return `${slug || 'runs'}${CHART_FILE_SUFFIX}`;
 }
 
 export class AutomationCharts {

@@ -35,6 +35,9 @@ export interface ChartSpec {
   height: number;
 }
 
+/** How every chart file's name ends (`price-chart.png`): what tells a message's chart from other files. */
+export const CHART_FILE_SUFFIX = '-chart.png';
+
 /** The size of every chart: wide enough to read at Discord's embed width, small enough to stay well under 200 KB. */
 export const CHART_SIZE = { width: 800, height: 400 } as const;
 

@@ -96,7 +96,8 @@ function pathWords(path: ExecutionPath | null): string {
 }
 
 /** `/automation show`: everything about one automation. */
-export function detailsEmbed(d: AutomationDetailsView, chart?: ChartView): EmbedData {
+/** `/automation show`: its chart drawn now (`chart`), or the chart file the message already carries (`keptChart`, its name). */
+export function detailsEmbed(d: AutomationDetailsView, chart?: ChartView, keptChart?: string): EmbedData {
   const a = d.automation;
   const last = d.recentRuns[0];
   return fitEmbed({
@@ -119,7 +120,7 @@ export function detailsEmbed(d: AutomationDetailsView, chart?: ChartView): Embed
       ...(d.undeliveredNotices.count ? [{ name: 'Undelivered', value: `${plural(d.undeliveredNotices.count, 'notice')} could not be delivered: ${d.undeliveredNotices.lastError ?? 'refused by Discord'}` }] : []),
       ...(chart?.note ? [{ name: 'Chart', value: chart.note }] : []),
     ],
-    ...(chart?.image ? { image: { url: `attachment://${chart.image.filename}` } } : {}),
+    ...(chart?.image ? { image: { url: `attachment://${chart.image.filename}` } } : keptChart ? { image: { url: `attachment://${keptChart}` } } : {}),
     footer: { text: `#${a.id} · created ${a.createdAt.toISOString().slice(0, 10)}` }, // the owner is a field, as a mention
   });
 }
