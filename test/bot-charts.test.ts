@@ -48,6 +48,15 @@ async function runAfter(hh: BotHarness, id: number, minutes: number): Promise<vo
   await hh.steward.engine.notifications.idle();
 }
 
+/** A price watch whose second run, an hour after the first, finds the price under its alert's 100. */
+async function priceDrop(hh: BotHarness) {
+  const a = create(hh, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
+  await runAfter(hh, a.id, 0);
+  now.price = '89.99';
+  await runAfter(hh, a.id, 60);
+  return a;
+}
+
 /** `/automation show name:…` as Alice, once its final answer (after "thinking…") is in. */
 async function show(hh: BotHarness, name: string): Promise<InteractionTrace> {
   const trace = await hh.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name } });
@@ -86,10 +95,7 @@ describe('/automation show attaches the chart of the recent runs', () => {
 
   it('the chart stays when Pause is pressed on the details, and the Show button on an alert brings it too', async () => {
     h = await startBot();
-    const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-    await runAfter(h, a.id, 0);
-    now.price = '89.99';
-    await runAfter(h, a.id, 60);
+    const a = await priceDrop(h);
     const shown = await show(h, 'kettle');
     const details = shown.replyMessage()!;
     const chart = chartOf(details, 'price-chart.png');
@@ -145,10 +151,7 @@ describe('/automation show attaches the chart of the recent runs', () => {
 describe('a page_watch alert carries the price chart', () => {
   it('as its embed image, drawn when it is delivered; the Resolved edit keeps a chart', async () => {
     h = await startBot();
-    const a = create(h, { name: 'kettle', capability: 'page_watch', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-    await runAfter(h, a.id, 0);
-    now.price = '89.99';
-    await runAfter(h, a.id, 60);
+    const a = await priceDrop(h);
     await until(() => tasks(h!).length === 1, 'the price alert', 5_000);
     const alert = tasks(h)[0]!;
     expect(alert.embeds[0]!.title).toBe('Steel Kettle 1.7 L');

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentWorkers } from '../src/capabilities/content/pool.js';
 import type { ContentTaskName, ContentTasks } from '../src/capabilities/content/protocol.js';
-import { harnessPerTest } from './support/harness.js';
+import { harnessPerTest, type Harness } from './support/harness.js';
 import { serve } from './support/http-fixture.js';
 import { pngSize } from './support/png.js';
 
@@ -79,17 +79,23 @@ class ChartlessWorkers extends ContentWorkers {
   }
 }
 
+/** A price watch whose second run finds the price under its alert's 100 (an alert is queued). */
+async function priceDrop(h: Harness) {
+  const a = h.engine.service.create(h.alice, { name: 'kettle', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
+  Object.assign(page, { price: '104.99', currency: 'EUR' });
+  await h.engine.service.runNow(h.alice, a.id);
+  page.price = '89.99';
+  await h.clock.advance(3_600_000);
+  await h.engine.service.runNow(h.alice, a.id);
+  return a;
+}
+
 describe('an alert whose chart cannot be drawn', () => {
   it('is delivered without it (the outbox loses nothing for a picture)', async () => {
     const workers = new ChartlessWorkers({ size: 1 });
     try {
       const h = harness({ contentWorkers: workers });
-      const a = h.engine.service.create(h.alice, { name: 'kettle', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-      Object.assign(page, { price: '104.99', currency: 'EUR' });
-      await h.engine.service.runNow(h.alice, a.id);
-      page.price = '89.99';
-      await h.clock.advance(3_600_000);
-      await h.engine.service.runNow(h.alice, a.id);
+      const a = await priceDrop(h);
       expect(await h.engine.notifications.deliverDue()).toEqual({ delivered: 1, failed: 0 });
       expect(h.sink.delivered.map((n) => n.embed?.title)).toEqual(['Steel Kettle']);
       expect(h.sink.files).toEqual([[]]);
@@ -105,12 +111,7 @@ describe('an alert whose chart cannot be drawn', () => {
 
   it('with its chart, the sink gets the PNG to attach', async () => {
     const h = harness();
-    const a = h.engine.service.create(h.alice, { name: 'kettle', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/kettle') }, alert: 'price < 100' });
-    Object.assign(page, { price: '104.99', currency: 'EUR' });
-    await h.engine.service.runNow(h.alice, a.id);
-    page.price = '89.99';
-    await h.clock.advance(3_600_000);
-    await h.engine.service.runNow(h.alice, a.id);
+    await priceDrop(h);
     await h.engine.notifications.deliverDue();
     const [[file]] = h.sink.files as [[{ name: string; data: Uint8Array; description: string }]];
     expect(file).toMatchObject({ name: 'price-chart.png', description: 'Price of Steel Kettle, last 2 runs' });
