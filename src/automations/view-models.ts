@@ -73,6 +73,9 @@ export interface AutomationDetailsView {
   undeliveredNotices: { count: number; lastError: string | null };
 }
 
+/** How the file name of a chart the service drew ends, so the front end can tell a message's chart from other files. */
+export { CHART_FILE_SUFFIX } from '../charts/spec.js';
+
 /** The chart `/automation show` attaches: the picture, or a note saying why there is none (null: nothing to say). */
 export interface ChartView {
   image: ChartImage | null;

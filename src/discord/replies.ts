@@ -5,12 +5,11 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { AutomationRef } from '../automations/service.js';
 import type { AutomationStatus } from '../automations/types.js';
-import type { AutomationView, ChartView } from '../automations/view-models.js';
+import { CHART_FILE_SUFFIX, type AutomationView, type ChartView } from '../automations/view-models.js';
 import { ActionRowBuilder, AttachmentBuilder, type ButtonBuilder } from 'discord.js';
 import { automationButtons, automationRow, listPageButtons, outputButton } from './components.js';
 import { actorOf, EPHEMERAL, NO_MENTIONS, type BotContext, type RepliableInteraction } from './context.js';
 import { cut, LIMITS } from './limits.js';
-import { CHART_FILE_SUFFIX } from '../charts/spec.js';
 import { createdEmbed, detailsEmbed, listEmbed, md, runReportEmbed } from './views.js';
 
 const PAGE_SIZE = 10;
