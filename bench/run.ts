@@ -3,7 +3,7 @@
  * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
  * and writes everything, per-run figures included, to bench/results/latest.json.
  *
- *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile,fairness] [--sizes 1000,10000] [--quick]
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile,fairness,charts] [--sizes 1000,10000] [--quick]
  *
  * `--quick` runs each scenario once (for checking the scripts, not for quoting).
  */
@@ -15,6 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { CommandName, CommandsResult } from './commands.js';
 import type { HostileResult } from './hostile.js';
+import type { ChartsResult } from './charts.js';
 import type { FairnessResult } from './fairness.js';
 import type { LatenessResult, Mode, System } from './lateness.js';
 import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
@@ -25,7 +26,7 @@ import type { ThroughputResult } from './throughput.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile,fairness').split(','));
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile,fairness,charts').split(','));
 const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
 const runsOf = (n: number) => (quick ? 1 : n);
 
@@ -113,6 +114,7 @@ const commands: CommandsResult[] = [];
 const plans: PlansResult[] = [];
 const hostile: HostileResult[] = [];
 let fairness: FairnessResult[] = [];
+let charts: ChartsResult | null = null;
 const skipped: { scenario: string; size: number; reason: string }[] = [];
 const timings: Record<string, number> = {};
 
@@ -182,6 +184,13 @@ if (only.has('fairness')) {
   await timedPhase('fairness', async () => {
     log('fairness: a late start under another person\'s load');
     fairness = await child<FairnessResult[]>('fairness.ts', ['--slow-ms', 300, '--runs', runsOf(3), '--variants', 'before,after']);
+  });
+}
+
+if (only.has('charts')) {
+  await timedPhase('charts', async () => {
+    log('charts: 500 points as a PNG, in-process and through a content worker');
+    charts = await child<ChartsResult>('charts.ts', ['--points', 500, '--renders', quick ? 30 : 200]);
   });
 }
 
@@ -389,6 +398,21 @@ if (fairness.length) {
     ),
   );
 }
+const chartsResult = charts as ChartsResult | null;
+if (chartsResult) {
+  out.push('');
+  out.push(`### 8. Charts: one PNG of ${chartsResult.points} points (800 × 400), ${chartsResult.renders} renders after 5 warm-up`);
+  out.push('');
+  out.push(
+    table(
+      ['renderer', 'p50 ms', 'p99 ms', 'max ms', 'PNG'],
+      [
+        ...chartsResult.candidates.map((c) => (c.render ? [c.name, ms(c.render.p50), ms(c.render.p99), ms(c.render.max), `${Math.round((c.pngBytes ?? 0) / 1024)} KB`] : [c.name, '–', '–', '–', c.note ?? '–'])),
+        ['Chart.js through a content worker (main thread → PNG back)', ms(chartsResult.throughWorker.p50), ms(chartsResult.throughWorker.p99), ms(chartsResult.throughWorker.max), ''],
+      ],
+    ),
+  );
+}
 
 // Targets
 const targets: { target: string; measured: string; met: boolean | null }[] = [];
@@ -417,6 +441,11 @@ if (hostile.length) {
   const worst = Math.max(...hostile[0]!.cases.map((_, i) => median(hostile.map((r) => r.cases[i]!.after.p99Ms))));
   targets.push({ target: 'loop delay p99 < 50 ms while a hostile page runs', measured: `${ms(worst)} ms (worst page)`, met: worst < 50 });
 }
+if (chartsResult) {
+  const chosen = chartsResult.candidates[0]!;
+  targets.push({ target: `chart of ${chartsResult.points} points p99 ≤ 200 ms (drawing)`, measured: `${ms(chosen.render!.p99)} ms`, met: chosen.render!.p99 <= 200 });
+  targets.push({ target: 'chart PNG ≤ 200 KB', measured: `${Math.round(chosen.pngBytes! / 1024)} KB`, met: chosen.pngBytes! <= 200 * 1024 });
+}
 if (targets.length) {
   out.push('');
   out.push(`### Targets`);
@@ -433,6 +462,6 @@ mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const file = join(import.meta.dirname, 'results', 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, fairness, skipped, report }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, fairness, charts, skipped, report }, null, 2)}\n`,
 );
 log(`written ${file}`);

@@ -20,7 +20,8 @@ async function answerOf(trace: InteractionTrace): Promise<MessageJson> {
   const first = await trace.answered();
   if (first.type === 5) await trace.waitFor((e) => e.kind === 'edit' || e.kind === 'followup', 15_000);
   if (trace.rejections.length) console.warn(`${trace.label}: Discord refused ${JSON.stringify(trace.rejections).slice(0, 500)}`);
-  return (trace.reply() ?? { content: '(no answer)' }) as MessageJson;
+  // The stored message, with its uploaded files (a chart), not only what the reply's JSON says.
+  return (trace.replyMessage() ?? { content: '(no answer)' }) as unknown as MessageJson;
 }
 
 /**
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
     const outputId = (uptimeAlert?.components as { components: { custom_id?: string; label?: string }[] }[] | undefined)?.flatMap((row) => row.components).find((b) => b.label === 'Output')?.custom_id;
     if (uptimeAlert && outputId) alerts.push({ caption: 'Output pressed', message: await answerOf(await h.discord.click(ALICE, uptimeAlert, outputId)), now: now() });
     alerts.push(await slash(ALICE, 'show', { name: 'kettle-eur' }));
+    alerts.push(await slash(ALICE, 'show', { name: 'shop-api' })); // latency, the down checks marked
+    alerts.push(await slash(ALICE, 'show', { name: 'news' })); // new items per run
     alerts.push(await slash(ALICE, 'run', { name: 'shop-api' }));
     write('alerts', alerts);
 

@@ -20,6 +20,7 @@ import { openDatabase, type Db } from './db/database.js';
 import type { Logger } from './logger.js';
 import { NotificationService, type NotificationSink } from './notifications/service.js';
 import { Store } from './store.js';
+import { AutomationCharts } from './charts/charts.js';
 
 export interface EngineOptions {
   config: Config;
@@ -87,7 +88,8 @@ export class Engine {
     this.closeWorkers = () => ownWorkers?.close() ?? Promise.resolve();
     const workers = options.contentWorkers ?? ownWorkers!;
     const registry = options.registry ?? new CapabilityRegistry(builtinCapabilities({ fetcher: options.fetcher ?? safeFetcher!, workers }));
-    this.notifications = new NotificationService({ outbox: this.store.outbox, sink: options.sink, clock, logger });
+    const charts = new AutomationCharts({ store: this.store, readers: (capability) => registry.chart(capability), workers, logger });
+    this.notifications = new NotificationService({ outbox: this.store.outbox, sink: options.sink, clock, logger, files: (n) => charts.filesFor(n) });
     const kick = () => this.notifications.kick();
     this.budget = new BudgetGuard({
       ledger: this.store.ledger,
@@ -189,6 +191,7 @@ export class Engine {
       urlRefusal: (url) => (safeFetcher ?? (options.fetcher as Partial<SafeFetcher> | undefined))?.refusal?.(url) ?? null,
       preview: new CapabilityPreview({ lanes: this.lanes, skills, models, budget: this.budget, clock, runTimeoutMs: config.RUN_TIMEOUT_SECONDS * 1000 }),
       models,
+      charts,
       onScheduleChange: () => this.scheduler.wake(),
       onNotification: kick,
       lifecycle: this.lifecycle,

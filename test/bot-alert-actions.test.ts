@@ -11,7 +11,7 @@ import type { CreateInput } from '../src/automations/service.js';
 import { customId } from '../src/discord/interactions/custom-id.js';
 import { ALICE, BOB, MIA, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace } from './support/discord-emulator.js';
-import { runAfter as runAfterAs, settle, until } from './support/bot-waits.js';
+import { finalReply, runAfter as runAfterAs, settle, until } from './support/bot-waits.js';
 import { serve } from './support/http-fixture.js';
 
 let up = true;
@@ -64,9 +64,8 @@ async function runLines(hh: BotHarness): Promise<string[]> {
 }
 
 async function showFields(hh: BotHarness, name: string): Promise<{ name: string; value: string }[]> {
-  const trace = await hh.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name } });
-  await trace.answered();
-  return (trace.reply()!.embeds![0] as { fields: { name: string; value: string }[] }).fields;
+  const reply = await finalReply(await hh.discord.slash(ALICE, 'automation', { subcommand: 'show', options: { name } }));
+  return (reply.embeds![0] as { fields: { name: string; value: string }[] }).fields;
 }
 
 const buttonLabels = (m: EmulatedMessage) => m.components.map((row) => ('components' in row ? row.components.map((c) => ('label' in c ? c.label : '')) : []));

@@ -10,6 +10,7 @@ import type { Actor } from '../src/automations/access.js';
 import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
 import type { EmulatedMessage, InteractionTrace, ReplyView } from './support/discord-emulator.js';
 import { serve } from './support/http-fixture.js';
+import { until } from './support/until.js';
 
 const EMOJI = '😀';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -19,14 +20,6 @@ interface EmbedJson {
   title?: string;
   description?: string;
   fields?: { name: string; value: string }[];
-}
-
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The reply once answered (deferred ones after their edit), with nothing refused. */

@@ -2,20 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/automations/access.js';
 import { ALICE, startBot, type BotHarness } from './support/bot-harness.js';
 import { serve } from './support/http-fixture.js';
+import { until } from './support/until.js';
 
 let site: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
   site = await serve({ '/down': (_, res) => res.writeHead(503).end('down'), '/gone': (_, res) => res.writeHead(404).end('gone') });
 });
 afterAll(() => site.close());
-
-async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('Discord down while automations fire', () => {
   let h: BotHarness;

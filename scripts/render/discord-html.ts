@@ -1,7 +1,9 @@
 /**
  * Draws messages as Discord draws them (dark theme: content, embeds with their colour bar, inline
- * fields three to a row, footers, buttons by style, markdown, timestamps, mentions), as an HTML
- * page, so a screenshot shows what a person will see. A developer tool: `npm run preview`.
+ * fields three to a row, images, footers, buttons by style, markdown, timestamps, mentions), as an
+ * HTML page, so a screenshot shows what a person will see. Uploaded files (charts) are drawn from
+ * their bytes as data: URIs, so the page stands alone. Developer tools: `npm run preview`,
+ * `npm run demo -- --html FILE`.
  */
 
 export interface MessageJson {
@@ -9,6 +11,14 @@ export interface MessageJson {
   flags?: number;
   embeds?: EmbedJson[];
   components?: { type?: number; components?: ButtonJson[] }[];
+  /** Uploaded files (as the Discord emulator keeps them: with their bytes). */
+  attachments?: AttachmentJson[];
+}
+interface AttachmentJson {
+  id: string;
+  filename: string;
+  content_type?: string | null;
+  data?: Uint8Array;
 }
 interface EmbedJson {
   title?: string;
@@ -73,7 +83,19 @@ function timestamp(ms: number, style: string, now: number): string {
 
 const BUTTON_CLASS: Record<number, string> = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'danger', 5: 'secondary' };
 
-function embedHtml(e: EmbedJson, now: number, names: Record<string, string>): string {
+/** The data: URI of an uploaded file (null without its bytes). */
+function dataUri(a: AttachmentJson): string | null {
+  return a.data ? `data:${a.content_type ?? 'application/octet-stream'};base64,${Buffer.from(a.data).toString('base64')}` : null;
+}
+
+/** The attachment a URL serves (`…/attachments/<channel>/<id>/<name>` or `attachment://<name>`), if it is one of `attachments`. */
+function attachmentAt(url: string, attachments: readonly AttachmentJson[]): AttachmentJson | undefined {
+  if (url.startsWith('attachment://')) return attachments.find((a) => a.filename === url.slice('attachment://'.length));
+  const id = /\/attachments\/\d+\/(\d+)\/[^/]+$/.exec(url)?.[1];
+  return id ? attachments.find((a) => a.id === id) : undefined;
+}
+
+function embedHtml(e: EmbedJson, now: number, names: Record<string, string>, attachments: readonly AttachmentJson[]): string {
   const color = `#${(e.color ?? 0x1e1f22).toString(16).padStart(6, '0')}`;
   const fields: string[] = [];
   let row: string[] = [];
@@ -95,9 +117,16 @@ function embedHtml(e: EmbedJson, now: number, names: Record<string, string>): st
   const title = e.title ? `<div class="etitle">${e.url ? `<a href="${escapeHtml(e.url)}">${markdown(e.title, now, names)}</a>` : markdown(e.title, now, names)}</div>` : '';
   return `<div class="embed" style="border-left-color:${color}">
     <div class="ebody">${title}${e.description ? `<div class="edesc">${markdown(e.description, now, names)}</div>` : ''}${fields.join('')}
+    ${e.image ? `<img class="eimage" src="${escapeHtml(imageSrc(e.image.url, attachments))}">` : ''}
     ${e.footer ? `<div class="efooter">${escapeHtml(e.footer.text)}${e.timestamp ? ` • ${timestamp(Date.parse(e.timestamp), 'f', now)}` : ''}</div>` : ''}</div>
-    ${e.thumbnail ? `<img class="thumb" src="${escapeHtml(e.thumbnail.url)}">` : ''}
+    ${e.thumbnail ? `<img class="thumb" src="${escapeHtml(imageSrc(e.thumbnail.url, attachments))}">` : ''}
   </div>`;
+}
+
+/** Where an image is drawn from: an uploaded file's bytes, else its URL. */
+function imageSrc(url: string, attachments: readonly AttachmentJson[]): string {
+  const a = attachmentAt(url, attachments);
+  return (a && dataUri(a)) ?? url;
 }
 
 /** One message as a chat line: author, content, embeds, buttons; ephemeral ones say "Only you can see this". */
@@ -107,19 +136,26 @@ export function messageHtml(m: MessageJson, options: { author?: string; caption?
   const buttons = (m.components ?? [])
     .map((r) => `<div class="buttons">${(r.components ?? []).map((b) => `<span class="button ${BUTTON_CLASS[b.style ?? 2] ?? 'secondary'}${b.disabled ? ' disabled' : ''}">${escapeHtml(`${b.emoji?.name ? `${b.emoji.name} ` : ''}${b.label ?? ''}`)}${b.style === 5 ? ' ↗' : ''}</span>`).join('')}</div>`)
     .join('');
+  const attachments = m.attachments ?? [];
+  // Files no embed shows are drawn under the text, as Discord shows uploaded images.
+  const shown = new Set((m.embeds ?? []).flatMap((e) => [e.image?.url, e.thumbnail?.url]).flatMap((u) => (u ? [attachmentAt(u, attachments)?.id] : [])));
+  const loose = attachments.filter((a) => !shown.has(a.id) && (a.content_type ?? '').startsWith('image/') && a.data);
+  const author = options.author ?? 'Steward';
+  const person = options.author !== undefined && options.author !== 'Steward';
   return `<div class="msg">
     ${options.caption ? `<div class="caption">${escapeHtml(options.caption)}</div>` : ''}
-    <div class="author"><span class="avatar">S</span><span class="name">${escapeHtml(options.author ?? 'Steward')}</span><span class="bot">APP</span></div>
+    <div class="author"><span class="avatar${person ? ' person' : ''}">${escapeHtml(author.slice(0, 1).toUpperCase())}</span><span class="name">${escapeHtml(author)}</span>${person ? '' : '<span class="bot">APP</span>'}</div>
     <div class="content">${m.content ? markdown(m.content, now, names) : ''}</div>
-    ${(m.embeds ?? []).map((e) => embedHtml(e, now, names)).join('')}
+    ${loose.map((a) => `<img class="upload" src="${escapeHtml(dataUri(a)!)}">`).join('')}
+    ${(m.embeds ?? []).map((e) => embedHtml(e, now, names, attachments)).join('')}
     ${buttons}
     ${(m.flags ?? 0) & 64 ? '<div class="ephemeral">👁 Only you can see this • Dismiss message</div>' : ''}
   </div>`;
 }
 
-/** A page of messages in Discord's dark theme. */
-export function pageHtml(messages: string[]): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><style>
+/** A page of messages in Discord's dark theme (with a heading, when given). */
+export function pageHtml(messages: string[], title?: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8">${title ? `<title>${escapeHtml(title)}</title>` : ''}<style>
   body{background:#313338;color:#dbdee1;font-family:"gg sans","Noto Sans","Helvetica Neue",Helvetica,Arial,sans-serif;font-size:16px;line-height:1.375;margin:0;padding:16px 16px 8px;width:760px}
   .msg{padding:8px 0 12px 56px;position:relative;border-bottom:1px solid #3f4147;margin-bottom:8px}
   .caption{position:absolute;right:0;top:4px;color:#80848e;font-size:12px}
@@ -132,6 +168,9 @@ export function pageHtml(messages: string[]): string {
   .edesc{font-size:14px;margin-top:8px}.row{display:flex;gap:8px}.field{margin-top:8px;font-size:14px}.field.inline{flex:1;min-width:0}
   .fname{font-weight:600;color:#f2f3f5}.efooter{font-size:12px;margin-top:8px;color:#b5bac1}
   .thumb{width:80px;height:80px;object-fit:cover;border-radius:4px;margin-top:8px}
+  .eimage{display:block;max-width:100%;max-height:300px;border-radius:4px;margin-top:16px}
+  .upload{display:block;max-width:520px;max-height:350px;border-radius:8px;margin-top:8px}
+  .avatar.person{background:#3ba55c}
   code{background:#1e1f22;border-radius:3px;padding:0 3px;font-size:85%;font-family:Consolas,monospace}
   pre{background:#1e1f22;border:1px solid #1e1f22;border-radius:4px;padding:7px;font-size:13px;font-family:Consolas,monospace;white-space:pre-wrap;margin:6px 0}
   a{color:#00a8fc;text-decoration:none}.ts{background:#ffffff0f;border-radius:3px;padding:0 2px}
@@ -140,5 +179,6 @@ export function pageHtml(messages: string[]): string {
   .buttons{display:flex;gap:8px;margin-top:8px}.button{padding:2px 16px;height:32px;line-height:32px;border-radius:3px;font-size:14px;font-weight:500;color:#fff}
   .primary{background:#5865f2}.secondary{background:#4e5058}.success{background:#248046}.danger{background:#da373c}.disabled{opacity:.5}
   .ephemeral{font-size:12px;color:#949ba4;margin-top:6px}
-  </style></head><body>${messages.join('\n')}</body></html>`;
+  h1{font-size:20px;color:#f2f3f5;margin:0 0 12px}
+  </style></head><body>${title ? `<h1>${escapeHtml(title)}</h1>` : ''}${messages.join('\n')}</body></html>`;
 }

@@ -574,6 +574,15 @@ export class RunRepository {
       .map(toRun);
   }
 
+  /** The automation's most recent runs up to run `upToRunId` (all of them when null), oldest first: what a chart draws. */
+  recentUpTo(automationId: number, upToRunId: number | null, limit: number): Run[] {
+    return this.db
+      .prepare<[number, number, number], RunRow>('SELECT * FROM automation_run WHERE automation_id = ? AND id <= ? ORDER BY id DESC LIMIT ?')
+      .all(automationId, upToRunId ?? Number.MAX_SAFE_INTEGER, limit)
+      .map(toRun)
+      .reverse();
+  }
+
   /** finished_at of the automation's last succeeded run (the `prior_run_end` of the next one). */
   lastSucceededEnd(automationId: number): Date | null {
     const row = this.db

@@ -41,6 +41,7 @@ import {
   type AutomationDetailsView,
   type AutomationView,
   type BudgetView,
+  type ChartView,
   type CapabilityView,
   type RunOutputView,
   type RunReportView,
@@ -48,6 +49,8 @@ import {
 } from './view-models.js';
 import { readOutput, type Reading } from '../capabilities/reading.js';
 import { formatCondition } from './alerts/text.js';
+import type { AutomationCharts } from '../charts/charts.js';
+import type { ChartPlan } from '../charts/series.js';
 
 /** Automations are named by id or by their owner's name for them. */
 export type AutomationRef = number | string;
@@ -144,6 +147,8 @@ export interface AutomationServiceDeps {
   onNotification?: () => void;
   /** Skill states on evidence: overrides and managers' answers go through it, so they are recorded and announced. */
   lifecycle: SkillLifecycle;
+  /** Draws the charts of `/automation show`; without it, no chart is shown. */
+  charts?: AutomationCharts;
 }
 
 /** The use cases the front end calls. Every refusal is a StewardError with a message to show; a refused call writes nothing. */
@@ -475,6 +480,27 @@ export class AutomationService {
     this.deps.logger.info({ event: 'quiet_hours_off', userId: actor.userId, released }, 'quiet hours off');
     if (released > 0) this.deps.onNotification?.();
     return { released };
+  }
+
+  /**
+   * The chart of the automation's recent runs, planned but not drawn (reads SQLite only): what to
+   * draw, or why there is none; times in the actor's time zone when they set one. Throws
+   * NotFoundError as {@link inspect} does.
+   */
+  chartPlan(actor: Actor, ref: AutomationRef): ChartPlan {
+    const automation = this.visible(actor, ref);
+    return this.deps.charts ? this.deps.charts.plan(automation, null, actor.userId) : { spec: null, reason: null };
+  }
+
+  /** Draws a planned chart off the main thread (tens of milliseconds); one that cannot be drawn gives a note instead, and is logged. */
+  async drawChart(plan: ChartPlan): Promise<ChartView> {
+    if (plan.spec === null || !this.deps.charts) return { image: null, note: plan.reason };
+    try {
+      return { image: await this.deps.charts.draw(plan.spec), note: null };
+    } catch (error) {
+      this.deps.logger.warn({ event: 'chart_failed', err: error }, 'the chart could not be drawn');
+      return { image: null, note: 'The chart could not be drawn just now; try again in a moment.' };
+    }
   }
 
   /** The automation's most recent runs, newest first. */

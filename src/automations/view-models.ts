@@ -5,6 +5,7 @@
  */
 import type { PeriodSpend } from '../budget/guard.js';
 import type { Reading } from '../capabilities/reading.js';
+import type { ChartImage } from '../charts/charts.js';
 import { choosePath, exampleInputs, type CapabilityRecord, type SkillState } from '../capabilities/types.js';
 import type { BudgetPausedError } from '../errors.js';
 import type { StateChange } from '../capabilities/evidence.js';
@@ -97,6 +98,15 @@ export interface AutomationDetailsView {
   alertHold: AlertHoldView | null;
   /** Its owner's quiet hours; null when they have none. */
   quietHours: QuietHoursView | null;
+}
+
+/** How the file name of a chart the service drew ends, so the front end can tell a message's chart from other files. */
+export { CHART_FILE_SUFFIX } from '../charts/spec.js';
+
+/** The chart `/automation show` attaches: the picture, or a note saying why there is none (null: nothing to say). */
+export interface ChartView {
+  image: ChartImage | null;
+  note: string | null;
 }
 
 /** The outcome of a run now: the dispatch report, with the automation and the run row as they are now. */

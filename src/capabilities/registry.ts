@@ -3,6 +3,7 @@ import type { JsonObject } from '../automations/types.js';
 import type { ContentWorkers } from './content/pool.js';
 import type { Fetcher } from './http/fetcher.js';
 import { parseCapabilityInputs } from './inputs.js';
+import type { ChartReader } from '../charts/series.js';
 import type { OutputReader } from './reading.js';
 import { askDefinition } from './skills/ask.js';
 import { feedWatchDefinition } from './skills/feed-watch.js';
@@ -71,6 +72,11 @@ export class CapabilityRegistry {
   modelCanRun(capability: string): boolean {
     const definition = this.byName.get(capability);
     return definition?.modelCanRun ?? definition?.modelTask !== undefined;
+  }
+
+  /** How the capability's runs are charted; undefined when it watches no number. */
+  chart(capability: string): ChartReader | undefined {
+    return this.byName.get(capability)?.chart;
   }
 
   /** A skill executor over the definitions' local skills. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ExecutionPath, JsonObject } from '../automations/types.js';
+import type { ChartReader } from '../charts/series.js';
 import type { OutputReader } from './reading.js';
 
 export const SKILL_STATES = ['sandbox', 'shadow', 'shadow_primary', 'trusted', 'retired'] as const;
@@ -128,4 +129,6 @@ export interface CapabilityDefinition {
   modelTask?: (request: ExecutionRequest) => Promise<ModelTask> | ModelTask;
   /** How its output reads to a person (alerts, `/automation show`, run replies); without one, the generic reading. */
   reader?: OutputReader;
+  /** The number its runs are charted by (`/automation show`, alerts); without one, no chart. */
+  chart?: ChartReader;
 }

@@ -5,8 +5,8 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { AutomationRef } from '../automations/service.js';
 import type { AutomationStatus } from '../automations/types.js';
-import type { AutomationView } from '../automations/view-models.js';
-import { ActionRowBuilder, type ButtonBuilder } from 'discord.js';
+import { CHART_FILE_SUFFIX, type AutomationView, type ChartView } from '../automations/view-models.js';
+import { ActionRowBuilder, AttachmentBuilder, type ButtonBuilder } from 'discord.js';
 import { automationButtons, automationRow, listPageButtons, outputButton } from './components.js';
 import { actorOf, EPHEMERAL, NO_MENTIONS, type BotContext, type RepliableInteraction } from './context.js';
 import { cut, LIMITS } from './limits.js';
@@ -29,12 +29,37 @@ export function scheduleReadLine(automation: AutomationView): string {
   return cut(`🗓️ Read “${automation.scheduleReadFrom}” as \`${automation.schedule}\`.`, LIMITS.content);
 }
 
-/** `/automation show` (and the Show button): the automation's details with its buttons. */
-export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef) {
+/**
+ * The automation's details with its buttons, and its chart when one was drawn (`chart`). Without
+ * one, a button on details that carry a chart keeps showing it (the message keeps its file).
+ */
+export function detailsReply(i: RepliableInteraction, ctx: BotContext, ref: AutomationRef, chart?: ChartView) {
   const details = ctx.service.inspect(actorOf(i, ctx.config), ref);
   const row = automationButtons(details.automation.id, details.automation.status);
   if (details.lastReading) row.addComponents(outputButton(details.lastReading.runId));
-  return { embeds: [detailsEmbed(details)], components: [row], allowedMentions: NO_MENTIONS };
+  const image = chart?.image ?? null;
+  const kept = chart === undefined && i.isButton() ? [...i.message.attachments.values()].find((a) => a.name.endsWith(CHART_FILE_SUFFIX))?.name : undefined;
+  return {
+    embeds: [detailsEmbed(details, chart, kept)],
+    components: [row],
+    allowedMentions: NO_MENTIONS,
+    ...(image ? { files: [new AttachmentBuilder(Buffer.from(image.png), { name: image.filename, description: image.description })] } : {}),
+  };
+}
+
+/**
+ * `/automation show` and the Show button: the details with the chart of the recent runs. When
+ * there is a chart to draw it answers "thinking…" first (drawing may outlast Discord's 3 s).
+ */
+export async function showReply(i: ChatInputCommandInteraction | ButtonInteraction, ctx: BotContext, ref: AutomationRef): Promise<void> {
+  const plan = ctx.service.chartPlan(actorOf(i, ctx.config), ref); // "not found" is said at once
+  if (plan.spec === null) {
+    await i.reply({ ...detailsReply(i, ctx, ref, await ctx.service.drawChart(plan)), ...EPHEMERAL });
+    return;
+  }
+  await i.deferReply({ flags: EPHEMERAL.flags });
+  const chart = await ctx.service.drawChart(plan);
+  await i.editReply(detailsReply(i, ctx, ref, chart));
 }
 
 /** A page of `/automation list`; a button click turns the page in place. */

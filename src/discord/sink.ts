@@ -1,4 +1,5 @@
 import {
+  AttachmentBuilder,
   ButtonBuilder,
   DiscordAPIError,
   HTTPError,
@@ -10,7 +11,7 @@ import {
 } from 'discord.js';
 import type { Notification } from '../notifications/outbox.js';
 import { DeliveryError } from '../errors.js';
-import type { Delivered, NotificationSink } from '../notifications/service.js';
+import type { Delivered, NotificationFile, NotificationSink } from '../notifications/service.js';
 import { automationButton, buttonRows, holdButton, outputButton, skillProposalButton } from './components.js';
 import { NO_MENTIONS } from './context.js';
 import { cut, LIMITS } from './limits.js';
@@ -42,21 +43,32 @@ function buttonsOf(n: Notification): ButtonBuilder[] {
   });
 }
 
-/** A notification's body: its embed with buttons, or its text; mentions locked down. */
-function notificationBody(n: Notification): MessageEditOptions {
+/** Files as discord.js uploads them (multipart `files[n]`). */
+function attachmentsOf(files: readonly NotificationFile[]): AttachmentBuilder[] {
+  return files.map((f) => new AttachmentBuilder(Buffer.from(f.data), { name: f.name, description: f.description }));
+}
+
+/**
+ * A notification's body: its embed with buttons (the first file as the embed's image), or its text;
+ * mentions locked down. With files, they replace the message's attachments.
+ */
+function notificationBody(n: Notification, files: readonly NotificationFile[] = []): MessageEditOptions {
   const buttons = buttonsOf(n);
+  const image = n.embed && files[0] ? `attachment://${files[0].name}` : undefined;
   return {
-    ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed)], content: '' } : { content: cut(n.content, LIMITS.content), embeds: [] }),
+    ...(n.embed ? { embeds: [notificationEmbed(n.type, n.embed, image)], content: '' } : { content: cut(n.content, LIMITS.content), embeds: [] }),
     components: buttonRows(buttons),
     allowedMentions: NO_MENTIONS,
+    ...(files.length ? { files: attachmentsOf(files), attachments: [] } : {}),
   };
 }
 
-/** The Discord message for a notification: its embed with buttons, mentions locked down, and a nonce that Discord dedupes on. */
-export function notificationMessage(n: Notification): MessageCreateOptions {
-  const body = notificationBody(n);
+/** The Discord message for a notification: its embed with buttons (and files), mentions locked down, and a nonce that Discord dedupes on. */
+export function notificationMessage(n: Notification, files: readonly NotificationFile[] = []): MessageCreateOptions {
+  const body = notificationBody(n, files);
   return {
     ...(n.embed ? { embeds: body.embeds! } : { content: body.content! }),
+    ...(files.length ? { files: attachmentsOf(files) } : {}),
     components: body.components!,
     allowedMentions: NO_MENTIONS,
     // Discord keeps one message per nonce for a few minutes: a retry after a lost answer is not a second message.
@@ -77,11 +89,11 @@ export class DiscordSink implements NotificationSink {
   ) {}
 
   /** Sends the notification; resolves with the id of the message Discord made. */
-  async deliver(notification: Notification): Promise<Delivered> {
+  async deliver(notification: Notification, files: NotificationFile[] = []): Promise<Delivered> {
     if (!this.client.isReady()) throw new DeliveryError('not connected to Discord yet');
     try {
       const channel = await this.channelFor(notification);
-      const message = await channel.send(notificationMessage(notification));
+      const message = await channel.send(notificationMessage(notification, files));
       return { messageId: message.id };
     } catch (error) {
       throw toDeliveryError(error);
@@ -89,11 +101,11 @@ export class DiscordSink implements NotificationSink {
   }
 
   /** Edits message `messageId` (in the notification's channel) to say what the notification says; false when it was deleted. */
-  async edit(notification: Notification, messageId: string): Promise<boolean> {
+  async edit(notification: Notification, messageId: string, files: NotificationFile[] = []): Promise<boolean> {
     if (!this.client.isReady()) throw new DeliveryError('not connected to Discord yet');
     try {
       const channel = await this.channelFor(notification);
-      await channel.messages.edit(messageId, notificationBody(notification));
+      await channel.messages.edit(messageId, notificationBody(notification, files));
       return true;
     } catch (error) {
       if (error instanceof DiscordAPIError && Number(error.code) === UNKNOWN_MESSAGE) return false;

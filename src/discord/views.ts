@@ -7,6 +7,7 @@ import type {
   AutomationView,
   BudgetView,
   CapabilityView,
+  ChartView,
   QuietHoursView,
   RunOutputView,
   RunReportView,
@@ -151,7 +152,8 @@ function pathWords(path: ExecutionPath | null): string {
 }
 
 /** `/automation show`: everything about one automation. */
-export function detailsEmbed(d: AutomationDetailsView): EmbedData {
+/** `/automation show`: its chart drawn now (`chart`), or the chart file the message already carries (`keptChart`, its name). */
+export function detailsEmbed(d: AutomationDetailsView, chart?: ChartView, keptChart?: string): EmbedData {
   const a = d.automation;
   const last = d.recentRuns[0];
   return fitEmbed({
@@ -174,7 +176,9 @@ export function detailsEmbed(d: AutomationDetailsView): EmbedData {
       { name: 'Recent runs', value: d.recentRuns.length ? d.recentRuns.map(runLine).join('\n') : 'none' },
       { name: 'Inputs', value: preview(a.inputs, 600) },
       ...(d.undeliveredNotices.count ? [{ name: 'Undelivered', value: `${plural(d.undeliveredNotices.count, 'notice')} could not be delivered: ${d.undeliveredNotices.lastError ?? 'refused by Discord'}` }] : []),
+      ...(chart?.note ? [{ name: 'Chart', value: chart.note }] : []),
     ],
+    ...(chart?.image ? { image: { url: `attachment://${chart.image.filename}` } } : keptChart ? { image: { url: `attachment://${keptChart}` } } : {}),
     footer: { text: `#${a.id} · created ${a.createdAt.toISOString().slice(0, 10)}` }, // the owner is a field, as a mention
   });
 }
@@ -298,8 +302,8 @@ export function capabilitiesEmbed(capabilities: CapabilityView[]): EmbedData {
 
 const TONE_COLORS: Record<NonNullable<RichMessage['tone']>, number> = { good: COLORS.ok, bad: COLORS.alert, neutral: COLORS.info, muted: COLORS.muted };
 
-/** A notification from the outbox as a Discord embed: coloured by its tone (by its type when it has none), its title linked, its picture beside it. */
-export function notificationEmbed(type: string, message: RichMessage): EmbedData {
+/** A notification from the outbox as a Discord embed: coloured by its tone (by its type when it has none), its title linked, its picture beside it, `image` (an `attachment://` file, its chart) under it. */
+export function notificationEmbed(type: string, message: RichMessage, image?: string): EmbedData {
   const color = message.tone
     ? TONE_COLORS[message.tone]
     : type === 'alert' ? COLORS.alert : type === 'pause' ? COLORS.warn : type.startsWith('budget') ? COLORS.warn : type === 'resolved' ? COLORS.ok : COLORS.info;
@@ -307,6 +311,7 @@ export function notificationEmbed(type: string, message: RichMessage): EmbedData
     title: message.title,
     ...(message.url ? { url: message.url } : {}),
     ...(message.thumbnail ? { thumbnail: { url: message.thumbnail } } : {}),
+    ...(image ? { image: { url: image } } : {}),
     description: message.description,
     color,
     // Notices come written in markup already, their third-party text escaped where it was put in (see capabilities/reading.ts).

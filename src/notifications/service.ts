@@ -9,15 +9,24 @@ export interface Delivered {
   messageId: string;
 }
 
+/** A file a notification carries (an alert's chart): its name, bytes and a description for screen readers. */
+export interface NotificationFile {
+  name: string;
+  data: Uint8Array;
+  description: string;
+}
+
 /**
  * Delivers one notification (the Discord bot supplies the real one). Throw DeliveryError to
  * explain a failure. `edit` changes a message delivered before (its id, in `channel`) to say what
  * `notification` says; it resolves false when that message no longer exists (deleted by a
  * person), which is no failure. A sink without `edit` leaves delivered messages as they are.
+ * `files` (none by default) go with the message, the first shown as its embed's image; an edit
+ * with files replaces the message's files with them.
  */
 export interface NotificationSink {
-  deliver(notification: Notification): Promise<Delivered | void>;
-  edit?(notification: Notification, messageId: string): Promise<boolean>;
+  deliver(notification: Notification, files?: NotificationFile[]): Promise<Delivered | void>;
+  edit?(notification: Notification, messageId: string, files?: NotificationFile[]): Promise<boolean>;
 }
 
 /** Backoff before retry number `attempts` (1-based): 5 s, 10 s, 20 s… up to 10 minutes. */
@@ -32,6 +41,11 @@ export interface NotificationServiceDeps {
   logger: Logger;
   /** A delivery still pending after this long counts as failed and is retried (default 30 s). */
   deliveryTimeoutMs?: number;
+  /**
+   * The files a notification carries, made at each delivery attempt (an alert's chart, drawn from
+   * the run history, so the outbox keeps none). Must not throw: a file it cannot make is left out.
+   */
+  files?: (notification: Notification) => Promise<NotificationFile[]>;
 }
 
 /**
@@ -124,7 +138,8 @@ export class NotificationService {
             continue;
           }
         } else {
-          const receipt = await this.deliverWithin(presented(head, outbox.maxAlertsPerChannel));
+          const notification = presented(head, outbox.maxAlertsPerChannel);
+          const receipt = await this.deliverWithin(notification, await this.filesOf(notification));
           outbox.markDelivered(head.id, clock.now(), receipt ? receipt.messageId : null);
         }
         delivered++;
@@ -192,7 +207,10 @@ export class NotificationService {
       return false;
     }
     let changed = false;
-    if (target.state === 'delivered' && sink.edit) changed = await this.within(sink.edit(presented(head, outbox.maxAlertsPerChannel), target.messageId));
+    if (target.state === 'delivered' && sink.edit) {
+      const notification = presented(head, outbox.maxAlertsPerChannel);
+      changed = await this.within(sink.edit(notification, target.messageId, await this.filesOf(notification)));
+    }
     outbox.markDelivered(head.id, clock.now());
     if (!changed) {
       const reason = target.state === 'gone' ? target.reason : sink.edit ? 'the message was deleted' : 'the sink cannot edit messages';
@@ -202,8 +220,14 @@ export class NotificationService {
   }
 
   /** The sink's delivery, failed with a DeliveryError when it hangs (a hung request must not block every channel). */
-  private deliverWithin(notification: Notification): Promise<Delivered | void> {
-    return this.within(this.deps.sink.deliver(notification));
+  private deliverWithin(notification: Notification, files: NotificationFile[]): Promise<Delivered | void> {
+    return this.within(this.deps.sink.deliver(notification, files));
+  }
+
+  /** The files of a notification as presented (none once it is plain text). */
+  private async filesOf(notification: Notification): Promise<NotificationFile[]> {
+    if (!this.deps.files || notification.plainText) return [];
+    return this.deps.files(notification);
   }
 
   /** `work`, failed with a DeliveryError when it takes longer than the delivery timeout. */

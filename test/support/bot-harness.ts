@@ -123,11 +123,4 @@ export async function startBot(
   return harness;
 }
 
-/** Waits (real time) until `check` holds: delivery goes over real HTTP to the emulator. Throws naming `what` after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from './until.js';

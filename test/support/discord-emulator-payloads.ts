@@ -165,6 +165,13 @@ export interface EmulatedAttachment {
   filename: string;
   size: number;
   content_type: string | null;
+  /** The bytes uploaded (not part of what the API answers). */
+  data: Buffer;
+}
+
+/** Where Discord serves an attachment of a message in `channelId`. */
+export function attachmentUrl(channelId: string, a: Pick<EmulatedAttachment, 'id' | 'filename'>): string {
+  return `https://cdn.discordapp.com/attachments/${channelId}/${a.id}/${a.filename}`;
 }
 
 /** A message as the emulator stores it (live object: later edits show up in it). */
@@ -225,10 +232,10 @@ export function messagePayload(m: EmulatedMessage, applicationId: string): APIMe
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: m.attachments.map((a) => ({
+    attachments: m.attachments.map(({ data: _bytes, ...a }) => ({
       ...a,
       content_type: a.content_type ?? undefined,
-      url: `https://cdn.discordapp.com/attachments/${m.channel_id}/${a.id}/${a.filename}`,
+      url: attachmentUrl(m.channel_id, a),
       proxy_url: `https://media.discordapp.net/attachments/${m.channel_id}/${a.id}/${a.filename}`,
     })),
     embeds: m.embeds,

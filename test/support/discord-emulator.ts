@@ -30,6 +30,7 @@ import {
   MessageType,
   OverwriteType,
   PermissionFlagsBits,
+  type APIEmbed,
   type APIUser,
   type ApplicationFlags,
   type GatewayReadyDispatchData,
@@ -41,6 +42,7 @@ import {
   DEFAULT_EVERYONE_PERMISSIONS,
   DM_PERMISSIONS,
   EPHEMERAL,
+  attachmentUrl,
   LOADING,
   channelPayload,
   customIds,
@@ -58,6 +60,7 @@ import {
   userPayload,
   type ChannelModel,
   type CommandOptionDef,
+  type EmulatedAttachment,
   type EmulatedMessage,
   type GuildModel,
   type Json,
@@ -67,6 +70,7 @@ import {
 } from './discord-emulator-payloads.js';
 
 import { invalidFormBody, type DiscordErrorBody } from './discord-spec-validator.js';
+import { checkAttachments, resolveAttachmentUrls, type AttachmentVerdict, type UploadedFile } from './discord-attachments.js';
 
 export type { EmulatedAttachment, EmulatedMessage, StoredCommand } from './discord-emulator-payloads.js';
 export type { SpecRefusal } from './discord-refusals.js';
@@ -115,8 +119,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The JSON body (for multipart: payload_json parsed); null without one. */
   body: unknown;
-  /** Files of a multipart request. */
-  files: { field: string; filename: string; size: number }[];
+  /** Files of a multipart request: form field, filename, content type and bytes. */
+  files: UploadedFile[];
+  /** Size of the request body in bytes. */
+  bytes: number;
   authorization: string | null;
   /** The status answered; 0 when the connection was destroyed without an answer (refuseRest). */
   status: number;
@@ -737,6 +743,7 @@ export class DiscordEmulator {
       query: Object.fromEntries(url.searchParams),
       body: parsed.body,
       files: parsed.files,
+      bytes: parsed.bytes,
       authorization: req.headers.authorization ?? null,
       status: 0,
       problems: [],
@@ -797,9 +804,17 @@ export class DiscordEmulator {
     const verdict = checkRequest(request);
     record.problems = verdict.problems;
     record.warnings = verdict.warnings;
-    if (verdict.status === 200) return null;
-    const { status, body } = discordError(verdict);
-    const refusal: SpecRefusal = { method: record.method, path: record.path, operationId: verdict.operationId, status, code: body.code, problems: verdict.problems, body: record.body, ...(trace ? { interaction: trace.label } : {}) };
+    let status: number;
+    let body: DiscordErrorBody;
+    if (verdict.status === 200) {
+      const files = this.checkFiles(record, trace);
+      if (files.status === 200) return null;
+      record.problems = files.problems;
+      ({ status, body } = files.status === 413 ? { status: 413, body: { message: 'Request entity too large', code: 40005 } } : { status: 400, body: invalidFormBody(files.problems) });
+    } else {
+      ({ status, body } = discordError(verdict));
+    }
+    const refusal: SpecRefusal = { method: record.method, path: record.path, operationId: verdict.operationId, status, code: body.code, problems: record.problems, body: record.body, ...(trace ? { interaction: trace.label } : {}) };
     this.refusals.push(refusal);
     noteRefusal(this, refusal);
     if (trace) {
@@ -808,6 +823,34 @@ export class DiscordEmulator {
       trace.reject({ kind, ...(callback && type !== undefined ? { type } : {}), status, error: body });
     }
     return { status, body };
+  }
+
+  /**
+   * The files of a message body (a new message, an edit, or a callback's message), checked against
+   * what was uploaded and, for an edit, the attachments the message has (see discord-attachments.ts).
+   */
+  private checkFiles(record: RecordedRequest, trace: Trace | null): AttachmentVerdict {
+    const { method, path, body } = record;
+    let message: unknown = body;
+    let at = '';
+    let existing: EmulatedAttachment[] = [];
+    const channelEdit = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    const webhookEdit = /^\/webhooks\/[^/]+\/[^/]+\/messages\/([^/]+)$/.exec(path);
+    if (method === 'POST' && /^\/interactions\/[^/]+\/[^/]+\/callback$/.test(path)) {
+      const type = isRecord(body) ? body.type : undefined;
+      if (type !== InteractionResponseType.ChannelMessageWithSource && type !== InteractionResponseType.UpdateMessage) return record.files.length ? { status: 400, problems: [{ path: 'files', code: 'FILES_NOT_ALLOWED', message: `A callback of type ${String(type)} carries no files`, rule: 'upload.callback' }] } : { status: 200 };
+      message = isRecord(body) ? body.data : undefined;
+      at = 'data.';
+      if (type === InteractionResponseType.UpdateMessage) existing = trace?.sourceMessage?.attachments ?? [];
+    } else if (method === 'PATCH' && channelEdit) {
+      existing = this.messages.get(channelEdit[1]!)?.find((m) => m.id === channelEdit[2])?.attachments ?? [];
+    } else if (method === 'PATCH' && webhookEdit && trace) {
+      const target = webhookEdit[1] === '@original' ? trace.original : [trace.original, ...trace.followupMessages].find((m) => m?.id === webhookEdit[1]);
+      existing = target?.attachments ?? [];
+    } else if (!(method === 'POST' && (/^\/channels\/\d+\/messages$/.test(path) || /^\/webhooks\/[^/]+\/[^/]+$/.test(path)))) {
+      return { status: 200 };
+    }
+    return checkAttachments(message, record.files, existing, record.bytes, at);
   }
 
   private takeFault(method: string, path: string): RestFault | null {
@@ -933,18 +976,19 @@ export class DiscordEmulator {
       guild_id: guildId,
       author: this.botUser,
       content: body.content ?? '',
-      embeds: body.embeds ?? [],
+      embeds: [],
       components: body.components ?? [],
       allowed_mentions: body.allowed_mentions ?? null,
       nonce: body.nonce ?? null,
       flags: meta.flags,
-      attachments: files.map((f) => ({ id: snowflake(), filename: f.filename, size: f.size, content_type: null })),
+      attachments: files.map(attachmentOf),
       type: meta.type,
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
       interaction_id: meta.interactionId,
       deleted: false,
     };
+    message.embeds = withAttachmentUrls(message, body.embeds ?? []);
     if (keep) {
       const list = this.messages.get(channelId) ?? [];
       list.push(message);
@@ -1313,11 +1357,27 @@ function applyEdit(message: EmulatedMessage, body: MessageBody, files: RecordedR
     const keep = new Set(records(body.attachments).map((a) => String(a.id)));
     message.attachments = message.attachments.filter((a) => keep.has(a.id));
   }
-  message.attachments.push(...files.map((f) => ({ id: snowflake(), filename: f.filename, size: f.size, content_type: null })));
+  message.attachments.push(...files.map(attachmentOf));
+  if (body.embeds !== undefined) message.embeds = withAttachmentUrls(message, message.embeds);
   const fixed = message.flags & EPHEMERAL;
   const rest = body.flags !== undefined ? body.flags : message.flags;
   message.flags = fixed | (rest & ~(EPHEMERAL | LOADING));
   if (!wasLoading) message.edited_timestamp = new Date().toISOString();
+}
+
+/** An uploaded file as the message's attachment (bytes kept for tests). */
+function attachmentOf(f: UploadedFile): EmulatedAttachment {
+  return { id: snowflake(), filename: f.filename, size: f.size, content_type: f.contentType, data: f.data };
+}
+
+/** The embeds with `attachment://name` turned into the URL of the message's attachment of that name, as Discord stores them. */
+function withAttachmentUrls(message: EmulatedMessage, embeds: APIEmbed[]): APIEmbed[] {
+  return embeds.map((e) =>
+    resolveAttachmentUrls(e, (name) => {
+      const a = [...message.attachments].reverse().find((x) => x.filename === name);
+      return a ? attachmentUrl(message.channel_id, a) : null;
+    }),
+  );
 }
 
 function faultAnswer(fault: RestFault): Answer {
@@ -1336,23 +1396,24 @@ function faultAnswer(fault: RestFault): Answer {
   };
 }
 
-async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: RecordedRequest['files']; invalid: boolean; multipart: boolean }> {
+async function parseBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[]; bytes: number; invalid: boolean; multipart: boolean }> {
   const multipart = contentType.includes('multipart/form-data');
-  if (raw.length === 0) return { body: null, files: [], invalid: false, multipart };
+  const bytes = raw.length;
+  if (raw.length === 0) return { body: null, files: [], bytes, invalid: false, multipart };
   try {
     if (contentType.includes('multipart/form-data')) {
       const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
-      const files: RecordedRequest['files'] = [];
+      const files: UploadedFile[] = [];
       let body: unknown = null;
       for (const [field, value] of form.entries()) {
-        if (typeof value !== 'string') files.push({ field, filename: value.name, size: value.size });
+        if (typeof value !== 'string') files.push({ field, filename: value.name, contentType: value.type || null, size: value.size, data: Buffer.from(await value.arrayBuffer()) });
         else if (field === 'payload_json') body = JSON.parse(value);
       }
-      return { body, files, invalid: false, multipart };
+      return { body, files, bytes, invalid: false, multipart };
     }
-    return { body: JSON.parse(raw.toString('utf8')), files: [], invalid: false, multipart };
+    return { body: JSON.parse(raw.toString('utf8')), files: [], bytes, invalid: false, multipart };
   } catch {
-    return { body: raw.toString('utf8'), files: [], invalid: true, multipart };
+    return { body: raw.toString('utf8'), files: [], bytes, invalid: true, multipart };
   }
 }
 

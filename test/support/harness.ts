@@ -17,7 +17,7 @@ import type { Actor } from '../../src/automations/access.js';
 import { silentLogger } from '../../src/logger.js';
 import { Store } from '../../src/store.js';
 import type { Notification } from '../../src/notifications/outbox.js';
-import type { NotificationSink } from '../../src/notifications/service.js';
+import type { NotificationFile, NotificationSink } from '../../src/notifications/service.js';
 import { FakeClock } from './fake-clock.js';
 
 /** A fresh directory for one test's database file; removed by the returned cleanup. */
@@ -39,16 +39,19 @@ export const TEST_MIGRATION: Migration = {
       ('think', 'think', 'sandbox', 0, 'test');`,
 };
 
-/** A sink that records what it delivered and fails while told to. */
+/** A sink that records what it delivered (and the files each carried) and fails while told to. */
 export class RecordingSink implements NotificationSink {
   delivered: Notification[] = [];
+  /** The files of each delivered notification, in the same order. */
+  files: NotificationFile[][] = [];
   attempts = 0;
   failWith: Error | null = null;
 
-  async deliver(notification: Notification): Promise<void> {
+  async deliver(notification: Notification, files: NotificationFile[] = []): Promise<void> {
     this.attempts++;
     if (this.failWith) throw this.failWith;
     this.delivered.push(notification);
+    this.files.push(files);
   }
 }
 
@@ -118,6 +121,8 @@ export interface HarnessOptions {
   /** The fetch policy (default: private addresses allowed, as fixtures live on 127.0.0.1). */
   fetchPolicy?: Partial<FetchPolicy>;
   fetcherOptions?: SafeFetcherOptions;
+  /** The content worker pool (a test that breaks workers on purpose brings its own; the test closes it). */
+  contentWorkers?: ContentWorkers;
 }
 
 export function makeHarness(options: HarnessOptions = {}): Harness {
@@ -138,7 +143,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   // One pool for every harness of a test file (a worker takes about a second to start under
   // tsx); a test that sets CONTENT_WORKERS gets a pool of its own.
   const ownWorkers = options.env?.CONTENT_WORKERS ? new ContentWorkers({ size: config.CONTENT_WORKERS }) : null;
-  const workers = ownWorkers ?? (sharedWorkers ??= new ContentWorkers({ size: config.CONTENT_WORKERS }));
+  const workers = options.contentWorkers ?? ownWorkers ?? (sharedWorkers ??= new ContentWorkers({ size: config.CONTENT_WORKERS }));
   const registry = new CapabilityRegistry([
     ...builtinCapabilities({ fetcher, workers }),
     { name: 'echo', description: 'Returns what the test says', inputs: loose, example: '', skill: runSkill },

@@ -31,7 +31,7 @@ function workerFiles(): { entry: string; tasks: string } {
 
 /**
  * The pool of worker threads that parse and read untrusted content (HTML, feeds, CSS selectors)
- * off the main thread. A task whose `signal` aborts (the run's time limit) is dropped from the
+ * and draw charts, off the main thread. A task whose `signal` aborts (the run's time limit) is dropped from the
  * line, or, if it is running, its worker thread is terminated mid-work and replaced on demand.
  */
 export class ContentWorkers {

@@ -2,6 +2,7 @@ import { StewardError, ValidationError, type ErrorCode } from '../../errors.js';
 import type { FeedItem } from '../skills/feed-parse.js';
 import type { PageSnapshot } from '../skills/page-extract.js';
 import type { PageText } from '../skills/page-text.js';
+import type { ChartSpec } from '../../charts/spec.js';
 
 /** A fetched body as the main thread hands it to a content worker (copied, never shared). */
 export interface BodyTask {
@@ -16,6 +17,8 @@ export interface ContentTasks {
   page: { input: BodyTask & { selector?: string }; output: PageSnapshot };
   feed: { input: BodyTask; output: FeedItem[] };
   pageText: { input: BodyTask & { maxChars: number }; output: PageText };
+  /** A chart drawn as a PNG (not untrusted content, but work that would block the main thread just the same). */
+  chart: { input: ChartSpec; output: Uint8Array };
 }
 export type ContentTaskName = keyof ContentTasks;
 

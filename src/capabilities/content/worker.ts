@@ -37,8 +37,18 @@ function pageText(task: ContentTasks['pageText']['input']): WireOutcome<ContentT
   return answer('pageText', () => extractPageText(text(task), task.maxChars, task.url));
 }
 
+/** Draws a chart; the drawing library is loaded on the first chart, so workers that only parse pages never load it. */
+async function chart(spec: ContentTasks['chart']['input']): Promise<WireOutcome<ContentTasks['chart']['output']>> {
+  try {
+    const { drawChart } = await import('../../charts/draw.js');
+    return answer('chart', () => drawChart(spec));
+  } catch (error) {
+    return { ok: false, error: toWire(error) };
+  }
+}
+
 /** Runs one task in this thread and answers its outcome; a task's error is part of the answer, never thrown. */
-export function runContentTask(message: ContentTaskMessage): WireOutcome<ContentTasks[ContentTaskName]['output']> {
+export function runContentTask(message: ContentTaskMessage): WireOutcome<ContentTasks[ContentTaskName]['output']> | Promise<WireOutcome<ContentTasks[ContentTaskName]['output']>> {
   switch (message.name) {
     case 'page':
       return page(message.input);
@@ -46,5 +56,7 @@ export function runContentTask(message: ContentTaskMessage): WireOutcome<Content
       return feed(message.input);
     case 'pageText':
       return pageText(message.input);
+    case 'chart':
+      return chart(message.input);
   }
 }

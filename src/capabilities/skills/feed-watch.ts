@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { feedWatchChart } from './feed-watch-chart.js';
 import type { ContentWorkers } from '../content/pool.js';
 import type { Fetcher } from '../http/fetcher.js';
 import type { CapabilityDefinition, ExecutionRequest, ExecutionResult } from '../types.js';
@@ -72,4 +73,5 @@ export const feedWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   example: '/automation create name:kettle-news capability:feed_watch schedule:0 * * * * inputs:url=https://news.example/feed.xml alert:count > 0',
   skill: createFeedWatch(fetcher, workers),
   reader: feedWatchReader,
+  chart: feedWatchChart,
 });

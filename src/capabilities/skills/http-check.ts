@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpCheckChart } from './http-check-chart.js';
 import { FetchError } from '../../errors.js';
 import type { Fetcher } from '../http/fetcher.js';
 import { decodeBody, httpUrlInput } from '../http/response.js';
@@ -57,4 +58,5 @@ export const httpCheckDefinition = (fetcher: Fetcher): CapabilityDefinition => (
   skill: createHttpCheck(fetcher),
   comparison: { kind: 'fields', fields: ['ok', 'status', 'contains'] },
   reader: httpCheckReader,
+  chart: httpCheckChart,
 });

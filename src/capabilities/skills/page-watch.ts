@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageWatchChart } from './page-watch-chart.js';
 import { ValidationError } from '../../errors.js';
 import type { ContentWorkers } from '../content/pool.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
@@ -67,4 +68,5 @@ export const pageWatchDefinition = (fetcher: Fetcher, workers: ContentWorkers): 
   skill: createPageWatch(fetcher, workers),
   comparison: { kind: 'fields', fields: ['title', 'price', 'currency', 'in_stock', 'text'], tolerance: 0.01 },
   reader: pageWatchReader,
+  chart: pageWatchChart,
 });

@@ -1,6 +1,6 @@
 import { actorOf, EPHEMERAL, type BotContext } from '../context.js';
 import { cut, LIMITS } from '../limits.js';
-import { askDeleteReply, detailsReply, runNowReply } from '../replies.js';
+import { askDeleteReply, detailsReply, runNowReply, showReply } from '../replies.js';
 import { md } from '../views.js';
 import { buttonHandler } from './handler.js';
 
@@ -11,8 +11,7 @@ export const automationButtonsHandler = buttonHandler('a', async (i, ctx: BotCon
   const onDetails = i.message.embeds[0]?.footer?.text?.startsWith(`#${id} `) ?? false;
   switch (action) {
     case 'show':
-      await i.reply({ ...detailsReply(i, ctx, id), ...EPHEMERAL });
-      return;
+      return showReply(i, ctx, id);
     case 'pause':
     case 'resume': {
       const a = action === 'pause' ? ctx.service.pause(actor, id) : ctx.service.resume(actor, id);
