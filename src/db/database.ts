@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -6,8 +6,10 @@ import { DatabaseError } from '../errors.js';
 
 export type Db = Database.Database;
 
-/** The project's `migrations/` folder. */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+/** The project's `migrations/` folder: two levels up from src/db/, three from the compiled dist/src/db/. */
+export const MIGRATIONS_DIR = ((here) => [resolve(here, '../../migrations'), resolve(here, '../../../migrations')].find((dir) => existsSync(dir)) ?? resolve(here, '../../migrations'))(
+  dirname(fileURLToPath(import.meta.url)),
+);
 
 export interface Migration {
   version: number;

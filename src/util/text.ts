@@ -74,3 +74,9 @@ export function escapeMarkup(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^(\s*)(#{1,3} |>|-# )/gm, '$1\\$2')))
     .join('');
 }
+
+/** The first `count` sentences of a text (a sentence ends with . ! or ? followed by a space). */
+export function firstSentences(text: string, count: number): string {
+  const sentences = text.match(/[^.!?]+[.!?]+(\s|$)/g) ?? [text];
+  return sentences.slice(0, count).join(' ').replace(/\s+/g, ' ').trim();
+}
