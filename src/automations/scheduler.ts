@@ -94,7 +94,10 @@ export class Scheduler {
     if (!this.startedAt) return;
     let caughtUp = true;
     try {
-      caughtUp = this.startDue();
+      // The run rows of the runs started in this wake (step 3 of the dispatch contract) commit
+      // together: every dispatch writes its row before its first await, so the commit lands
+      // before any of their work (fetches, model calls) can begin. One commit, not 32.
+      caughtUp = this.deps.store.transaction(() => this.startDue());
     } catch (error) {
       this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
     } finally {
