@@ -103,7 +103,7 @@ async function measureSteward(variant: 'steward' | 'single', n: number, hosts: n
   const target = await startHosts(hosts, delayMs);
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'steward.db');
-  const env = variant === 'single' ? { MAX_CONCURRENT_RUNS: '4', MAX_RUNS_IN_FLIGHT_PER_USER: '4', MAX_CONCURRENT_PER_HOST: '4' } : extraEnv;
+  const env = variant === 'single' ? { MAX_CONCURRENT_RUNS: '4', MAX_RUNS_IN_FLIGHT_PER_USER: '4' } : extraEnv;
   const config = loadConfig({ STEWARD_DB: path, LOG_LEVEL: 'silent', ...env });
   const db = openDatabase(path);
   const far = Date.now() + 3_600_000;
@@ -140,6 +140,7 @@ async function measureSteward(variant: 'steward' | 'single', n: number, hosts: n
   await sleep(200);
 
   const actor = { userId: 'user-0', guildId: 'guild-1', manager: false };
+  const hers = ids.filter((_, i) => i % 200 === 0); // fillAutomations' owners: user-(i mod 200)
   const commandTimes: number[] = [];
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   const before = await target.count();
@@ -156,7 +157,7 @@ async function measureSteward(variant: 'steward' | 'single', n: number, hosts: n
       await sleep(COMMAND_EVERY_MS);
       if (!burst) break;
       if (k % 2 === 0) engine.service.list(actor, { limit: 25 });
-      else engine.service.inspect(actor, ids[(k * 200) % n]!);
+      else engine.service.inspect(actor, hers[k % hers.length]!);
       commandTimes.push(preciseNow() - asked);
     }
   })();
