@@ -1,10 +1,12 @@
 /**
- * Scenario 3's measured process: starts as `npm start` would (node + tsx), opens the database given,
+ * Scenario 3's measured process: starts as `npm start` would (node on the compiled dist/; or, as it
+ * did before, node + tsx on the sources), opens the database given,
  * builds and starts the Engine as production wires it (built-in capabilities, default registry,
  * safe fetcher, model routes from the configuration; no Discord bot), and reports when the
  * scheduler is armed, with the process's memory. Times are milliseconds since the process started
  * (performance.timeOrigin). The modules are imported dynamically so their loading is timed apart.
  *
+ *   node dist/bench/startup-child.js --db /path/steward.db
  *   node --import tsx bench/startup-child.ts --db /path/steward.db
  */
 const entered = performance.now();
@@ -31,6 +33,7 @@ const armed = performance.now();
 const armedAtEpoch = Date.now();
 if (!engine.scheduler.armedFor) throw new Error('the scheduler is not armed after start()');
 const memory = process.memoryUsage();
+const cpu = process.cpuUsage();
 
 support.emitResult({
   entered,
@@ -39,6 +42,7 @@ support.emitResult({
   constructed,
   armed,
   armedAtEpoch,
+  cpuMs: (cpu.user + cpu.system) / 1000,
   armedFor: engine.scheduler.armedFor.toISOString(),
   rssMB: support.mb(memory.rss),
   heapUsedMB: support.mb(memory.heapUsed),

@@ -53,6 +53,10 @@ export interface FillOptions {
   guildId?: string;
   /** Default `noop` (needs BENCH_MIGRATION); `http_check` for a database the production code opens as is. */
   capability?: string;
+  /** Inputs of the i-th automation (default: a shop URL). */
+  inputs?: (i: number) => Record<string, unknown>;
+  /** Cron schedule of every automation (default: a mix of daily and weekly ones). */
+  schedule?: string;
   now?: number;
 }
 
@@ -77,8 +81,8 @@ export function fillAutomations(db: Db, options: FillOptions): number[] {
         `watch-${String(i).padStart(6, '0')}`,
         `benchmark automation ${i}`,
         options.capability ?? 'noop',
-        JSON.stringify({ url: `https://shop.example/item/${i}` }),
-        SCHEDULES[i % SCHEDULES.length]!,
+        JSON.stringify(options.inputs?.(i) ?? { url: `https://shop.example/item/${i}` }),
+        options.schedule ?? SCHEDULES[i % SCHEDULES.length]!,
         ZONES[i % ZONES.length]!,
         ALERT_CONDITION,
         options.nextRunAt(i),

@@ -11,9 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 
-/** Starts the crash child and resolves with the ids it printed once its runs are in flight. */
-function startChild(dbPath: string): Promise<{ kill: () => Promise<number | null>; ids: { quick: number; slow: number[] } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-child.ts', dbPath, site.url('/ok'), site.url('/hang')], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a crash child and resolves with the ids it printed once its runs are in flight. */
+function startChild<Ids = { quick: number; slow: number[] }>(dbPath: string, script = 'test/support/crash-child.ts'): Promise<{ kill: () => Promise<number | null>; ids: Ids }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dbPath, site.url('/ok'), site.url('/hang')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -69,6 +69,29 @@ describe('a crash (SIGKILL) in the middle of runs', () => {
       expect(h.sink.delivered.map((n) => n.type)).toEqual(['alert']);
       expect(h.store.outbox.all()).toMatchObject([{ type: 'alert', deliveredAt: expect.any(Date) }]);
       await engine.scheduler.stop();
+      h.close();
+    } finally {
+      cleanup();
+    }
+  }, 30_000);
+
+  it('mid-burst (the run rows of a wake written in one commit): every run recorded once, the finished ones as they were, the others interrupted', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const dbPath = join(dir, 'steward.db');
+      const { ids, kill } = await startChild<{ quick: number[]; slow: number[] }>(dbPath, 'test/support/burst-crash-child.ts');
+      expect(await kill()).toBe(-9);
+
+      const h = makeHarness({ env: { STEWARD_DB: dbPath }, start: new Date(Date.now() + 60_000).toISOString() });
+      h.engine.start();
+      await h.clock.advance(0);
+      expect(h.store.runs.running()).toEqual([]);
+      for (const [id, status] of [...ids.quick.map((id) => [id, 'succeeded'] as const), ...ids.slow.map((id) => [id, 'interrupted'] as const)]) {
+        const runs = h.store.runs.recent(id, 10);
+        expect(runs.map((r) => ({ status: r.status, trigger: r.trigger }))).toEqual([{ status, trigger: 'schedule' }]);
+        expect(h.store.automations.get(id)!.runCount).toBe(1);
+      }
+      await h.engine.scheduler.stop();
       h.close();
     } finally {
       cleanup();

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/automations/types.js';
-import { createFeedWatch, feedWatchDefinition, parseFeedItems, SEEN_LIMIT } from '../src/capabilities/skills/feed-watch.js';
+import { createFeedWatch, feedWatchDefinition, SEEN_LIMIT } from '../src/capabilities/skills/feed-watch.js';
+import { parseFeedItems } from '../src/capabilities/skills/feed-parse.js';
 import { serve, type Route } from './support/http-fixture.js';
 import { fixtureFetcher, fixtureWorkers, skillRequest } from './support/skills.js';
 

@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './support/discord-emulator.js';
 import { tempDir } from './support/harness.js';
 
 const ALICE = '1400000000000000001';
 
-/** Runs `npm start`'s entry point as a child process with the given environment. */
-function startMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, ['--import', 'tsx', 'src/main.ts']]) {
+/** Runs `npm start`'s entry point (the compiled dist/src/main.js) as a child process with the given environment. */
+function startMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, ['dist/src/main.js']]) {
   const child = spawn(command[0], command[1], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,6 +26,11 @@ function startMain(env: Record<string, string>, command: [string, string[]] = [p
   };
   return { child, exited, until, output: () => ({ stdout, stderr }) };
 }
+
+// What `npm start` does first: compile dist/ when the sources are newer than it (a no-op after `npm ci`).
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'inherit' });
+}, 120_000);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/automations/types.js';
-import { createPageWatch, extractPage, pageWatchDefinition, pageWatchInputs, parsePriceText } from '../src/capabilities/skills/page-watch.js';
+import { createPageWatch, pageWatchDefinition, pageWatchInputs } from '../src/capabilities/skills/page-watch.js';
+import { extractPage, parsePriceText } from '../src/capabilities/skills/page-extract.js';
 import { ValidationError } from '../src/errors.js';
 import { serve } from './support/http-fixture.js';
 import { fixtureFetcher, fixtureWorkers, skillRequest } from './support/skills.js';

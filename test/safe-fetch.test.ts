@@ -283,6 +283,97 @@ describe('the address guard (on)', () => {
   });
 });
 
+describe('connections (keep-alive per host, the address checked per connection)', () => {
+  /** A server that counts the TCP connections it accepted; `/close` answers and closes its connection. */
+  async function countingServer() {
+    let connections = 0;
+    const seen: string[] = [];
+    const srv = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('slow'), 50);
+      res.writeHead(200, req.url === '/close' ? { connection: 'close' } : {}).end('ok');
+    });
+    srv.on('connection', () => connections++);
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (srv.address() as AddressInfo).port,
+      connections: () => connections,
+      seen,
+      close: () => new Promise<void>((resolve) => {
+        srv.closeAllConnections();
+        srv.close(() => resolve());
+      }),
+    };
+  }
+  /** The fake DNS, counting its answers; `table` can be changed between requests (rebinding). */
+  function countingLookup(table: Record<string, string>) {
+    let lookups = 0;
+    const inner = fakeLookup(table);
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      lookups++;
+      inner(hostname, options, callback);
+    };
+    return { lookup, lookups: () => lookups };
+  }
+
+  /** A turn of the event loop: undici puts a connection back in its pool just after the body ends. */
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('20 requests one after another to a host go over one connection, after one lookup', async () => {
+    const target = await countingServer();
+    const dns = countingLookup({ 'site.test': '127.0.0.1' });
+    const f = fetcher({}, { lookup: dns.lookup, isBlocked: fixtureIsPublic });
+    for (let i = 0; i < 20; i++) {
+      expect((await f(`http://site.test:${target.port}/n${i}`)).status).toBe(200);
+      await turn();
+    }
+    expect(target.seen).toHaveLength(20);
+    expect(target.connections()).toBe(1);
+    expect(dns.lookups()).toBe(1);
+    await target.close();
+  });
+
+  it('24 at once to one host: at most MAX_CONCURRENT_PER_HOST connections, reused for the rest', async () => {
+    const target = await countingServer();
+    const f = fetcher({ maxPerHost: 8 }, { lookup, isBlocked: fixtureIsPublic });
+    const answers = await Promise.all(Array.from({ length: 24 }, () => f(`http://public.test:${target.port}/slow`)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(target.seen).toHaveLength(24);
+    expect(target.connections()).toBe(8);
+    await target.close();
+  });
+
+  it('a new connection looks the name up again: rebound to a private address, it is refused and nothing reaches it', async () => {
+    const target = await countingServer();
+    const table: Record<string, string> = { 'rebind.test': '127.0.0.1' };
+    const dns = countingLookup(table);
+    const f = fetcher({}, { lookup: dns.lookup, isBlocked: fixtureIsPublic });
+    expect((await f(`http://rebind.test:${target.port}/first`)).status).toBe(200);
+    await turn();
+    // The kept-alive connection goes on to the address it was checked for…
+    table['rebind.test'] = '127.0.0.2';
+    expect((await f(`http://rebind.test:${target.port}/close`)).status).toBe(200);
+    await turn();
+    expect(dns.lookups()).toBe(1);
+    // …and the next connection is made only to what the name resolves to now: refused.
+    const error = await failure(f(`http://rebind.test:${target.port}/after`));
+    expect(error.kind).toBe('blocked');
+    expect(error.message).toContain('rebind.test resolves to 127.0.0.2');
+    expect(dns.lookups()).toBe(2);
+    expect(target.seen).toEqual(['/first', '/close']);
+    expect(target.connections()).toBe(1);
+    await target.close();
+  });
+
+  it('a body cut at the cap or refused does not leave its connection to the next request', async () => {
+    const f = allowed({ maxBytes: 1000 });
+    expect((await f(local('/big'), { truncate: true })).truncated).toBe(true);
+    expect((await failure(f(local('/big')))).kind).toBe('too_large');
+    expect((await f(local('/ok'))).body.toString()).toBe('hello');
+    expect(hits).toEqual(['/big', '/big', '/ok']);
+  });
+});
+
 describe('the address guard (off: ALLOW_PRIVATE_URLS)', () => {
   it('the same local URLs work', async () => {
     const f = allowed();

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { RENAMED_ZONES, supportedTimeZones } from '../src/util/timezone.js';
 import { ScheduleError } from '../src/errors.js';
@@ -218,6 +219,29 @@ describe('nextRunAfter and nextRuns', () => {
     expect(nextRunAfter('0 9 * * *', 'UTC', at('2026-03-28T09:00:00.001Z'))).toEqual(at('2026-03-29T09:00:00Z'));
     expect(nextRunAfter('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:10Z'))).toEqual(at('2026-01-01T00:00:20Z'));
     expect(nextRunAfter('@hourly', 'UTC', at('2026-01-01T10:00:00Z'))).toEqual(at('2026-01-01T11:00:00Z'));
+  });
+
+  it('answers the same in any order of questions (the last answer is reused only inside its gap)', () => {
+    // A burst asks for the same schedule many times in one minute, then the clock moves on, or back.
+    const asked = ['10:00:00', '10:00:30', '10:00:59.999', '10:01:00', '09:59:59', '10:00:00', '10:14:59', '09:00:00', '10:15:00'];
+    const answers = asked.map((t) => nextRunAfter('*/15 * * * *', BERLIN, at(`2026-10-25T${t}Z`))?.toISOString());
+    expect(answers).toEqual([
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T10:00:00.000Z',
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T10:15:00.000Z',
+      '2026-10-25T09:15:00.000Z',
+      '2026-10-25T10:30:00.000Z',
+    ]);
+    // Across Berlin's autumn change (02:00–03:00 twice), in a shuffled order: what a fresh croner says.
+    const day = Array.from({ length: 97 }, (_, i) => Date.parse('2026-10-24T22:00:00Z') + ((i * 37) % 97) * 5 * 60_000);
+    for (const t of day) {
+      const fresh = new Cron('30 2 * * *', { timezone: BERLIN, paused: true }).nextRun(new Date(t));
+      expect(nextRunAfter('30 2 * * *', BERLIN, new Date(t))).toEqual(fresh);
+    }
   });
 
   it('returns null / no runs for an expression that never fires', () => {

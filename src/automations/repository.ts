@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { parseJsonColumn } from '../db/json-column.js';
+import { memoByText } from '../util/memo.js';
 import { parseCondition, type Condition } from './alerts/condition.js';
 import type {
   AlertHold,
@@ -64,13 +65,19 @@ interface AutomationRow {
 }
 
 /** Reads a stored alert condition; one that no longer parses is reported, not thrown, so the automation still runs. */
+/** A stored condition's text read once, not on each of the two reads of every run (conditions are only read, never changed). */
+const conditionOfText = memoByText(2_000, (text: string): { condition: Condition | null; error: string | null } => {
+  try {
+    return { condition: parseCondition(JSON.parse(text)), error: null };
+  } catch (error) {
+    return { condition: null, error: (error as Error).message };
+  }
+});
+
 function readCondition(row: AutomationRow): { condition: Condition | null; error: string | null } {
   if (row.alert_conditions === null) return { condition: null, error: null };
-  try {
-    return { condition: parseCondition(JSON.parse(row.alert_conditions)), error: null };
-  } catch (error) {
-    return { condition: null, error: `alert condition of automation #${row.id} cannot be read: ${(error as Error).message}` };
-  }
+  const read = conditionOfText(row.alert_conditions);
+  return read.error === null ? read : { condition: null, error: `alert condition of automation #${row.id} cannot be read: ${read.error}` };
 }
 
 /** The stored snooze or mute; a row missing a part of one reads as none. */

@@ -21,11 +21,25 @@ const SELECT = `SELECT c.name, c.description, c.input_schema, c.example,
                        s.promoted_agreement, s.evidence_from
                   FROM capability c LEFT JOIN skill s ON s.capability = c.name`;
 
+const schemaObject = z.record(z.string(), z.unknown());
+/** Capabilities' JSON Schemas by their text, parsed once (the dispatcher reads its capability on every run); as many as are installed. */
+const parsedSchemas = new Map<string, Record<string, unknown>>();
+
+function inputSchemaOf(row: CapabilityRow): Record<string, unknown> {
+  let schema = parsedSchemas.get(row.input_schema);
+  if (!schema) {
+    schema = Object.freeze(parseJsonColumn(schemaObject, row.input_schema, 'capability.input_schema', row.name));
+    if (parsedSchemas.size >= 256) parsedSchemas.clear();
+    parsedSchemas.set(row.input_schema, schema);
+  }
+  return schema;
+}
+
 function toRecord(row: CapabilityRow): CapabilityRecord {
   return {
     name: row.name,
     description: row.description,
-    inputSchema: parseJsonColumn(z.record(z.string(), z.unknown()), row.input_schema, 'capability.input_schema', row.name),
+    inputSchema: inputSchemaOf(row),
     example: row.example,
     skill:
       row.skill_name === null

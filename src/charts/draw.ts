@@ -4,7 +4,7 @@
  * every machine. It blocks for tens of milliseconds: call it in a worker thread (content worker
  * task `chart`), never on the main thread.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import {
   BarController,
@@ -23,10 +23,11 @@ import {
   type Plugin,
 } from 'chart.js';
 import { formatPrice } from '../capabilities/price-words.js';
+import { PROJECT_ROOT } from '../util/project-root.js';
 import { CHART_COLOURS as C, type ChartSpec, type ValueFormat } from './spec.js';
 
 const FONT_FAMILY = 'Steward Sans';
-const FONT_FILE = fileURLToPath(new URL('../../assets/fonts/DejaVuSans.ttf', import.meta.url));
+const FONT_FILE = join(PROJECT_ROOT, 'assets/fonts/DejaVuSans.ttf');
 
 let ready = false;
 function setUp(): void {

@@ -1,13 +1,13 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DatabaseError } from '../errors.js';
+import { PROJECT_ROOT } from '../util/project-root.js';
 
 export type Db = Database.Database;
 
 /** The project's `migrations/` folder. */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 
 export interface Migration {
   version: number;

@@ -84,3 +84,9 @@ export function percentText(fraction: number): string {
 export function agreementText(a: { mean: number; low: number; high: number; n: number }): string {
   return `agreement ${percentText(a.mean)} (95% CI ${Math.round(a.low * 100)}–${percentText(a.high)}) over ${a.n} comparison${a.n === 1 ? '' : 's'}`;
 }
+
+/** The first `count` sentences of a text (a sentence ends with . ! or ? followed by a space). */
+export function firstSentences(text: string, count: number): string {
+  const sentences = text.match(/[^.!?]+[.!?]+(\s|$)/g) ?? [text];
+  return sentences.slice(0, count).join(' ').replace(/\s+/g, ' ').trim();
+}

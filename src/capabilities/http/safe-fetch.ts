@@ -1,7 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { constants as zlib, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { BlockedAddressError, FetchError } from '../../errors.js';
 import { KeyedLimiter } from '../../util/keyed-limiter.js';
 import type { FetchOptions, FetchPolicy, Fetcher } from './fetcher.js';
@@ -134,8 +136,11 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
   const isBlocked = options.isBlocked ?? isBlockedAddress;
   const baseLookup = options.lookup;
   const lookup = policy.allowPrivate ? baseLookup : guardLookup(baseLookup ?? dnsLookup, isBlocked);
-  const agent = new Agent(lookup ? { connect: { lookup } } : {});
-  const hosts = new KeyedLimiter(policy.maxPerHost ?? DEFAULT_FETCH_POLICY.maxPerHost!);
+  const perHost = policy.maxPerHost ?? DEFAULT_FETCH_POLICY.maxPerHost!;
+  // Keep-alive connections per origin, at most the per-host limit of them: a request whose host
+  // slot came free takes the connection the last one left instead of opening another.
+  const agent = new Agent({ connections: perHost, ...(lookup ? { connect: { lookup } } : {}) });
+  const hosts = new KeyedLimiter(perHost);
   /** A turn at the URL's host; throws an aborted FetchError when the caller gives up waiting. */
   const turnAt = async (target: URL, signal: AbortSignal | undefined): Promise<() => void> => {
     try {
@@ -194,25 +199,30 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
         if (callerSignal?.aborted) throw aborted(url, callerSignal);
         const target = check(current);
         release ??= await turnAt(target, controller.signal);
-        let response: Response;
+        let response: Dispatcher.ResponseData;
         try {
-          response = await fetch(target, {
+          // undici's own request (not its fetch, which costs ~0.45 ms more per request in
+          // WHATWG streams and Request/Response objects): the Agent keeps a keep-alive pool per
+          // origin, and a new connection is made only through the guarded lookup above.
+          response = await agent.request({
+            origin: target.origin,
+            path: `${target.pathname}${target.search}`,
             method: 'GET',
-            redirect: 'manual',
             signal: controller.signal,
-            dispatcher: agent,
             headers: {
               'user-agent': policy.userAgent,
               'accept-encoding': 'gzip, deflate, br',
-              ...(fetchOptions.accept ? { accept: fetchOptions.accept } : {}),
+              accept: fetchOptions.accept ?? '*/*',
             },
           });
         } catch (error) {
           throw failure(error, current);
         }
-        const location = response.headers.get('location');
-        if (REDIRECT_STATUSES.has(response.status) && location !== null) {
-          await response.body?.cancel().catch(() => undefined);
+        // A body given up (cut, refused, timed out) ends with an abort error nobody needs to hear.
+        response.body.on('error', ignore);
+        const location = headerOf(response.headers, 'location');
+        if (REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
+          await response.body.dump().catch(ignore); // a short redirect body is read, so its connection is reused
           release();
           release = null;
           if (redirects.length >= policy.maxRedirects) {
@@ -229,8 +239,8 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
         );
         return {
           url: current,
-          status: response.status,
-          headers: Object.fromEntries(response.headers),
+          status: response.statusCode,
+          headers: plainHeaders(response.headers),
           body,
           truncated,
           latencyMs: Math.round(performance.now() - started),
@@ -297,29 +307,70 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+type ResponseHeaders = Dispatcher.ResponseData['headers'];
+
+const ignore = (): void => undefined;
+
+/** One header's value (several joined with ", "), or undefined. */
+function headerOf(headers: ResponseHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The headers as name → value (lower-cased names; repeated headers joined with ", "). */
+function plainHeaders(headers: ResponseHeaders): Record<string, string> {
+  const plain: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    const value = headerOf(headers, name);
+    if (value !== undefined) plain[name] = value;
+  }
+  return plain;
+}
+
+/** zlib streams undoing the Content-Encoding, outermost first; unknown codings are left as they are (as fetch does). */
+function decoders(contentEncoding: string | undefined): Transform[] {
+  // Lenient like browsers: a body cut short still gives what arrived.
+  const lenient = { flush: zlib.Z_SYNC_FLUSH, finishFlush: zlib.Z_SYNC_FLUSH };
+  const codings = (contentEncoding ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+  const streams: Transform[] = [];
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') streams.push(createGunzip(lenient));
+    else if (coding === 'deflate') streams.push(createInflate(lenient));
+    else if (coding === 'br') streams.push(createBrotliDecompress({ flush: zlib.BROTLI_OPERATION_FLUSH, finishFlush: zlib.BROTLI_OPERATION_FLUSH }));
+    else return []; // a coding we cannot undo: the body as sent
+  }
+  return streams;
+}
+
 /** Reads the (decompressed) body, counting bytes; refuses or cuts it past `maxBytes`. */
-async function readBody(response: Response, url: string, maxBytes: number, truncate: boolean): Promise<{ body: Buffer; truncated: boolean }> {
+async function readBody(response: Dispatcher.ResponseData, url: string, maxBytes: number, truncate: boolean): Promise<{ body: Buffer; truncated: boolean }> {
   const tooLarge = () => new FetchError('too_large', url, `GET ${url} is larger than ${formatBytes(maxBytes)}`);
-  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const declared = Number(headerOf(response.headers, 'content-length') ?? NaN);
   if (!truncate && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    response.body.destroy();
     throw tooLarge();
   }
+  const decoding = decoders(headerOf(response.headers, 'content-encoding'));
+  const source: Readable = decoding.length === 0 ? response.body : (pipeline([response.body, ...decoding], ignore) as unknown as Readable);
   const chunks: Buffer[] = [];
   let size = 0;
-  if (!response.body) return { body: Buffer.alloc(0), truncated: false };
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { body: Buffer.concat(chunks, size), truncated: false };
-    if (size + value.byteLength > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      if (!truncate) throw tooLarge();
-      chunks.push(Buffer.from(value.buffer, value.byteOffset, maxBytes - size));
-      return { body: Buffer.concat(chunks, maxBytes), truncated: true };
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (size + chunk.byteLength > maxBytes) {
+        if (!truncate) throw tooLarge();
+        chunks.push(chunk.subarray(0, maxBytes - size));
+        return { body: Buffer.concat(chunks, maxBytes), truncated: true };
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
     }
-    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-    size += value.byteLength;
+    return { body: Buffer.concat(chunks, size), truncated: false };
+  } finally {
+    // Leaving the loop early (cut, refused, failed) ends the response: its connection is not reused.
+    if (!source.readableEnded) {
+      source.destroy();
+      response.body.destroy();
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { ModelCallError } from '../../errors.js';
 import type { ModelProvider } from '../model-router.js';
@@ -27,18 +27,29 @@ const messageSchema = z.object({
     .nullish(),
 });
 
-/** Claude through the official SDK. */
+type Sdk = typeof import('@anthropic-ai/sdk').default;
+
+/**
+ * Claude through the official SDK. The SDK (~0.4 s to load) is loaded with the first call, not at
+ * start-up: a bot whose model work waits for a key, or that runs checks only, never loads it.
+ */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    maxRetries: options.maxRetries ?? 2,
-  });
+  let sdk: Promise<{ Anthropic: Sdk; client: Anthropic }> | null = null;
+  const connect = () =>
+    (sdk ??= import('@anthropic-ai/sdk').then(({ default: Anthropic }) => ({
+      Anthropic,
+      client: new Anthropic({
+        apiKey: options.apiKey,
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+        maxRetries: options.maxRetries ?? 2,
+      }),
+    })));
   return {
     provider: 'anthropic',
     model: options.model,
     async complete(prompt, signal) {
       let raw: unknown;
+      const { Anthropic, client } = await connect();
       try {
         raw = await client.messages.create(
           {
@@ -50,7 +61,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
           { signal },
         );
       } catch (error) {
-        throw describeAnthropicError(error, signal);
+        throw describeAnthropicError(Anthropic, error, signal);
       }
       const parsed = messageSchema.safeParse(raw);
       if (!parsed.success) throw new ModelCallError('Claude', 'answered with an unexpected shape (no content)');
@@ -65,7 +76,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   };
 }
 
-function describeAnthropicError(error: unknown, signal: AbortSignal): Error {
+function describeAnthropicError(Anthropic: Sdk, error: unknown, signal: AbortSignal): Error {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new Error('aborted');
   if (error instanceof Anthropic.APIError && error.status !== undefined) {
     const body = error.error as { error?: { type?: string; message?: string } } | undefined;

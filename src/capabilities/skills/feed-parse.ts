@@ -5,12 +5,9 @@ import { StewardError } from '../../errors.js';
 import { assertElementCount } from '../content/limits.js';
 import { cutText } from '../../util/text.js';
 
-/** Longest item title kept (characters); longer ones end in "…". */
-export const MAX_TITLE_CHARS = 300;
-/** Longest item link kept; a longer one is left out (a cut link would lead nowhere). */
-export const MAX_LINK_CHARS = 2_000;
-/** Longest item id kept in the state as written; a longer one is kept as `hash:` + a hash of it. */
-export const MAX_ID_CHARS = 200;
+import { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-limits.js';
+
+export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-limits.js';
 
 /** One entry of a feed, whatever its format. */
 export interface FeedItem {

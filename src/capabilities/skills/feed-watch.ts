@@ -8,8 +8,9 @@ import { parseCapabilityInputs } from '../inputs.js';
 import { feedWatchReader } from './feed-watch-reading.js';
 import { cutText } from '../../util/text.js';
 
-export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS, parseFeedItems, type FeedItem } from './feed-parse.js';
-import { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-parse.js';
+export { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-limits.js';
+export type { FeedItem } from './feed-parse.js';
+import { MAX_ID_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS } from './feed-limits.js';
 
 export const feedWatchInputs = z.strictObject({
   url: httpUrlInput,

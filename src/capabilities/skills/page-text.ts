@@ -35,8 +35,3 @@ export function extractPageText(html: string, maxChars: number, pageUrl: string)
   return { title, description, headings, text: cutText(text, maxChars) };
 }
 
-/** The first `count` sentences of a text (a sentence ends with . ! or ? followed by a space). */
-export function firstSentences(text: string, count: number): string {
-  const sentences = text.match(/[^.!?]+[.!?]+(\s|$)/g) ?? [text];
-  return collapse(sentences.slice(0, count).join(' '));
-}

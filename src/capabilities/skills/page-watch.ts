@@ -10,7 +10,7 @@ import { pageWatchReader } from './page-watch-reading.js';
 import { parseCapabilityInputs } from '../inputs.js';
 import type { PageSnapshot } from './page-extract.js';
 
-export { extractPage, parsePriceText, type PageSnapshot } from './page-extract.js';
+export type { PageSnapshot } from './page-extract.js';
 
 export const pageWatchInputs = z.strictObject({
   url: httpUrlInput,
