@@ -18,6 +18,7 @@ describe('extractPage', () => {
       in_stock: true,
       text: null,
       image: 'https://shop.example/img/kettle.jpg',
+      price_source: 'json-ld',
     });
   });
 
@@ -28,6 +29,7 @@ describe('extractPage', () => {
       currency: 'EUR',
       in_stock: false,
       text: null,
+      price_source: 'json-ld',
     });
   });
 
@@ -39,6 +41,7 @@ describe('extractPage', () => {
       in_stock: false, // PreOrder: not buyable from stock today
       text: null,
       image: 'https://shop.example/img/grinder.jpg', // <img itemprop="image" src="/img/…"> resolved against the page
+      price_source: 'microdata',
     });
   });
 
@@ -49,6 +52,7 @@ describe('extractPage', () => {
       currency: 'USD',
       in_stock: false,
       text: null,
+      price_source: 'meta',
     });
   });
 
@@ -59,6 +63,7 @@ describe('extractPage', () => {
       currency: 'USD',
       in_stock: true,
       text: null,
+      price_source: 'microdata',
     });
   });
 
@@ -69,6 +74,7 @@ describe('extractPage', () => {
       currency: 'EUR',
       in_stock: null,
       text: 'Standing €1.234,56',
+      price_source: 'selector',
     });
   });
 
@@ -150,7 +156,7 @@ describe('page_watch skill over HTTP', () => {
   it('reports changed only when the page changed since the previous run', async () => {
     const inputs = { url: site.url('/kettle'), selector: '#stock' };
     const first = await pageWatch(request(inputs));
-    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', image: 'https://shop.example/img/kettle.jpg', changed: false });
+    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', image: 'https://shop.example/img/kettle.jpg', price_source: 'json-ld', changed: false });
     expect(first.costUsd).toBe(0);
     expect(accept).toMatch(/^text\/html/);
 
@@ -185,11 +191,21 @@ describe('page_watch skill over HTTP', () => {
 
 describe('extractPage on markup shops get wrong', () => {
   it('reads JSON-LD wrapped in CDATA, with comments, trailing commas and capitalised keys; RUR is RUB', () => {
-    expect(extractPage(fixture('lenient-jsonld.html'), PAGE)).toEqual({ title: 'Glass Kettle', price: 39.9, currency: 'RUB', in_stock: true, text: null });
+    expect(extractPage(fixture('lenient-jsonld.html'), PAGE)).toEqual({ title: 'Glass Kettle', price: 39.9, currency: 'RUB', in_stock: true, text: null, price_source: 'json-ld' });
   });
 
   it('without markup, reads the price shown after the title (not the old, instalment or cart price); "$" on a pt-BR page is BRL', () => {
     expect(extractPage(fixture('visible-price.html'), 'https://loja.example.com.br/chaleira')).toMatchObject({ price: 189.9, currency: 'BRL' });
+  });
+
+  it('without markup, reads the price nearest the product title: not a deal box before it, the "was" or per-unit price, nor other sellers\' link', () => {
+    expect(extractPage(fixture('nearest-price.html'), PAGE)).toMatchObject({ price: 34.5, currency: 'GBP', price_source: 'text' });
+  });
+
+  it('a price far from the title (a carousel of other products) is not this product\'s: no price, and no price_source', () => {
+    const snapshot = extractPage(fixture('no-own-price.html'), PAGE);
+    expect(snapshot.price).toBeNull();
+    expect(snapshot).not.toHaveProperty('price_source');
   });
 
   it('the page country decides what "$" means when the language does not', () => {

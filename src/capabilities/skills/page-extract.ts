@@ -5,7 +5,7 @@ import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
 import { parseLenientJson } from './lenient-json.js';
 import { localeHint, visiblePrice } from './page-visible.js';
-import { currencyOf, parsePriceText } from './price-text.js';
+import { currencyOf, parsePriceText, type ParsedPrice } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
 export interface PageSnapshot {
@@ -19,9 +19,18 @@ export interface PageSnapshot {
    * http(s) URL of at most {@link MAX_IMAGE_URL_CHARS} characters; absent when the page has none.
    */
   image?: string;
+  /**
+   * Where the price was read (absent when there is none): the page's schema.org JSON-LD, its
+   * microdata, its OpenGraph/product meta tags, the price it shows in words near the title
+   * (`text`), or the text of the automation's selector (`selector`).
+   */
+  price_source?: PriceSource;
 }
 
-type Facts = Omit<PageSnapshot, 'text' | 'image'> & { image: string | null };
+/** Where page_watch read a price. */
+export type PriceSource = 'json-ld' | 'microdata' | 'meta' | 'text' | 'selector';
+
+type Facts = Omit<PageSnapshot, 'text' | 'image' | 'price_source'> & { image: string | null };
 
 /** Longest image URL kept: longer ones (data: URIs, tracking links) are left out. */
 export const MAX_IMAGE_URL_CHARS = 1000;
@@ -47,27 +56,25 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const $ = load(html);
   assertDepth($.root().get(0), pageUrl, 'page_watch');
   const documentTitle = clean($('head title').first().text() || $('title').first().text(), MAX_TITLE_CHARS);
-  const sources: Partial<Facts>[] = [fromJsonLd($, pageUrl), fromMicrodata($), fromMetaTags($), { title: documentTitle }];
+  const structured: [PriceSource | null, Partial<Facts>][] = [['json-ld', fromJsonLd($, pageUrl)], ['microdata', fromMicrodata($)], ['meta', fromMetaTags($)], [null, { title: documentTitle }]];
   const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
-    sources.map((s) => s[key]).find((v) => v !== null && v !== undefined) ?? null;
+    structured.map(([, facts]) => facts[key]).find((v) => v !== null && v !== undefined) ?? null;
   const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
-  const image = sources.map((s) => absoluteImage(s.image, pageUrl)).find((v) => v !== null);
+  const priceFrom = structured.find(([, facts]) => facts.price !== null && facts.price !== undefined)?.[0];
+  if (priceFrom) snapshot.price_source = priceFrom;
+  const image = structured.map(([, facts]) => absoluteImage(facts.image, pageUrl)).find((v) => v !== null);
   if (image) snapshot.image = image;
   const hint = localeHint($, pageUrl);
-  if (snapshot.price === null) {
-    const shown = visiblePrice($, hint);
-    if (shown) {
-      snapshot.price = shown.price;
-      snapshot.currency ??= shown.currency;
-    }
-  }
+  const readPrice = (found: ParsedPrice | null, from: PriceSource) => {
+    if (snapshot.price !== null || !found) return;
+    snapshot.price = found.price;
+    snapshot.currency ??= found.currency;
+    snapshot.price_source = from;
+  };
+  readPrice(snapshot.price === null ? visiblePrice($, hint, snapshot.title) : null, 'text');
   if (selector !== undefined) {
     snapshot.text = selectedText($, selector);
-    const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
-    if (fromText) {
-      snapshot.price = fromText.price;
-      snapshot.currency ??= fromText.currency;
-    }
+    readPrice(snapshot.text === null ? null : parsePriceText(snapshot.text), 'selector');
   }
   return snapshot;
 }

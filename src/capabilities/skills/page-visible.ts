@@ -5,6 +5,7 @@
  * and phrases any shop uses.
  */
 import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
 import { parsePriceText, type LocaleHint, type ParsedPrice } from './price-text.js';
 
 /** Country-code domains that are not the country's shop ("example.co" is no Colombian shop). */
@@ -30,24 +31,31 @@ export function localeHint($: CheerioAPI, pageUrl: string): LocaleHint {
 }
 
 const PRICE_WORD = /price|preis|prix|prezzo|precio|preco|cena|fiyat/i;
-const NOT_THE_PRICE = /old|was|strike|regular|list|before|compare|save|saving|ship|deliver|rrp|uvp|msrp|original|crossed|instal|month|per-|unit|total|cart|basket|bag|filter|range|slider|label|title/i;
-const PREFERRED = /our|sale|special|current|final|actual|now|buy|offer|main|product|deal|selling/i;
+const NOT_THE_PRICE = /old|was|strike|regular|list|before|compare|save|saving|ship|deliver|rrp|uvp|msrp|original|crossed|instal|month|per-|unit|total|cart|basket|bag|filter|range|label|title/i;
+const PREFERRED = /our|sale|special|current|final|actual|now|new|buy|offer|main|product|deal|selling/i;
 const MAX_PRICE_TEXT = 40;
+/** Farther than this many tree edges from the product's title, a price belongs to another block (recommendations, other sellers). */
+const MAX_DISTANCE = 16;
+/** A price inside a link or button (another offer, a variant, a related product) counts as this many edges farther. */
+const LINK_PENALTY = 3;
+/** A price named a current, sale or buy price counts as this many edges nearer. */
+const PREFERRED_BONUS = 5;
 
 /**
  * The price the page shows for its product when no markup gives one: among elements whose class
  * or id names a price (not an old, list, shipping or cart price), with a short text holding an
- * amount and a currency sign, the first one after the page's `<h1>` (the product title), those
- * named a current/sale/buy price first. Null when none is found.
+ * amount and a currency sign, the one nearest the product's title in the page's tree (see
+ * {@link titleElement}), those named a current/sale/buy price counting as nearer and those inside
+ * a link or button (other offers, variants) as farther; the first in page order among equals.
+ * Null when none is found within {@link MAX_DISTANCE} of the title (the product shows no price).
  */
-export function visiblePrice($: CheerioAPI, hint: LocaleHint): ParsedPrice | null {
-  const title = $('h1').first().get(0);
-  const candidates: { found: ParsedPrice; preferred: boolean; afterTitle: boolean; order: number }[] = [];
-  let order = 0;
-  let seenTitle = title === undefined;
+export function visiblePrice($: CheerioAPI, hint: LocaleHint, productTitle: string | null = null): ParsedPrice | null {
+  const title = titleElement($, productTitle);
+  const titleLine = title ? [title, ...$(title).parents().toArray()] : [];
+  let best: { found: ParsedPrice; rank: number } | null = null;
+  let seen = 0;
   $('body *').each((_, el) => {
-    if (el === title) seenTitle = true;
-    if (candidates.length > 200) return false;
+    if (seen > 200) return false;
     const names = `${$(el).attr('id') ?? ''} ${$(el).attr('class') ?? ''} ${$(el).attr('itemprop') ?? ''} ${$(el).attr('data-testid') ?? ''}`;
     if (!PRICE_WORD.test(names) || NOT_THE_PRICE.test(names.replace(PRICE_WORD, ''))) return;
     const tag = el.tagName.toLowerCase();
@@ -56,10 +64,43 @@ export function visiblePrice($: CheerioAPI, hint: LocaleHint): ParsedPrice | nul
     if (!text || text.length > MAX_PRICE_TEXT) return;
     const found = parsePriceText(text, hint);
     if (!found || found.currency === null || found.price <= 0) return;
-    candidates.push({ found, preferred: PREFERRED.test(names.replace(PRICE_WORD, '')), afterTitle: seenTitle, order: order++ });
+    seen++;
+    const distance = treeDistance(el, titleLine) + ($(el).closest('a, button').length ? LINK_PENALTY : 0);
+    if (distance > MAX_DISTANCE) return;
+    const rank = distance - (PREFERRED.test(names.replace(PRICE_WORD, '')) ? PREFERRED_BONUS : 0);
+    if (best === null || rank < best.rank) best = { found, rank };
     return;
   });
-  const rank = (c: (typeof candidates)[number]) => (c.afterTitle ? 0 : 2) + (c.preferred ? 0 : 1);
-  return candidates.sort((a, b) => rank(a) - rank(b) || a.order - b.order)[0]?.found ?? null;
+  return (best as { found: ParsedPrice } | null)?.found ?? null;
 }
 
+/** Edges between `el` and the title element (`titleLine`: it, then its ancestors); past MAX_DISTANCE with no title. */
+function treeDistance(el: Element, titleLine: AnyNode[]): number {
+  if (titleLine.length === 0) return 0;
+  let up = 0;
+  for (let node: AnyNode | null = el; node; node = node.parent, up++) {
+    const at = titleLine.indexOf(node);
+    if (at >= 0) return up + at;
+  }
+  return MAX_DISTANCE + 1;
+}
+
+const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * The element that shows the product's name: a heading (h1 first) whose text is the product title
+ * or part of it, else the first `<h1>`.
+ */
+function titleElement($: CheerioAPI, productTitle: string | null): Element | undefined {
+  const wanted = productTitle ? squash(productTitle) : '';
+  if (wanted) {
+    for (const tag of ['h1', 'h2', '[itemprop="name"]', '[class*="title" i], [class*="name" i], [id*="title" i]']) {
+      const match = $(tag).toArray().find((el): el is Element => {
+        const text = squash($(el).text());
+        return el.type === 'tag' && text.length >= 4 && text.length <= 400 && (wanted.includes(text) || text.includes(wanted));
+      });
+      if (match) return match;
+    }
+  }
+  return $('h1').toArray().find((el): el is Element => el.type === 'tag');
+}
