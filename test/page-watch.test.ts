@@ -219,4 +219,39 @@ describe('extractPage: stock', () => {
   it('a product is in stock when any of its offers (a size) is', () => {
     expect(extractPage(fixture('sizes-and-words.html'), PAGE)).toMatchObject({ title: 'Winterstiefel Graphit', price: 70.5, currency: 'EUR', in_stock: true });
   });
+
+  it('a product is in stock when any of its Products (one per size, the same name) is', () => {
+    const size = (sku: string, availability: string) =>
+      `{"@type":"Product","name":"Flat Boots","sku":"${sku}","offers":{"@type":"Offer","price":"69.95","priceCurrency":"EUR","availability":"https://schema.org/${availability}"}}`;
+    const page = `<script type="application/ld+json">[${size('35', 'OutOfStock')},${size('36', 'InStock')},${size('37', 'OutOfStock')}]</script>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Flat Boots', price: 69.95, in_stock: true });
+  });
+
+  it('"Derzeit nicht verfügbar." in the product\'s availability block overrides JSON-LD claiming InStock', () => {
+    expect(extractPage(fixture('out-of-stock-words.html'), PAGE)).toMatchObject({ price: 59.9, in_stock: false });
+  });
+
+  it('"sold out" in navigation, an image note, store pickup, a hidden message or recommendations is not the product\'s stock', () => {
+    const withoutBlock = fixture('out-of-stock-words.html').replace(/<div id="availability">.*?<\/div>/s, '');
+    expect(withoutBlock).not.toContain('id="availability"');
+    expect(extractPage(withoutBlock, PAGE)).toMatchObject({ in_stock: true });
+  });
+
+  it.each([
+    ['en', 'Currently unavailable.', false],
+    ['en-GB', 'Sold out', false],
+    ['es', 'Agotado', false],
+    ['it', 'Non disponibile.', false],
+    ['fr', 'Épuisé', false],
+    ['nl', 'Niet op voorraad', false],
+    ['pl', 'Brak w magazynie', false],
+    ['ru', 'Нет в наличии', false],
+    ['es', 'Sold out', false], // English is read on every page
+    ['en', 'Agotado', true], // a Spanish phrase on an English page is not read
+    ['', 'Esaurito', false], // a page naming no language: every language
+    ['en', 'Out of stock online, available in store', true], // the statement goes on: not the product
+  ])('lang="%s" %s → in_stock %s', (lang, words, inStock) => {
+    const page = `<html lang="${lang}"><head><meta property="product:availability" content="in stock"></head><body><h1>Lamp</h1><p class="availability">${words}</p></body></html>`;
+    expect(extractPage(page, PAGE).in_stock).toBe(inStock);
+  });
 });

@@ -4,7 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
 import { parseLenientJson } from './lenient-json.js';
-import { localeHint, visiblePrice } from './page-visible.js';
+import { localeHint, shownOutOfStock, visiblePrice } from './page-visible.js';
 import { currencyOf, parsePriceText, type ParsedPrice } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
@@ -65,6 +65,7 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const image = structured.map(([, facts]) => absoluteImage(facts.image, pageUrl)).find((v) => v !== null);
   if (image) snapshot.image = image;
   const hint = localeHint($, pageUrl);
+  if (snapshot.in_stock !== false && shownOutOfStock($, hint, snapshot.title)) snapshot.in_stock = false;
   const readPrice = (found: ParsedPrice | null, from: PriceSource) => {
     if (snapshot.price !== null || !found) return;
     snapshot.price = found.price;
@@ -101,6 +102,8 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   const title = ordered.map((p) => textValue(p.name)).find((n) => n !== null) ?? null;
   const image = ordered.map((p) => imageValue(p.image)).find((n) => n !== null) ?? null;
   const offerSets = [...ordered.map((p) => flattenOffers(p.offers)), looseOffers.flatMap(flattenOffers)];
+  // One Product per size or colour, each with the same name: the product is in stock when any is.
+  const variantOffers = title === null ? [] : products.filter((p) => textValue(p.name) === title).flatMap((p) => flattenOffers(p.offers));
   for (const offers of offerSets) {
     const priced = offers.find((o) => offerPrice(o) !== null);
     if (!priced) continue;
@@ -110,7 +113,7 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
       image,
       price: offerPrice(priced),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
-      in_stock: offersInStock(offers, priced),
+      in_stock: offersInStock([...offers, ...variantOffers], priced),
     };
   }
   const anyOffers = offerSets.flat();

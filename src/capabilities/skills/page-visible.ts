@@ -104,3 +104,90 @@ function titleElement($: CheerioAPI, productTitle: string | null): Element | und
   }
   return $('h1').toArray().find((el): el is Element => el.type === 'tag');
 }
+
+// ── out of stock in words ───────────────────────────────────────────────────────────────────────
+
+/**
+ * How shops say a product cannot be bought now, by language: optional words for "currently",
+ * then the phrase. Read at the start of a short text only, so "Image unavailable" or "XL – sold
+ * out" in a size list is not the product's stock.
+ */
+const OUT_OF_STOCK_WORDS: Record<string, [string[], string[]]> = {
+  en: [['currently', 'temporarily'], ['out of stock', 'sold out', 'unavailable', 'not available', 'no longer available', 'not in stock']],
+  de: [['derzeit', 'zurzeit', 'momentan', 'aktuell', 'leider'], ['nicht verfügbar', 'nicht lieferbar', 'nicht auf lager', 'nicht vorrätig', 'ausverkauft', 'vergriffen']],
+  fr: [['actuellement', 'temporairement', 'momentanément'], ['indisponible', 'épuisé', 'épuisée', 'en rupture de stock', 'rupture de stock', 'non disponible']],
+  es: [['actualmente', 'temporalmente', 'momentáneamente'], ['agotado', 'agotada', 'no disponible', 'sin stock', 'sin existencias']],
+  it: [['attualmente', 'momentaneamente', 'temporaneamente'], ['non disponibile', 'esaurito', 'esaurita', 'non più disponibile']],
+  pt: [['atualmente', 'temporariamente'], ['esgotado', 'esgotada', 'indisponível', 'fora de estoque', 'sem estoque']],
+  nl: [['tijdelijk', 'momenteel'], ['niet op voorraad', 'niet leverbaar', 'niet beschikbaar', 'uitverkocht']],
+  pl: [['chwilowo', 'obecnie', 'tymczasowo'], ['brak w magazynie', 'niedostępny', 'niedostępna', 'wyprzedany', 'wyprzedane', 'brak towaru']],
+  ru: [['временно'], ['нет в наличии', 'нет на складе', 'товар закончился', 'распродано', 'недоступен']],
+  uk: [['тимчасово'], ['немає в наявності', 'закінчився', 'недоступний']],
+  cs: [['momentálně', 'aktuálně', 'dočasně'], ['není skladem', 'vyprodáno', 'nedostupné', 'nelze koupit']],
+  sk: [['momentálne', 'aktuálne', 'dočasne'], ['nie je skladom', 'vypredané', 'nedostupné', 'nie je možné kúpiť', 'nie je možné produkt kúpiť']],
+  sv: [['tillfälligt'], ['slutsåld', 'slutsålt', 'ej i lager', 'inte i lager']],
+  da: [['midlertidigt'], ['udsolgt', 'ikke på lager']],
+  nb: [['midlertidig'], ['utsolgt', 'ikke på lager']],
+  fi: [['tilapäisesti'], ['loppuunmyyty', 'ei varastossa']],
+  hu: [['jelenleg', 'átmenetileg'], ['nincs készleten', 'elfogyott']],
+  ro: [['momentan', 'temporar'], ['stoc epuizat', 'indisponibil', 'nu este in stoc']],
+  hr: [['trenutno', 'privremeno'], ['nije dostupno', 'nema na zalihi', 'rasprodano']],
+  tr: [['geçici olarak'], ['stokta yok', 'tükendi']],
+  el: [['προσωρινά'], ['εξαντλήθηκε', 'μη διαθέσιμο']],
+  he: [[], ['אזל מהמלאי', 'המוצר אינו במלאי', 'לא במלאי']],
+  ja: [[], ['在庫切れ', '売り切れ', '品切れ']],
+  zh: [[], ['缺货', '缺貨', '售完', '已售完', '售罄']],
+  ko: [[], ['품절', '일시품절']],
+};
+const LANGUAGE_ALIASES: Record<string, string> = { no: 'nb', nn: 'nb', iw: 'he' };
+
+function outOfStockPattern(words: [string[], string[]][]): RegExp {
+  const alternation = (list: string[]) => list.sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')).join('|');
+  const prefixes = words.flatMap(([p]) => p);
+  const phrases = words.flatMap(([, w]) => w);
+  return new RegExp(`^(?:(?:${alternation(prefixes)})\\s+)?(?:${alternation(phrases)})`, 'iu');
+}
+/** After the phrase, the statement ends ("Unavailable for store pickup" is about a way of delivery, not the product). */
+const STATEMENT_END = /^(?:$|\s*[.!,;:()|/–—-]|\s+[\p{Lu}\d])/u;
+const ANY_LANGUAGE = outOfStockPattern(Object.values(OUT_OF_STOCK_WORDS));
+const BY_LANGUAGE = new Map(Object.entries(OUT_OF_STOCK_WORDS).map(([lang, words]) => [lang, outOfStockPattern([words, OUT_OF_STOCK_WORDS.en!])]));
+
+/** Class or id words of an element that shows the product's stock. */
+const STOCK_NAME = /availab|stock|inventory|lager|dispon|verfueg|verfüg|soldout|sold-out|sold_out/i;
+/** Blocks about other products, choices or ways of delivery: their "sold out" is not this product's. */
+const NOT_THIS_STOCK = /recommend|related|similar|carousel|upsell|cross-?sell|also|recent|swatch|variant|bundle|ship|deliver|pick-?up|store|entrega|despacho|retiro|versand|livraison/i;
+const HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], .hidden, .a-hidden, .d-none, .is-hidden, .hide';
+const MAX_STOCK_TEXT = 120;
+
+/**
+ * True when the product's own stock block (an element named for availability or stock, near the
+ * product title, not hidden, not in a list of other products or variants, nor in navigation)
+ * begins with "out of stock" in the page's language or English ("Currently unavailable.",
+ * "Derzeit nicht verfügbar.", "Agotado"); every language when the page names none. Shown words
+ * win over markup claiming InStock. False when the page says nothing of the kind.
+ */
+export function shownOutOfStock($: CheerioAPI, hint: LocaleHint, productTitle: string | null = null): boolean {
+  const language = hint.language ? (LANGUAGE_ALIASES[hint.language] ?? hint.language) : null;
+  const pattern = (language ? BY_LANGUAGE.get(language) : undefined) ?? (language ? BY_LANGUAGE.get('en')! : ANY_LANGUAGE);
+  const title = titleElement($, productTitle);
+  const titleLine = title ? [title, ...$(title).parents().toArray()] : [];
+  let checked = 0;
+  let found = false;
+  $('body [id], body [class]').each((_, block) => {
+    if (!STOCK_NAME.test(`${$(block).attr('id') ?? ''} ${$(block).attr('class') ?? ''}`)) return;
+    if (++checked > 200) return false;
+    const text = $(block).text().replace(/\s+/g, ' ').trim();
+    const said = text.length <= MAX_STOCK_TEXT ? pattern.exec(text) : null;
+    if (!said || !STATEMENT_END.test(text.slice(said[0].length))) return;
+    if (treeDistance(block, titleLine) > MAX_DISTANCE) return;
+    if ($(block).closest(`nav, footer, header, aside, option, select, label, ${HIDDEN}`).length) return;
+    const elsewhere = $(block)
+      .parents()
+      .toArray()
+      .some((el) => NOT_THIS_STOCK.test(`${el.attribs.id ?? ''} ${el.attribs.class ?? ''}`));
+    if (elsewhere) return;
+    found = true;
+    return false;
+  });
+  return found;
+}
