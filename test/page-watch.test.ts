@@ -215,6 +215,43 @@ describe('extractPage on markup shops get wrong', () => {
   });
 });
 
+describe('extractPage: price markup in its many spellings', () => {
+  it.each([
+    ['og:price', '<meta property="og:price" content="30,000원~">', 30000, 'KRW'],
+    ['OG:Price:Amount', '<meta property="OG:Price:Amount" content="12.50"><meta property="og:price:currency" content="eur">', 12.5, 'EUR'],
+    ['product:price', '<meta property="product:price" content="19.99"><meta property="product:currency" content="GBP">', 19.99, 'GBP'],
+    ['a sale price beside the price', '<meta property="product:price:amount" content="80"><meta property="product:sale_price:amount" content="60"><meta property="product:price:currency" content="USD">', 60, 'USD'],
+  ])('%s', (_, head, price, currency) => {
+    expect(extractPage(`<html><head>${head}</head><body><h1>Lamp</h1></body></html>`, PAGE)).toMatchObject({ price, currency, price_source: 'meta' });
+  });
+
+  it('a price of "0" in the markup is a price the shop has not set: none is reported', () => {
+    const page = '<script type="application/ld+json">{"@type":"Product","name":"Perfume","offers":{"@type":"Offer","price":"0","priceCurrency":"ILS"}}</script><h1>Perfume</h1>';
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Perfume', price: null });
+  });
+
+  it('itemprop names in any case ("pricecurrency"), and of two offers the one the page shows', () => {
+    const page = `<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Fairy Book</h1>
+      <div itemprop="offers" itemscope itemtype="http://schema.org/Offer" style="display:none"><meta itemprop="price" content="18.00"></div>
+      <div class="buy"><div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="pricecurrency" content="EUR"><meta itemprop="price" content="17.10"><span class="price">€ 17,10</span></div></div></div>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Fairy Book', price: 17.1, currency: 'EUR', price_source: 'microdata' });
+  });
+
+  it('when JSON-LD and product:price:amount disagree, the one the page shows near the title wins', () => {
+    const page = `<html><head><meta property="product:price:amount" content="200"><meta property="product:price:currency" content="USD">
+      <script type="application/ld+json">{"@type":"Product","name":"Pillows, pair","offers":{"@type":"Offer","price":150,"priceCurrency":"USD"}}</script></head>
+      <body><h1>Pillows, pair</h1><div class="bidding"><span class="price">$200</span><span>Starting Price $150</span></div></body></html>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ price: 200, currency: 'USD', price_source: 'meta' });
+    expect(extractPage(page.replace('<span class="price">$200</span>', ''), PAGE)).toMatchObject({ price: 150, price_source: 'json-ld' });
+  });
+
+  it('microdata prices outside any Product (recommended items) never overrule the JSON-LD', () => {
+    const page = `<script type="application/ld+json">{"@type":"Product","name":"Remote","offers":{"@type":"Offer","price":14.99,"priceCurrency":"EUR"}}</script>
+      <h1>Remote</h1><div class="recs"><span itemprop="price" content="71,9" class="item-price">71,9 €</span></div>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ price: 14.99, price_source: 'json-ld' });
+  });
+});
+
 describe('extractPage: stock', () => {
   it('a product is in stock when any of its offers (a size) is', () => {
     expect(extractPage(fixture('sizes-and-words.html'), PAGE)).toMatchObject({ title: 'Winterstiefel Graphit', price: 70.5, currency: 'EUR', in_stock: true });

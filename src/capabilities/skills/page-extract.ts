@@ -4,8 +4,9 @@ import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
 import { parseLenientJson } from './lenient-json.js';
+import type { Element } from 'domhandler';
 import { localeHint, shownOutOfStock, visiblePrice } from './page-visible.js';
-import { currencyOf, parsePriceText, type ParsedPrice } from './price-text.js';
+import { currencyOf, parsePriceText, type LocaleHint, type ParsedPrice } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
 export interface PageSnapshot {
@@ -30,7 +31,13 @@ export interface PageSnapshot {
 /** Where page_watch read a price. */
 export type PriceSource = 'json-ld' | 'microdata' | 'meta' | 'text' | 'selector';
 
-type Facts = Omit<PageSnapshot, 'text' | 'image' | 'price_source'> & { image: string | null };
+type Facts = Omit<PageSnapshot, 'text' | 'image' | 'price_source'> & {
+  image: string | null;
+  /** Other prices the same markup gives (a second offer, another spelling), checked against the page when sources disagree. */
+  otherPrices: number[];
+  /** The price was found outside any Product (microdata anywhere on the page): used, but never to overrule another source. */
+  loose: boolean;
+};
 
 /** Longest image URL kept: longer ones (data: URIs, tracking links) are left out. */
 export const MAX_IMAGE_URL_CHARS = 1000;
@@ -56,7 +63,8 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const $ = load(html);
   assertDepth($.root().get(0), pageUrl, 'page_watch');
   const documentTitle = clean($('head title').first().text() || $('title').first().text(), MAX_TITLE_CHARS);
-  const structured: [PriceSource | null, Partial<Facts>][] = [['json-ld', fromJsonLd($, pageUrl)], ['microdata', fromMicrodata($)], ['meta', fromMetaTags($)], [null, { title: documentTitle }]];
+  const hint = localeHint($, pageUrl);
+  const structured: [PriceSource | null, Partial<Facts>][] = [['json-ld', fromJsonLd($, pageUrl)], ['microdata', fromMicrodata($)], ['meta', fromMetaTags($, hint)], [null, { title: documentTitle }]];
   const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
     structured.map(([, facts]) => facts[key]).find((v) => v !== null && v !== undefined) ?? null;
   const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
@@ -64,7 +72,8 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   if (priceFrom) snapshot.price_source = priceFrom;
   const image = structured.map(([, facts]) => absoluteImage(facts.image, pageUrl)).find((v) => v !== null);
   if (image) snapshot.image = image;
-  const hint = localeHint($, pageUrl);
+  const shown = shownPriceAmong(structured, $, hint, snapshot.title);
+  if (shown) [snapshot.price, snapshot.price_source] = shown;
   if (snapshot.in_stock !== false && shownOutOfStock($, hint, snapshot.title)) snapshot.in_stock = false;
   const readPrice = (found: ParsedPrice | null, from: PriceSource) => {
     if (snapshot.price !== null || !found) return;
@@ -112,6 +121,7 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
       title,
       image,
       price: offerPrice(priced),
+      otherPrices: distinct(offers.map(offerPrice)).filter((p) => p !== offerPrice(priced)),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
       in_stock: offersInStock([...offers, ...variantOffers], priced),
     };
@@ -163,35 +173,48 @@ function fromMicrodata($: CheerioAPI): Partial<Facts> {
   const product = $('[itemscope][itemtype]')
     .filter((_, el) => /schema\.org\/(Product|IndividualProduct|ProductModel|SomeProducts|ProductGroup)\b/i.test($(el).attr('itemtype') ?? ''))
     .first();
-  const prop = (name: string): string | null => {
-    const inProduct = product.find(`[itemprop~="${name}"]`).first();
-    const found = inProduct.length ? inProduct : $(`[itemprop~="${name}"]`).first();
-    if (!found.length) return null;
-    const tag = found.prop('tagName')?.toLowerCase() ?? '';
+  const valueOf = (el: Element): string | null => {
+    const tag = el.tagName.toLowerCase();
     const attr = tag === 'meta' ? 'content' : ['a', 'link', 'area'].includes(tag) ? 'href' : ['img', 'source'].includes(tag) ? 'src' : ['data', 'meter'].includes(tag) ? 'value' : 'content';
-    return clean(found.attr(attr) ?? found.text());
+    return clean($(el).attr(attr) ?? $(el).text());
   };
+  /** Every value of an itemprop (its name in any case), the product's own first, else the page's. */
+  const props = (name: string): string[] => {
+    const inProduct = product.find(`[itemprop~="${name}" i]`).toArray();
+    return (inProduct.length ? inProduct : $(`[itemprop~="${name}" i]`).toArray()).map(valueOf).filter((v): v is string => v !== null);
+  };
+  const prop = (name: string): string | null => props(name)[0] ?? null;
+  const prices = distinct([...props('price'), ...props('lowPrice')].map(structuredPrice));
   const name = product.find('[itemprop~="name"]').filter((_, el) => $(el).parent().closest('[itemscope]').get(0) === product.get(0));
   return {
     title: name.length ? clean(name.first().attr('content') ?? name.first().text(), MAX_TITLE_CHARS) : null,
-    price: structuredPrice(prop('price')) ?? structuredPrice(prop('lowPrice')),
+    price: prices[0] ?? null,
+    otherPrices: product.length ? prices.slice(1) : [], // outside a Product, later prices are other products'
+    loose: !product.length,
     currency: currencyCode(prop('priceCurrency')),
     in_stock: availability(prop('availability')),
     image: prop('image'),
   };
 }
 
-function fromMetaTags($: CheerioAPI): Partial<Facts> {
+/** Price meta tags as shops spell them (read in lower case), the sale price first. */
+const PRICE_META = ['product:sale_price:amount', 'product:price:amount', 'og:price:amount', 'product:price', 'og:price', 'og:product:price:amount', 'product:price:value', 'price'];
+const CURRENCY_META = ['product:sale_price:currency', 'product:price:currency', 'og:price:currency', 'product:currency', 'og:currency', 'og:product:price:currency', 'pricecurrency', 'currency'];
+
+function fromMetaTags($: CheerioAPI, hint: LocaleHint): Partial<Facts> {
   const meta = new Map<string, string>();
   $('meta[content]').each((_, el) => {
     const key = ($(el).attr('property') ?? $(el).attr('name') ?? '').trim().toLowerCase();
     if (key && !meta.has(key)) meta.set(key, $(el).attr('content') ?? '');
   });
   const first = (...keys: string[]) => keys.map((k) => meta.get(k)).find((v) => v !== undefined && v.trim() !== '');
+  const prices = distinct(PRICE_META.map((key) => structuredPrice(meta.get(key))));
+  const priceText = PRICE_META.map((key) => meta.get(key)).find((v) => v !== undefined && structuredPrice(v) !== null);
   return {
     title: clean(first('og:title'), MAX_TITLE_CHARS),
-    price: structuredPrice(first('product:price:amount', 'og:price:amount')),
-    currency: currencyCode(first('product:price:currency', 'og:price:currency')),
+    price: prices[0] ?? null,
+    otherPrices: prices.slice(1),
+    currency: currencyCode(first(...CURRENCY_META)) ?? (priceText ? (parsePriceText(priceText, hint)?.currency ?? null) : null), // "30,000원~"
     in_stock: availability(first('product:availability', 'og:availability')),
     image: first('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image') ?? null,
   };
@@ -237,11 +260,26 @@ function currencyCode(value: unknown): string | null {
  * rules as page text (see {@link parsePriceText}).
  */
 function structuredPrice(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  const text = textValue(value);
-  if (text === null) return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  return parsePriceText(text)?.price ?? null;
+  const text = typeof value === 'number' ? null : textValue(value);
+  const price = typeof value === 'number' ? value : text === null ? null : /^\d+(\.\d+)?$/.test(text) ? Number(text) : (parsePriceText(text)?.price ?? null);
+  return price !== null && Number.isFinite(price) && price > 0 ? price : null; // a "0" is a price the shop has not set
+}
+
+/** The numbers of a list, once each, in order, without nulls. */
+function distinct(values: (number | null)[]): number[] {
+  return [...new Set(values.filter((v): v is number => v !== null))];
+}
+
+/**
+ * When the markup gives more than one price (JSON-LD against product:price:amount, two offers), the
+ * one the page shows near the product's title, with the source that gave it; null when the markup
+ * agrees with itself or the page shows none of its prices.
+ */
+function shownPriceAmong(structured: [PriceSource | null, Partial<Facts>][], $: CheerioAPI, hint: LocaleHint, title: string | null): [number, PriceSource] | null {
+  const given = structured.flatMap(([from, facts]) => (from === null || facts.loose ? [] : [facts.price, ...(facts.otherPrices ?? [])].filter((p): p is number => typeof p === 'number').map((p): [number, PriceSource] => [p, from])));
+  if (new Set(given.map(([p]) => p)).size < 2) return null;
+  const shown = visiblePrice($, hint, title);
+  return (shown && given.find(([p]) => Math.abs(p - shown.price) < 1e-9)) || null;
 }
 
 export { parsePriceText } from './price-text.js';

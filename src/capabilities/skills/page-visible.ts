@@ -97,7 +97,8 @@ function titleElement($: CheerioAPI, productTitle: string | null): Element | und
     for (const tag of ['h1', 'h2', '[itemprop="name"]', '[class*="title" i], [class*="name" i], [id*="title" i]']) {
       const match = $(tag).toArray().find((el): el is Element => {
         const text = squash($(el).text());
-        return el.type === 'tag' && text.length >= 4 && text.length <= 400 && (wanted.includes(text) || text.includes(wanted));
+        // the whole title, or most of it (the shop's name left out), never a word of it
+        return el.type === 'tag' && text.length >= 4 && text.length <= 400 && ((wanted.includes(text) && text.length * 2 >= wanted.length) || text.includes(wanted));
       });
       if (match) return match;
     }
