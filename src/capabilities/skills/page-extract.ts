@@ -6,6 +6,7 @@ import { selectorProblem, selectorProblemMessage } from '../content/selector-gra
 import { parseLenientJson } from './lenient-json.js';
 import type { Element } from 'domhandler';
 import { localeHint, shownOutOfStock, visiblePrice } from './page-visible.js';
+import { productTitle } from './page-title.js';
 import { currencyOf, parsePriceText, type LocaleHint, type ParsedPrice } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
@@ -67,7 +68,8 @@ export function extractPage(html: string, pageUrl: string, selector?: string): P
   const structured: [PriceSource | null, Partial<Facts>][] = [['json-ld', fromJsonLd($, pageUrl)], ['microdata', fromMicrodata($)], ['meta', fromMetaTags($, hint)], [null, { title: documentTitle }]];
   const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
     structured.map(([, facts]) => facts[key]).find((v) => v !== null && v !== undefined) ?? null;
-  const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
+  const siteName = $('meta[property="og:site_name" i]').attr('content') ?? null;
+  const snapshot: PageSnapshot = { title: clean(productTitle(pick('title'), pageUrl, siteName), MAX_TITLE_CHARS), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
   const priceFrom = structured.find(([, facts]) => facts.price !== null && facts.price !== undefined)?.[0];
   if (priceFrom) snapshot.price_source = priceFrom;
   const image = structured.map(([, facts]) => absoluteImage(facts.image, pageUrl)).find((v) => v !== null);
