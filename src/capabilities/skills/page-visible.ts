@@ -54,9 +54,10 @@ export function visiblePrice($: CheerioAPI, hint: LocaleHint, productTitle: stri
   const titleLine = title ? [title, ...$(title).parents().toArray()] : [];
   let best: { found: ParsedPrice; rank: number } | null = null;
   let seen = 0;
-  $('body *').each((_, el) => {
+  $(inBody($, '*')).each((_, el) => {
     if (seen > 200) return false;
-    const names = `${$(el).attr('id') ?? ''} ${$(el).attr('class') ?? ''} ${$(el).attr('itemprop') ?? ''} ${$(el).attr('data-testid') ?? ''}`;
+    const { id = '', class: classes = '', itemprop = '', 'data-testid': testId = '' } = el.attribs;
+    const names = `${id} ${classes} ${itemprop} ${testId}`;
     if (!PRICE_WORD.test(names) || NOT_THE_PRICE.test(names.replace(PRICE_WORD, ''))) return;
     const tag = el.tagName.toLowerCase();
     if (['script', 'style', 'del', 's', 'strike', 'option', 'select', 'input', 'meta', 'a'].includes(tag) || $(el).closest('del, s, strike, nav, footer, header, form[role="search"]').length) return;
@@ -92,6 +93,18 @@ const squash = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
  * or part of it, else the first `<h1>`.
  */
 function titleElement($: CheerioAPI, productTitle: string | null): Element | undefined {
+  const root = $.root().get(0)!;
+  const known = titleElements.get(root);
+  if (known && known.title === productTitle) return known.element;
+  const element = findTitleElement($, productTitle);
+  titleElements.set(root, { title: productTitle, element });
+  return element;
+}
+
+/** The title element found per parsed page (the price, the stock and the markup check each ask for it). */
+const titleElements = new WeakMap<object, { title: string | null; element: Element | undefined }>();
+
+function findTitleElement($: CheerioAPI, productTitle: string | null): Element | undefined {
   const wanted = productTitle ? squash(productTitle) : '';
   if (wanted) {
     for (const tag of ['h1', 'h2', '[itemprop="name"]', '[class*="title" i], [class*="name" i], [id*="title" i]']) {
@@ -174,8 +187,8 @@ export function shownOutOfStock($: CheerioAPI, hint: LocaleHint, productTitle: s
   const titleLine = title ? [title, ...$(title).parents().toArray()] : [];
   let checked = 0;
   let found = false;
-  $('body [id], body [class]').each((_, block) => {
-    if (!STOCK_NAME.test(`${$(block).attr('id') ?? ''} ${$(block).attr('class') ?? ''}`)) return;
+  $(inBody($, '[id], [class]')).each((_, block) => {
+    if (!STOCK_NAME.test(`${block.attribs.id ?? ''} ${block.attribs.class ?? ''}`)) return;
     if (++checked > 200) return false;
     const text = $(block).text().replace(/\s+/g, ' ').trim();
     const said = text.length <= MAX_STOCK_TEXT ? pattern.exec(text) : null;
@@ -191,4 +204,10 @@ export function shownOutOfStock($: CheerioAPI, hint: LocaleHint, productTitle: s
     return false;
   });
   return found;
+}
+
+/** `selector` under `<body>`, or anywhere when the page has none (a fragment: the parser adds no `<body>`). */
+function inBody($: CheerioAPI, selector: string): Element[] {
+  const body = $('body');
+  return (body.length ? body.find(selector) : $(selector)).toArray().filter((el): el is Element => el.type === 'tag');
 }
