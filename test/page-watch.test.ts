@@ -225,6 +225,13 @@ describe('extractPage: price markup in its many spellings', () => {
     expect(extractPage(`<html><head>${head}</head><body><h1>Lamp</h1></body></html>`, PAGE)).toMatchObject({ price, currency, price_source: 'meta' });
   });
 
+  it('lowPrice of an AggregateOffer, and of several price specifications the one paid now (not the list price)', () => {
+    const ld = (offers: string) => `<script type="application/ld+json">{"@type":"Product","name":"Sofa","offers":${offers}}</script>`;
+    expect(extractPage(ld('{"@type":"AggregateOffer","lowPrice":"499.00","highPrice":"899.00","priceCurrency":"EUR"}'), PAGE)).toMatchObject({ price: 499, currency: 'EUR' });
+    const specs = '{"@type":"Offer","priceSpecification":[{"@type":"UnitPriceSpecification","priceType":"https://schema.org/ListPrice","price":"999.00","priceCurrency":"EUR"},{"@type":"UnitPriceSpecification","price":"749.00","priceCurrency":"EUR"}]}';
+    expect(extractPage(ld(specs), PAGE)).toMatchObject({ price: 749, currency: 'EUR', price_source: 'json-ld' });
+  });
+
   it('a price of "0" in the markup is a price the shop has not set: none is reported', () => {
     const page = '<script type="application/ld+json">{"@type":"Product","name":"Perfume","offers":{"@type":"Offer","price":"0","priceCurrency":"ILS"}}</script><h1>Perfume</h1>';
     expect(extractPage(page, PAGE)).toMatchObject({ title: 'Perfume', price: null });

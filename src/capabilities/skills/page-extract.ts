@@ -124,7 +124,7 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   for (const offers of offerSets) {
     const priced = offers.find((o) => offerPrice(o) !== null);
     if (!priced) continue;
-    const spec = firstNode(priced.priceSpecification);
+    const spec = currentSpecification(priced.priceSpecification);
     return {
       title,
       image,
@@ -166,7 +166,13 @@ function offersInStock(offers: Node[], priced: Node): boolean | null {
 }
 
 function offerPrice(offer: Node): number | null {
-  return structuredPrice(offer.price) ?? structuredPrice(offer.lowPrice) ?? structuredPrice(firstNode(offer.priceSpecification)?.price);
+  return structuredPrice(offer.price) ?? structuredPrice(offer.lowPrice) ?? structuredPrice(currentSpecification(offer.priceSpecification)?.price);
+}
+
+/** Of an offer's price specifications, the price paid now: not a list, strikethrough or "was" price (`priceType`). */
+function currentSpecification(value: unknown): Node | undefined {
+  const specs = (Array.isArray(value) ? value : [value]).filter(isNode);
+  return specs.find((spec) => !/list|strikethrough|msrp|srp|was|regular/i.test(textValue(spec.priceType) ?? '')) ?? specs[0];
 }
 
 function typesOf(node: Node): string[] {
@@ -327,10 +333,6 @@ function clean(value: string | null | undefined, maxChars = Number.POSITIVE_INFI
 
 function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstNode(value: unknown): Node | undefined {
-  return Array.isArray(value) ? value.find(isNode) : isNode(value) ? value : undefined;
 }
 
 function withoutHash(url: string): string {
