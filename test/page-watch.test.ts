@@ -208,6 +208,18 @@ describe('extractPage on markup shops get wrong', () => {
     expect(snapshot).not.toHaveProperty('price_source');
   });
 
+  it('a price in a block of other products (a carousel near the title) is not this product\'s', () => {
+    const page = '<html><body><h1>Perfume</h1><div class="price">Out of stock</div><div class="owl-carousel"><div class="item"><span class="price-new">149 ₪</span></div></div></body></html>';
+    expect(extractPage(page, 'https://shop.example.co.il/perfume')).toMatchObject({ price: null });
+    expect(extractPage(page.replace('owl-carousel', 'gallery'), 'https://shop.example.co.il/perfume')).toMatchObject({ price: 149, currency: 'ILS' });
+  });
+
+  it('"元" on a Taiwanese page is the New Taiwan dollar, on a Chinese one the yuan', () => {
+    const page = '<html><body><h1>肉乾</h1><div class="btn_price">每組<span>990</span>元</div><p class="price">990元</p></body></html>';
+    expect(extractPage(page, 'https://shop.example.tw/p/1')).toMatchObject({ price: 990, currency: 'TWD' });
+    expect(extractPage(page, 'https://shop.example.cn/p/1')).toMatchObject({ price: 990, currency: 'CNY' });
+  });
+
   it('the page country decides what "$" means when the language does not', () => {
     const page = '<html><body><h1>Taza</h1><p class="product-price">$24.990</p></body></html>';
     expect(extractPage(page, 'https://tienda.example.cl/taza')).toMatchObject({ price: 24990, currency: 'CLP' });

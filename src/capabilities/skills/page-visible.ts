@@ -34,6 +34,8 @@ const PRICE_WORD = /price|preis|prix|prezzo|precio|preco|cena|fiyat/i;
 const NOT_THE_PRICE = /old|was|strike|regular|list|before|compare|save|saving|ship|deliver|rrp|uvp|msrp|original|crossed|instal|month|per-|unit|total|cart|basket|bag|filter|range|label|title/i;
 const PREFERRED = /our|sale|special|current|final|actual|now|new|buy|offer|main|product|deal|selling/i;
 const MAX_PRICE_TEXT = 40;
+/** Class or id words of blocks that show other products (recommendations, carousels, bundles): their prices and stock are not this product's. */
+const OTHER_PRODUCTS = /recommend|related|similar|carousel|upsell|cross-?sell|also|recent|bundle/i;
 /** Farther than this many tree edges from the product's title, a price belongs to another block (recommendations, other sellers). */
 const MAX_DISTANCE = 16;
 /** A price inside a link or button (another offer, a variant, a related product) counts as this many edges farther. */
@@ -67,7 +69,7 @@ export function visiblePrice($: CheerioAPI, hint: LocaleHint, productTitle: stri
     if (!found || found.currency === null || found.price <= 0) return;
     seen++;
     const distance = treeDistance(el, titleLine) + ($(el).closest('a, button').length ? LINK_PENALTY : 0);
-    if (distance > MAX_DISTANCE) return;
+    if (distance > MAX_DISTANCE || inOtherProducts(el)) return;
     const rank = distance - (PREFERRED.test(names.replace(PRICE_WORD, '')) ? PREFERRED_BONUS : 0);
     if (best === null || rank < best.rank) best = { found, rank };
     return;
@@ -169,7 +171,7 @@ const BY_LANGUAGE = new Map(Object.entries(OUT_OF_STOCK_WORDS).map(([lang, words
 /** Class or id words of an element that shows the product's stock. */
 const STOCK_NAME = /availab|stock|inventory|lager|dispon|verfueg|verfüg|soldout|sold-out|sold_out/i;
 /** Blocks about other products, choices or ways of delivery: their "sold out" is not this product's. */
-const NOT_THIS_STOCK = /recommend|related|similar|carousel|upsell|cross-?sell|also|recent|swatch|variant|bundle|ship|deliver|pick-?up|store|entrega|despacho|retiro|versand|livraison/i;
+const NOT_THIS_STOCK = new RegExp(`${OTHER_PRODUCTS.source}|swatch|variant|ship|deliver|pick-?up|store|entrega|despacho|retiro|versand|livraison`, 'i');
 const HIDDEN = '[hidden], [style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], .hidden, .a-hidden, .d-none, .is-hidden, .hide';
 const MAX_STOCK_TEXT = 120;
 
@@ -195,11 +197,7 @@ export function shownOutOfStock($: CheerioAPI, hint: LocaleHint, productTitle: s
     if (!said || !STATEMENT_END.test(text.slice(said[0].length))) return;
     if (treeDistance(block, titleLine) > MAX_DISTANCE) return;
     if ($(block).closest(`nav, footer, header, aside, option, select, label, ${HIDDEN}`).length) return;
-    const elsewhere = $(block)
-      .parents()
-      .toArray()
-      .some((el) => NOT_THIS_STOCK.test(`${el.attribs.id ?? ''} ${el.attribs.class ?? ''}`));
-    if (elsewhere) return;
+    if (inBlockNamed(block, NOT_THIS_STOCK)) return;
     found = true;
     return false;
   });
@@ -211,3 +209,13 @@ function inBody($: CheerioAPI, selector: string): Element[] {
   const body = $('body');
   return (body.length ? body.find(selector) : $(selector)).toArray().filter((el): el is Element => el.type === 'tag');
 }
+
+/** Whether an ancestor of `el` has a class or id matching `names`. */
+function inBlockNamed(el: Element, names: RegExp): boolean {
+  for (let node = el.parent; node && node.type === 'tag'; node = node.parent) {
+    if (names.test(`${node.attribs.id ?? ''} ${node.attribs.class ?? ''}`)) return true;
+  }
+  return false;
+}
+
+const inOtherProducts = (el: Element) => inBlockNamed(el, OTHER_PRODUCTS);
