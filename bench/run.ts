@@ -3,7 +3,7 @@
  * fresh child process, several runs and the median. Prints the tables (Markdown, ready to quote)
  * and writes everything, per-run figures included, to bench/results/latest.json.
  *
- *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile,fairness,uptime,bounds,gap,charts] [--sizes 1000,10000] [--quick]
+ *   npx tsx bench/run.ts [--only lateness,throughput,startup,commands,plans,hostile,fairness,uptime,bounds,gap,charts,shops] [--sizes 1000,10000] [--quick]
  *
  * `--quick` runs each scenario once (for checking the scripts, not for quoting).
  */
@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import type { CommandName, CommandsResult } from './commands.js';
 import type { HostileResult } from './hostile.js';
 import type { ChartsResult } from './charts.js';
+import type { ShopsResult } from './shops.js';
 import type { FairnessResult } from './fairness.js';
 import type { LatenessResult, Mode, System } from './lateness.js';
 import { BURST_CAP, POLL_INTERVAL_MS, SPREAD_COUNT, SPREAD_GAP_MS } from './lateness.js';
@@ -27,7 +28,7 @@ import type { UptimeResult, UptimeVariant } from './uptime.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile,fairness,uptime,bounds,gap,charts').split(','));
+const only = new Set(arg('only', 'lateness,throughput,startup,commands,plans,hostile,fairness,uptime,bounds,gap,charts,shops').split(','));
 const sizes = arg('sizes', SIZES.join(',')).split(',').map(Number);
 const runsOf = (n: number) => (quick ? 1 : n);
 
@@ -130,6 +131,7 @@ let charts: ChartsResult | null = null;
 const uptime: UptimeResult[] = [];
 let boundsLines: string[] = [];
 let gapLines: string[] = [];
+let shops: ShopsResult | null = null;
 const skipped: { scenario: string; size: number; reason: string }[] = [];
 const timings: Record<string, number> = {};
 
@@ -193,6 +195,12 @@ if (only.has('hostile')) {
       log(`hostile pages, run ${i + 1}`);
       hostile.push(await child<HostileResult>('hostile.ts', ['--runs', quick ? 50 : 200]));
     }
+  });
+}
+if (only.has('shops')) {
+  await timedPhase('shops', async () => {
+    log('shops: page_watch on the pages corpus');
+    shops = await child<ShopsResult>('shops.ts', ['--runs', runsOf(30)]);
   });
 }
 if (only.has('fairness')) {
@@ -487,7 +495,7 @@ if (uptime.length) {
   }
   const first = uptime[0]!;
   out.push('');
-  out.push(`### 8. Uptime burst: N \`http_check\`s due at one instant over ${first.hosts} local hosts answering after ${first.delayMs} ms (median of runs)`);
+  out.push(`### 9. Uptime burst: N \`http_check\`s due at one instant over ${first.hosts} local hosts answering after ${first.delayMs} ms (median of runs)`);
   out.push('');
   out.push(
     table(
@@ -505,17 +513,36 @@ if (uptime.length) {
 }
 if (boundsLines.length) {
   out.push('');
-  out.push(`### 9. Bounds in simulated time (bench/bounds.ts)`);
+  out.push(`### 10. Bounds in simulated time (bench/bounds.ts)`);
   out.push('');
   out.push(table(['scenario', 'measured'], boundsLines.filter((l) => l.startsWith('|')).map((l) => l.replace(/^\| | \|$/g, '').split(' | '))));
 }
 if (gapLines.length) {
   out.push('');
-  out.push(`### 10. Shortest gap between runs, as create and edit check it (bench/schedule-gap.ts)`);
+  out.push(`### 11. Shortest gap between runs, as create and edit check it (bench/schedule-gap.ts)`);
   out.push('');
   out.push('```');
   out.push(...gapLines);
   out.push('```');
+}
+
+const shopsResult = shops as ShopsResult | null;
+if (shopsResult?.skipped) {
+  out.push('');
+  out.push(`### 12. Real shops: skipped (${shopsResult.skipped})`);
+} else if (shopsResult) {
+  const r = shopsResult;
+  const of = ([n, total]: [number, number]) => `${n}/${total} (${((100 * n) / total).toFixed(1)}%)`;
+  out.push('');
+  out.push(`### 12. Real shops: page_watch on the pages corpus's 140 product pages, beside the other extractors' published outputs (scored by the corpus's run.mjs)`);
+  out.push('');
+  out.push(table(['extractor', 'price', 'currency', 'in stock (null = in stock)'], r.pages.map((p) => [p.extractor, of(p.price), of(p.currency), of(p.inStock)])));
+  out.push('');
+  out.push(table(['price strings (price-parser suite)', 'amount', 'currency'], r.strings.map((p) => [p.extractor, of(p.amount), of(p.currency)])));
+  out.push('');
+  out.push(table(['page of ~1 MB', 'size', 'through a warm worker', 'on the loop'], r.timing.map((t) => [t.page, `${Math.round(t.bytes / 1024)} KB`, `${ms(t.workerMs)} ms`, `${ms(t.inlineMs)} ms`])));
+  out.push('');
+  out.push(`Median of ${r.runs} extractions per page (decode, parse, read), the worker's time including its round trip.`);
 }
 
 // Targets
@@ -567,6 +594,24 @@ if (startup.length) {
   const r = at(startup, 100_000) ?? startup[startup.length - 1]!;
   targets.push({ target: `start-up to armed < 500 ms with ${k(r.size)} (compiled)`, measured: `${int(r.armedMs)} ms (${int(r.cpuMs)} ms CPU; through tsx ${int(r.tsxArmedMs)} ms)`, met: r.armedMs < 500 });
 }
+if (shopsResult && !shopsResult.skipped) {
+  const steward = shopsResult.pages.find((p) => p.extractor === 'Steward');
+  const zyte = shopsResult.pages.find((p) => p.extractor === 'Zyte');
+  if (steward) {
+    targets.push({ target: `price ≥ 132/140 on the shops corpus (Zyte ${zyte?.price[0] ?? '?'})`, measured: `${steward.price[0]}/140`, met: steward.price[0] >= 132 });
+    targets.push({ target: `in stock ≥ 136/140 (Zyte ${zyte?.inStock[0] ?? '?'})`, measured: `${steward.inStock[0]}/140`, met: steward.inStock[0] >= 136 });
+    targets.push({ target: 'currency ≥ 95% of the pages that state one', measured: `${steward.currency[0]}/${steward.currency[1]}`, met: steward.currency[0] >= 0.95 * steward.currency[1] });
+  }
+  const strings = shopsResult.strings.find((s) => s.extractor.startsWith('Steward'));
+  if (strings) {
+    targets.push({ target: 'price strings ≥ 1,155/1,163 amount', measured: `${strings.amount[0]}/${strings.amount[1]}`, met: strings.amount[0] >= 1155 });
+    targets.push({ target: 'price strings ≥ 960/1,050 currency', measured: `${strings.currency[0]}/${strings.currency[1]}`, met: strings.currency[0] >= 960 });
+  }
+  if (shopsResult.timing.length) {
+    const mid = median(shopsResult.timing.map((t) => t.workerMs));
+    targets.push({ target: 'extraction of a 1 MB page ≤ 50 ms median (in the worker)', measured: `${ms(mid)} ms`, met: mid <= 50 });
+  }
+}
 if (targets.length) {
   out.push('');
   out.push(`### Targets`);
@@ -583,6 +628,6 @@ mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const file = join(import.meta.dirname, 'results', 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, fairness, charts, uptime, bounds: boundsLines, gap: gapLines, skipped, report }, null, 2)}\n`,
+  `${JSON.stringify({ when: new Date().toISOString(), quick, machine: info, sizes, totalSeconds, timings, targets, growth, lateness, throughput, startup, commands, plans, hostile, fairness, charts, shops, uptime, bounds: boundsLines, gap: gapLines, skipped, report }, null, 2)}\n`,
 );
 log(`written ${file}`);

@@ -71,11 +71,17 @@ async function main(): Promise<void> {
   let up = true;
   let price = '104.99';
   let feedCount = 3;
+  let teapotPrice = '42.00';
   const site = await serve({
     '/shop/kettle': (_req, res) =>
       void res
         .writeHead(200, { 'content-type': 'text/html' })
         .end(`<html><head><title>Kettle</title><meta property="og:image" content="/img/kettle.png"><script type="application/ld+json">{"@type":"Product","name":"Steel Kettle 1.7 L","offers":{"@type":"Offer","price":"${price}","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script></head></html>`),
+    // A shop without product markup: the price and "sold out" are read from the page's words.
+    '/shop/teapot': (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html lang="en-GB"><head><title>Cast Iron Teapot 0.8 L | Tea Corner</title><meta property="og:site_name" content="Tea Corner"></head><body><h1>Cast Iron Teapot 0.8 L</h1><div class="pricing"><s class="price-was">£49.00</s> <span class="price">£${teapotPrice}</span></div><p class="availability">Sold out</p></body></html>`),
     '/img/kettle.png': (_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(productPicture()),
     '/feed.xml': (_req, res) =>
       void res
@@ -143,6 +149,10 @@ async function main(): Promise<void> {
     await runAt(kettle.id, 0);
     price = '89.99';
     await runAt(kettle.id, 60);
+    const teapot = service.create(actor, { name: 'teapot', capability: 'page_watch', schedule: 'manual', inputs: { url: site.url('/shop/teapot') }, alert: 'price < 40' });
+    await runAt(teapot.id, 0);
+    teapotPrice = '36.50';
+    await runAt(teapot.id, 60);
     const news = service.create(actor, { name: 'news', capability: 'feed_watch', schedule: 'manual', inputs: { url: site.url('/feed.xml') }, alert: 'count > 0' });
     await runAt(news.id, 0);
     feedCount = 15;

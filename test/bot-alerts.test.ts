@@ -37,6 +37,10 @@ beforeAll(async () => {
   site = await serve({
     '/status': (_, res) => void (up ? res.writeHead(200).end('all good') : res.writeHead(503).end('maintenance')),
     '/kettle': (_, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(productPage(kettle)),
+    '/plain-kettle': (_, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html lang="en-GB"><head><title>Steel Kettle | Kettle Corner</title><meta property="og:site_name" content="Kettle Corner"></head><body><h1>Steel Kettle</h1><span class="price">£${kettle.price}</span><p class="availability">Sold out</p></body></html>`),
     '/feed.xml': (_, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed()),
   });
 });
@@ -71,10 +75,23 @@ describe('each capability writes its alert', () => {
     const embed = tasks(h)[0]!.embeds[0]!;
     expect(embed.title).toBe('Steel Kettle 1.7 L');
     expect(embed.url).toBe(site.url('/kettle'));
-    expect(embed.description).toBe('**$89.99**, was $104.99, \u221214%\nIn stock');
+    expect(embed.description).toBe("**$89.99**, was $104.99, \u221214%\nIn stock\n-# Price from the page's product data (JSON-LD)");
     expect(embed.fields).toEqual([expect.objectContaining({ name: 'Alert when', value: '`price < 100`' })]);
     expect(embed.color).toBe(GREEN);
     expect(embed.thumbnail?.url).toBe(site.url('/img/kettle.jpg'));
+  });
+
+  it('page_watch: a price read from the page\'s words says so, discreetly, and a sold-out shop says out of stock', async () => {
+    h = await startBot();
+    kettle = { price: '45.00', currency: 'GBP' };
+    const a = create(h, { name: 'plain-kettle', capability: 'page_watch', inputs: { url: site.url('/plain-kettle') }, alert: 'price < 50' });
+    await runAfter(h, a.id, 0);
+    await until(() => tasks(h!).length === 1, 'the price alert');
+    const embed = tasks(h)[0]!.embeds[0]!;
+    expect(embed.title).toBe('Steel Kettle');
+    expect(embed.description).toBe('**£45.00**\nOut of stock\n-# Price read from the page\'s text beside the product\'s name; a selector input can choose another');
+    const row = h.store.db.prepare<[number], { output: string }>('SELECT output FROM automation_run WHERE automation_id = ?').get(a.id)!;
+    expect(JSON.parse(row.output)).toMatchObject({ price: 45, currency: 'GBP', in_stock: false, price_source: 'text' });
   });
 
   it('page_watch: euros written as people who use them write them (89,99 €)', async () => {
@@ -85,7 +102,7 @@ describe('each capability writes its alert', () => {
     kettle = { price: '89.99', currency: 'EUR' };
     await runAfter(h, a.id, 60);
     await until(() => tasks(h!).length === 1, 'the price alert');
-    expect(tasks(h)[0]!.embeds[0]!.description).toBe('**89,99\u00a0€**, was 99,99\u00a0€, \u221210%\nIn stock');
+    expect(tasks(h)[0]!.embeds[0]!.description).toBe("**89,99\u00a0€**, was 99,99\u00a0€, \u221210%\nIn stock\n-# Price from the page's product data (JSON-LD)");
   });
 
   it('http_check: down, with the status, latency, URL and since when, in red', async () => {

@@ -5,11 +5,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ELEMENTS } from '../src/capabilities/content/limits.js';
 import { ALICE, BOB, startBot, type BotHarness } from './support/bot-harness.js';
 import { serve } from './support/http-fixture.js';
+import { SLOW_PAGE } from './support/skills.js';
 
-const SLOW_PAGE = '<html><body>' + '<div>x'.repeat(MAX_ELEMENTS - 100);
 
 describe('a hostile page does not stall the bot', () => {
   let h: BotHarness;

@@ -19,6 +19,7 @@ describe('extractPage', () => {
       in_stock: true,
       text: null,
       image: 'https://shop.example/img/kettle.jpg',
+      price_source: 'json-ld',
     });
   });
 
@@ -29,6 +30,7 @@ describe('extractPage', () => {
       currency: 'EUR',
       in_stock: false,
       text: null,
+      price_source: 'json-ld',
     });
   });
 
@@ -40,6 +42,7 @@ describe('extractPage', () => {
       in_stock: false, // PreOrder: not buyable from stock today
       text: null,
       image: 'https://shop.example/img/grinder.jpg', // <img itemprop="image" src="/img/…"> resolved against the page
+      price_source: 'microdata',
     });
   });
 
@@ -50,6 +53,7 @@ describe('extractPage', () => {
       currency: 'USD',
       in_stock: false,
       text: null,
+      price_source: 'meta',
     });
   });
 
@@ -60,6 +64,7 @@ describe('extractPage', () => {
       currency: 'USD',
       in_stock: true,
       text: null,
+      price_source: 'microdata',
     });
   });
 
@@ -70,6 +75,7 @@ describe('extractPage', () => {
       currency: 'EUR',
       in_stock: null,
       text: 'Standing €1.234,56',
+      price_source: 'selector',
     });
   });
 
@@ -151,7 +157,7 @@ describe('page_watch skill over HTTP', () => {
   it('reports changed only when the page changed since the previous run', async () => {
     const inputs = { url: site.url('/kettle'), selector: '#stock' };
     const first = await pageWatch(request(inputs));
-    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', image: 'https://shop.example/img/kettle.jpg', changed: false });
+    expect(first.output).toEqual({ title: 'Steel Kettle 1.7 L', price: 1299, currency: 'USD', in_stock: true, text: 'In stock: ships tomorrow', image: 'https://shop.example/img/kettle.jpg', price_source: 'json-ld', changed: false });
     expect(first.costUsd).toBe(0);
     expect(accept).toMatch(/^text\/html/);
 
@@ -186,11 +192,33 @@ describe('page_watch skill over HTTP', () => {
 
 describe('extractPage on markup shops get wrong', () => {
   it('reads JSON-LD wrapped in CDATA, with comments, trailing commas and capitalised keys; RUR is RUB', () => {
-    expect(extractPage(fixture('lenient-jsonld.html'), PAGE)).toEqual({ title: 'Glass Kettle', price: 39.9, currency: 'RUB', in_stock: true, text: null });
+    expect(extractPage(fixture('lenient-jsonld.html'), PAGE)).toEqual({ title: 'Glass Kettle', price: 39.9, currency: 'RUB', in_stock: true, text: null, price_source: 'json-ld' });
   });
 
   it('without markup, reads the price shown after the title (not the old, instalment or cart price); "$" on a pt-BR page is BRL', () => {
     expect(extractPage(fixture('visible-price.html'), 'https://loja.example.com.br/chaleira')).toMatchObject({ price: 189.9, currency: 'BRL' });
+  });
+
+  it('without markup, reads the price nearest the product title: not a deal box before it, the "was" or per-unit price, nor other sellers\' link', () => {
+    expect(extractPage(fixture('nearest-price.html'), PAGE)).toMatchObject({ price: 34.5, currency: 'GBP', price_source: 'text' });
+  });
+
+  it('a price far from the title (a carousel of other products) is not this product\'s: no price, and no price_source', () => {
+    const snapshot = extractPage(fixture('no-own-price.html'), PAGE);
+    expect(snapshot.price).toBeNull();
+    expect(snapshot).not.toHaveProperty('price_source');
+  });
+
+  it('a price in a block of other products (a carousel near the title) is not this product\'s', () => {
+    const page = '<html><body><h1>Perfume</h1><div class="price">Out of stock</div><div class="owl-carousel"><div class="item"><span class="price-new">149 ₪</span></div></div></body></html>';
+    expect(extractPage(page, 'https://shop.example.co.il/perfume')).toMatchObject({ price: null });
+    expect(extractPage(page.replace('owl-carousel', 'gallery'), 'https://shop.example.co.il/perfume')).toMatchObject({ price: 149, currency: 'ILS' });
+  });
+
+  it('"元" on a Taiwanese page is the New Taiwan dollar, on a Chinese one the yuan', () => {
+    const page = '<html><body><h1>肉乾</h1><div class="btn_price">每組<span>990</span>元</div><p class="price">990元</p></body></html>';
+    expect(extractPage(page, 'https://shop.example.tw/p/1')).toMatchObject({ price: 990, currency: 'TWD' });
+    expect(extractPage(page, 'https://shop.example.cn/p/1')).toMatchObject({ price: 990, currency: 'CNY' });
   });
 
   it('the page country decides what "$" means when the language does not', () => {
@@ -200,8 +228,87 @@ describe('extractPage on markup shops get wrong', () => {
   });
 });
 
+describe('extractPage: price markup in its many spellings', () => {
+  it.each([
+    ['og:price', '<meta property="og:price" content="30,000원~">', 30000, 'KRW'],
+    ['OG:Price:Amount', '<meta property="OG:Price:Amount" content="12.50"><meta property="og:price:currency" content="eur">', 12.5, 'EUR'],
+    ['product:price', '<meta property="product:price" content="19.99"><meta property="product:currency" content="GBP">', 19.99, 'GBP'],
+    ['a sale price beside the price', '<meta property="product:price:amount" content="80"><meta property="product:sale_price:amount" content="60"><meta property="product:price:currency" content="USD">', 60, 'USD'],
+  ])('%s', (_, head, price, currency) => {
+    expect(extractPage(`<html><head>${head}</head><body><h1>Lamp</h1></body></html>`, PAGE)).toMatchObject({ price, currency, price_source: 'meta' });
+  });
+
+  it('lowPrice of an AggregateOffer, and of several price specifications the one paid now (not the list price)', () => {
+    const ld = (offers: string) => `<script type="application/ld+json">{"@type":"Product","name":"Sofa","offers":${offers}}</script>`;
+    expect(extractPage(ld('{"@type":"AggregateOffer","lowPrice":"499.00","highPrice":"899.00","priceCurrency":"EUR"}'), PAGE)).toMatchObject({ price: 499, currency: 'EUR' });
+    const specs = '{"@type":"Offer","priceSpecification":[{"@type":"UnitPriceSpecification","priceType":"https://schema.org/ListPrice","price":"999.00","priceCurrency":"EUR"},{"@type":"UnitPriceSpecification","price":"749.00","priceCurrency":"EUR"}]}';
+    expect(extractPage(ld(specs), PAGE)).toMatchObject({ price: 749, currency: 'EUR', price_source: 'json-ld' });
+  });
+
+  it('a price of "0" in the markup is a price the shop has not set: none is reported', () => {
+    const page = '<script type="application/ld+json">{"@type":"Product","name":"Perfume","offers":{"@type":"Offer","price":"0","priceCurrency":"ILS"}}</script><h1>Perfume</h1>';
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Perfume', price: null });
+  });
+
+  it('itemprop names in any case ("pricecurrency"), and of two offers the one the page shows', () => {
+    const page = `<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Fairy Book</h1>
+      <div itemprop="offers" itemscope itemtype="http://schema.org/Offer" style="display:none"><meta itemprop="price" content="18.00"></div>
+      <div class="buy"><div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="pricecurrency" content="EUR"><meta itemprop="price" content="17.10"><span class="price">€ 17,10</span></div></div></div>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Fairy Book', price: 17.1, currency: 'EUR', price_source: 'microdata' });
+  });
+
+  it('when JSON-LD and product:price:amount disagree, the one the page shows near the title wins', () => {
+    const page = `<html><head><meta property="product:price:amount" content="200"><meta property="product:price:currency" content="USD">
+      <script type="application/ld+json">{"@type":"Product","name":"Pillows, pair","offers":{"@type":"Offer","price":150,"priceCurrency":"USD"}}</script></head>
+      <body><h1>Pillows, pair</h1><div class="bidding"><span class="price">$200</span><span>Starting Price $150</span></div></body></html>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ price: 200, currency: 'USD', price_source: 'meta' });
+    expect(extractPage(page.replace('<span class="price">$200</span>', ''), PAGE)).toMatchObject({ price: 150, price_source: 'json-ld' });
+  });
+
+  it('microdata prices outside any Product (recommended items) never overrule the JSON-LD', () => {
+    const page = `<script type="application/ld+json">{"@type":"Product","name":"Remote","offers":{"@type":"Offer","price":14.99,"priceCurrency":"EUR"}}</script>
+      <h1>Remote</h1><div class="recs"><span itemprop="price" content="71,9" class="item-price">71,9 €</span></div>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ price: 14.99, price_source: 'json-ld' });
+  });
+});
+
 describe('extractPage: stock', () => {
   it('a product is in stock when any of its offers (a size) is', () => {
     expect(extractPage(fixture('sizes-and-words.html'), PAGE)).toMatchObject({ title: 'Winterstiefel Graphit', price: 70.5, currency: 'EUR', in_stock: true });
+  });
+
+  it('a product is in stock when any of its Products (one per size, the same name) is', () => {
+    const size = (sku: string, availability: string) =>
+      `{"@type":"Product","name":"Flat Boots","sku":"${sku}","offers":{"@type":"Offer","price":"69.95","priceCurrency":"EUR","availability":"https://schema.org/${availability}"}}`;
+    const page = `<script type="application/ld+json">[${size('35', 'OutOfStock')},${size('36', 'InStock')},${size('37', 'OutOfStock')}]</script>`;
+    expect(extractPage(page, PAGE)).toMatchObject({ title: 'Flat Boots', price: 69.95, in_stock: true });
+  });
+
+  it('"Derzeit nicht verfügbar." in the product\'s availability block overrides JSON-LD claiming InStock', () => {
+    expect(extractPage(fixture('out-of-stock-words.html'), PAGE)).toMatchObject({ price: 59.9, in_stock: false });
+  });
+
+  it('"sold out" in navigation, an image note, store pickup, a hidden message or recommendations is not the product\'s stock', () => {
+    const withoutBlock = fixture('out-of-stock-words.html').replace(/<div id="availability">.*?<\/div>/s, '');
+    expect(withoutBlock).not.toContain('id="availability"');
+    expect(extractPage(withoutBlock, PAGE)).toMatchObject({ in_stock: true });
+  });
+
+  it.each([
+    ['en', 'Currently unavailable.', false],
+    ['en-GB', 'Sold out', false],
+    ['es', 'Agotado', false],
+    ['it', 'Non disponibile.', false],
+    ['fr', 'Épuisé', false],
+    ['nl', 'Niet op voorraad', false],
+    ['pl', 'Brak w magazynie', false],
+    ['ru', 'Нет в наличии', false],
+    ['es', 'Sold out', false], // English is read on every page
+    ['en', 'Agotado', true], // a Spanish phrase on an English page is not read
+    ['', 'Esaurito', false], // a page naming no language: every language
+    ['en', 'Out of stock online, available in store', true], // the statement goes on: not the product
+  ])('lang="%s" %s → in_stock %s', (lang, words, inStock) => {
+    const page = `<html lang="${lang}"><head><meta property="product:availability" content="in stock"></head><body><h1>Lamp</h1><p class="availability">${words}</p></body></html>`;
+    expect(extractPage(page, PAGE).in_stock).toBe(inStock);
   });
 });

@@ -3,6 +3,13 @@ import { ContentWorkers } from '../../src/capabilities/content/pool.js';
 import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcher } from '../../src/capabilities/http/safe-fetch.js';
 import type { ExecutionRequest } from '../../src/capabilities/types.js';
 
+/**
+ * A page within the element and depth caps (MAX_ELEMENTS, MAX_DEPTH in content/limits.ts) that
+ * page_watch takes seconds to read: 60 towers of 490 nested price-named blocks, each of whose
+ * ancestors is looked at for every one of them.
+ */
+export const SLOW_PAGE = '<html><body>' + ('<div class="price">'.repeat(490) + '$1' + '</div>'.repeat(490)).repeat(60);
+
 /** The real safe fetcher, allowed to reach fixtures on 127.0.0.1. Close it after the tests. */
 export function fixtureFetcher(): SafeFetcher {
   return createSafeFetcher({ ...DEFAULT_FETCH_POLICY, allowPrivate: true, timeoutMs: 5_000 });

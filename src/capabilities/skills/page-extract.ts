@@ -4,8 +4,10 @@ import { ValidationError } from '../../errors.js';
 import { assertDepth, assertElementCount } from '../content/limits.js';
 import { selectorProblem, selectorProblemMessage } from '../content/selector-grammar.js';
 import { parseLenientJson } from './lenient-json.js';
-import { localeHint, visiblePrice } from './page-visible.js';
-import { currencyOf, parsePriceText } from './price-text.js';
+import type { Element } from 'domhandler';
+import { localeHint, shownOutOfStock, visiblePrice } from './page-visible.js';
+import { productTitle } from './page-title.js';
+import { currencyOf, parsePriceText, type LocaleHint, type ParsedPrice } from './price-text.js';
 
 /** What page_watch reads from a page; every field is null when the page does not say. */
 export interface PageSnapshot {
@@ -19,14 +21,35 @@ export interface PageSnapshot {
    * http(s) URL of at most {@link MAX_IMAGE_URL_CHARS} characters; absent when the page has none.
    */
   image?: string;
+  /**
+   * Where the price was read (absent when there is none): the page's schema.org JSON-LD, its
+   * microdata, its OpenGraph/product meta tags, the price it shows in words near the title
+   * (`text`), or the text of the automation's selector (`selector`).
+   */
+  price_source?: PriceSource;
 }
 
-type Facts = Omit<PageSnapshot, 'text' | 'image'> & { image: string | null };
+/** Where page_watch read a price. */
+export type PriceSource = 'json-ld' | 'microdata' | 'meta' | 'text' | 'selector';
+
+type Facts = Omit<PageSnapshot, 'text' | 'image' | 'price_source'> & {
+  image: string | null;
+  /** Other prices the same markup gives (a second offer, another spelling), checked against the page when sources disagree. */
+  otherPrices: number[];
+  /** The price was found outside any Product (microdata anywhere on the page): used, but never to overrule another source. */
+  loose: boolean;
+};
 
 /** Longest image URL kept: longer ones (data: URIs, tracking links) are left out. */
 export const MAX_IMAGE_URL_CHARS = 1000;
 
 const MAX_TEXT_CHARS = 2000;
+/**
+ * htmlparser2 in HTML mode (cheerio's `xml` option with `xmlMode: false`), not parse5: about five
+ * times faster on a 1 MB shop page (bench/shops.ts), and what page_watch reads (markup, short
+ * texts, the tree near the title) does not need parse5's error recovery.
+ */
+const HTML_PARSER = { xml: { xmlMode: false, decodeEntities: true } } as const;
 const MAX_TITLE_CHARS = 300;
 
 /**
@@ -44,30 +67,32 @@ const MAX_TITLE_CHARS = 300;
  */
 export function extractPage(html: string, pageUrl: string, selector?: string): PageSnapshot {
   assertElementCount(html, pageUrl, 'page_watch');
-  const $ = load(html);
+  const $ = load(html, HTML_PARSER);
   assertDepth($.root().get(0), pageUrl, 'page_watch');
   const documentTitle = clean($('head title').first().text() || $('title').first().text(), MAX_TITLE_CHARS);
-  const sources: Partial<Facts>[] = [fromJsonLd($, pageUrl), fromMicrodata($), fromMetaTags($), { title: documentTitle }];
-  const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
-    sources.map((s) => s[key]).find((v) => v !== null && v !== undefined) ?? null;
-  const snapshot: PageSnapshot = { title: pick('title'), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
-  const image = sources.map((s) => absoluteImage(s.image, pageUrl)).find((v) => v !== null);
-  if (image) snapshot.image = image;
   const hint = localeHint($, pageUrl);
-  if (snapshot.price === null) {
-    const shown = visiblePrice($, hint);
-    if (shown) {
-      snapshot.price = shown.price;
-      snapshot.currency ??= shown.currency;
-    }
-  }
+  const structured: [PriceSource | null, Partial<Facts>][] = [['json-ld', fromJsonLd($, pageUrl)], ['microdata', fromMicrodata($)], ['meta', fromMetaTags($, hint)], [null, { title: documentTitle }]];
+  const pick = <K extends keyof Facts>(key: K): Facts[K] | null =>
+    structured.map(([, facts]) => facts[key]).find((v) => v !== null && v !== undefined) ?? null;
+  const siteName = $('meta[property="og:site_name" i]').attr('content') ?? null;
+  const snapshot: PageSnapshot = { title: clean(productTitle(pick('title'), pageUrl, siteName), MAX_TITLE_CHARS), price: pick('price'), currency: pick('currency'), in_stock: pick('in_stock'), text: null };
+  const priceFrom = structured.find(([, facts]) => facts.price !== null && facts.price !== undefined)?.[0];
+  if (priceFrom) snapshot.price_source = priceFrom;
+  const image = structured.map(([, facts]) => absoluteImage(facts.image, pageUrl)).find((v) => v !== null);
+  if (image) snapshot.image = image;
+  const shown = shownPriceAmong(structured, $, hint, snapshot.title);
+  if (shown) [snapshot.price, snapshot.price_source] = shown;
+  if (snapshot.in_stock !== false && shownOutOfStock($, hint, snapshot.title)) snapshot.in_stock = false;
+  const readPrice = (found: ParsedPrice | null, from: PriceSource) => {
+    if (snapshot.price !== null || !found) return;
+    snapshot.price = found.price;
+    snapshot.currency ??= found.currency;
+    snapshot.price_source = from;
+  };
+  readPrice(snapshot.price === null ? visiblePrice($, hint, snapshot.title) : null, 'text');
   if (selector !== undefined) {
     snapshot.text = selectedText($, selector);
-    const fromText = snapshot.price === null && snapshot.text !== null ? parsePriceText(snapshot.text) : null;
-    if (fromText) {
-      snapshot.price = fromText.price;
-      snapshot.currency ??= fromText.currency;
-    }
+    readPrice(snapshot.text === null ? null : parsePriceText(snapshot.text), 'selector');
   }
   return snapshot;
 }
@@ -94,16 +119,19 @@ function fromJsonLd($: CheerioAPI, pageUrl: string): Partial<Facts> {
   const title = ordered.map((p) => textValue(p.name)).find((n) => n !== null) ?? null;
   const image = ordered.map((p) => imageValue(p.image)).find((n) => n !== null) ?? null;
   const offerSets = [...ordered.map((p) => flattenOffers(p.offers)), looseOffers.flatMap(flattenOffers)];
+  // One Product per size or colour, each with the same name: the product is in stock when any is.
+  const variantOffers = title === null ? [] : products.filter((p) => textValue(p.name) === title).flatMap((p) => flattenOffers(p.offers));
   for (const offers of offerSets) {
     const priced = offers.find((o) => offerPrice(o) !== null);
     if (!priced) continue;
-    const spec = firstNode(priced.priceSpecification);
+    const spec = currentSpecification(priced.priceSpecification);
     return {
       title,
       image,
       price: offerPrice(priced),
+      otherPrices: distinct(offers.map(offerPrice)).filter((p) => p !== offerPrice(priced)),
       currency: currencyCode(priced.priceCurrency ?? spec?.priceCurrency ?? offers.map((o) => o.priceCurrency).find(Boolean)),
-      in_stock: offersInStock(offers, priced),
+      in_stock: offersInStock([...offers, ...variantOffers], priced),
     };
   }
   const anyOffers = offerSets.flat();
@@ -138,7 +166,13 @@ function offersInStock(offers: Node[], priced: Node): boolean | null {
 }
 
 function offerPrice(offer: Node): number | null {
-  return structuredPrice(offer.price) ?? structuredPrice(offer.lowPrice) ?? structuredPrice(firstNode(offer.priceSpecification)?.price);
+  return structuredPrice(offer.price) ?? structuredPrice(offer.lowPrice) ?? structuredPrice(currentSpecification(offer.priceSpecification)?.price);
+}
+
+/** Of an offer's price specifications, the price paid now: not a list, strikethrough or "was" price (`priceType`). */
+function currentSpecification(value: unknown): Node | undefined {
+  const specs = (Array.isArray(value) ? value : [value]).filter(isNode);
+  return specs.find((spec) => !/list|strikethrough|msrp|srp|was|regular/i.test(textValue(spec.priceType) ?? '')) ?? specs[0];
 }
 
 function typesOf(node: Node): string[] {
@@ -153,35 +187,48 @@ function fromMicrodata($: CheerioAPI): Partial<Facts> {
   const product = $('[itemscope][itemtype]')
     .filter((_, el) => /schema\.org\/(Product|IndividualProduct|ProductModel|SomeProducts|ProductGroup)\b/i.test($(el).attr('itemtype') ?? ''))
     .first();
-  const prop = (name: string): string | null => {
-    const inProduct = product.find(`[itemprop~="${name}"]`).first();
-    const found = inProduct.length ? inProduct : $(`[itemprop~="${name}"]`).first();
-    if (!found.length) return null;
-    const tag = found.prop('tagName')?.toLowerCase() ?? '';
+  const valueOf = (el: Element): string | null => {
+    const tag = el.tagName.toLowerCase();
     const attr = tag === 'meta' ? 'content' : ['a', 'link', 'area'].includes(tag) ? 'href' : ['img', 'source'].includes(tag) ? 'src' : ['data', 'meter'].includes(tag) ? 'value' : 'content';
-    return clean(found.attr(attr) ?? found.text());
+    return clean($(el).attr(attr) ?? $(el).text());
   };
+  /** Every value of an itemprop (its name in any case), the product's own first, else the page's. */
+  const props = (name: string): string[] => {
+    const inProduct = product.find(`[itemprop~="${name}" i]`).toArray();
+    return (inProduct.length ? inProduct : $(`[itemprop~="${name}" i]`).toArray()).map(valueOf).filter((v): v is string => v !== null);
+  };
+  const prop = (name: string): string | null => props(name)[0] ?? null;
+  const prices = distinct([...props('price'), ...props('lowPrice')].map(structuredPrice));
   const name = product.find('[itemprop~="name"]').filter((_, el) => $(el).parent().closest('[itemscope]').get(0) === product.get(0));
   return {
     title: name.length ? clean(name.first().attr('content') ?? name.first().text(), MAX_TITLE_CHARS) : null,
-    price: structuredPrice(prop('price')) ?? structuredPrice(prop('lowPrice')),
+    price: prices[0] ?? null,
+    otherPrices: product.length ? prices.slice(1) : [], // outside a Product, later prices are other products'
+    loose: !product.length,
     currency: currencyCode(prop('priceCurrency')),
     in_stock: availability(prop('availability')),
     image: prop('image'),
   };
 }
 
-function fromMetaTags($: CheerioAPI): Partial<Facts> {
+/** Price meta tags as shops spell them (read in lower case), the sale price first. */
+const PRICE_META = ['product:sale_price:amount', 'product:price:amount', 'og:price:amount', 'product:price', 'og:price', 'og:product:price:amount', 'product:price:value', 'price'];
+const CURRENCY_META = ['product:sale_price:currency', 'product:price:currency', 'og:price:currency', 'product:currency', 'og:currency', 'og:product:price:currency', 'pricecurrency', 'currency'];
+
+function fromMetaTags($: CheerioAPI, hint: LocaleHint): Partial<Facts> {
   const meta = new Map<string, string>();
   $('meta[content]').each((_, el) => {
     const key = ($(el).attr('property') ?? $(el).attr('name') ?? '').trim().toLowerCase();
     if (key && !meta.has(key)) meta.set(key, $(el).attr('content') ?? '');
   });
   const first = (...keys: string[]) => keys.map((k) => meta.get(k)).find((v) => v !== undefined && v.trim() !== '');
+  const prices = distinct(PRICE_META.map((key) => structuredPrice(meta.get(key))));
+  const priceText = PRICE_META.map((key) => meta.get(key)).find((v) => v !== undefined && structuredPrice(v) !== null);
   return {
     title: clean(first('og:title'), MAX_TITLE_CHARS),
-    price: structuredPrice(first('product:price:amount', 'og:price:amount')),
-    currency: currencyCode(first('product:price:currency', 'og:price:currency')),
+    price: prices[0] ?? null,
+    otherPrices: prices.slice(1),
+    currency: currencyCode(first(...CURRENCY_META)) ?? (priceText ? (parsePriceText(priceText, hint)?.currency ?? null) : null), // "30,000원~"
     in_stock: availability(first('product:availability', 'og:availability')),
     image: first('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image') ?? null,
   };
@@ -227,11 +274,26 @@ function currencyCode(value: unknown): string | null {
  * rules as page text (see {@link parsePriceText}).
  */
 function structuredPrice(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  const text = textValue(value);
-  if (text === null) return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  return parsePriceText(text)?.price ?? null;
+  const text = typeof value === 'number' ? null : textValue(value);
+  const price = typeof value === 'number' ? value : text === null ? null : /^\d+(\.\d+)?$/.test(text) ? Number(text) : (parsePriceText(text)?.price ?? null);
+  return price !== null && Number.isFinite(price) && price > 0 ? price : null; // a "0" is a price the shop has not set
+}
+
+/** The numbers of a list, once each, in order, without nulls. */
+function distinct(values: (number | null)[]): number[] {
+  return [...new Set(values.filter((v): v is number => v !== null))];
+}
+
+/**
+ * When the markup gives more than one price (JSON-LD against product:price:amount, two offers), the
+ * one the page shows near the product's title, with the source that gave it; null when the markup
+ * agrees with itself or the page shows none of its prices.
+ */
+function shownPriceAmong(structured: [PriceSource | null, Partial<Facts>][], $: CheerioAPI, hint: LocaleHint, title: string | null): [number, PriceSource] | null {
+  const given = structured.flatMap(([from, facts]) => (from === null || facts.loose ? [] : [facts.price, ...(facts.otherPrices ?? [])].filter((p): p is number => typeof p === 'number').map((p): [number, PriceSource] => [p, from])));
+  if (new Set(given.map(([p]) => p)).size < 2) return null;
+  const shown = visiblePrice($, hint, title);
+  return (shown && given.find(([p]) => Math.abs(p - shown.price) < 1e-9)) || null;
 }
 
 export { parsePriceText } from './price-text.js';
@@ -271,10 +333,6 @@ function clean(value: string | null | undefined, maxChars = Number.POSITIVE_INFI
 
 function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstNode(value: unknown): Node | undefined {
-  return Array.isArray(value) ? value.find(isNode) : isNode(value) ? value : undefined;
 }
 
 function withoutHash(url: string): string {

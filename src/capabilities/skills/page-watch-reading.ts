@@ -12,9 +12,19 @@ const pageOutput = z.object({
   in_stock: z.boolean().nullable().optional(),
   text: z.string().nullable().optional(),
   image: z.string().nullable().optional(),
+  price_source: z.enum(['json-ld', 'microdata', 'meta', 'text', 'selector']).optional().catch(undefined),
   changed: z.boolean().optional(),
 });
 type PageOutput = z.infer<typeof pageOutput>;
+
+/** Where the price was read, in words a shopper follows (the technical name in brackets, for whoever fixes it). */
+const SOURCE_WORDS: Record<NonNullable<PageOutput['price_source']>, string> = {
+  'json-ld': "Price from the page's product data (JSON-LD)",
+  microdata: "Price from the page's product markup (microdata)",
+  meta: "Price from the page's price tags (og/product meta)",
+  text: "Price read from the page's text beside the product's name; a selector input can choose another",
+  selector: 'Price read from the text your selector picks',
+};
 
 const stockWords = (inStock: boolean | null | undefined): string | null => (inStock === true ? 'In stock' : inStock === false ? 'Out of stock' : null);
 
@@ -37,7 +47,8 @@ function read(output: JsonObject, context: ReadingContext): Reading {
   const stock = stockWords(now.in_stock);
   const wasInStock = before?.in_stock;
   const stockLine = stock && wasInStock !== undefined && wasInStock !== null && wasInStock !== now.in_stock ? `${stock} (was ${stockWords(wasInStock)!.toLowerCase()})` : stock;
-  const lines = [price.line, stockLine, now.text ? `“${escapeMarkup(clip(now.text, 300))}”` : null].filter((l): l is string => l !== null);
+  const source = price.line && now.price_source ? `-# ${SOURCE_WORDS[now.price_source]}` : null;
+  const lines = [price.line, stockLine, now.text ? `“${escapeMarkup(clip(now.text, 300))}”` : null, source].filter((l): l is string => l !== null);
   // Green for a drop (or back in stock), red for a rise (or sold out), else by stock.
   const tone: Tone =
     price.dropped === true ? 'good' : price.dropped === false ? 'bad' : now.in_stock === false ? 'bad' : now.in_stock === true || typeof now.price === 'number' ? 'good' : 'neutral';

@@ -52,8 +52,9 @@ export function createPageWatch(fetcher: Fetcher, workers: ContentWorkers): NonN
     const task = { body: response.body, contentType: response.headers['content-type'] ?? null, url: response.url, ...(inputs.selector === undefined ? {} : { selector: inputs.selector }) };
     const snapshot = await workers.run('page', task, request.signal);
     const previous = lastSnapshot.safeParse(request.state.last);
-    // The picture is shown, not watched: a new image URL (a CDN's cache key) is no change.
-    const { image: _image, ...watched } = snapshot;
+    // The picture and where the price was read are shown, not watched: a new image URL (a CDN's
+    // cache key) is no change, nor is a price now read from the page's markup instead of its text.
+    const { image: _image, price_source: _priceSource, ...watched } = snapshot;
     const changed = previous.success && (Object.keys(watched) as (keyof typeof watched)[]).some((key) => previous.data[key] !== watched[key]);
     return { output: { ...snapshot, changed }, costUsd: 0, state: { last: watched } };
   };

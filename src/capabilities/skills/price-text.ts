@@ -31,7 +31,7 @@ const SIGNS: Record<string, string[]> = {
   $: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'TWD', 'MXN', 'ARS', 'CLP', 'COP', 'UYU', 'BRL'],
   // signs
   '€': ['EUR'], '£': ['GBP'], '￡': ['GBP'], '₤': ['GBP'], '¥': ['JPY', 'CNY'], '￥': ['JPY', 'CNY'], '円': ['JPY'],
-  '元': ['CNY'], 人民币: ['CNY'], '圆': ['CNY'], '圓': ['TWD', 'HKD', 'CNY'], '₩': ['KRW'], '원': ['KRW'], '₹': ['INR'],
+  '元': ['CNY', 'TWD', 'HKD'], 人民币: ['CNY'], '圆': ['CNY'], '圓': ['TWD', 'HKD', 'CNY'], '₩': ['KRW'], '원': ['KRW'], '₹': ['INR'],
   '₽': ['RUB'], '₺': ['TRY'], TL: ['TRY'], '₪': ['ILS'], '₴': ['UAH'], '₸': ['KZT'], '₦': ['NGN'], '₱': ['PHP'],
   '฿': ['THB'], บาท: ['THB'], '₫': ['VND'], đ: ['VND'], VNĐ: ['VND'], '₭': ['LAK'], '₮': ['MNT'], '៛': ['KHR'],
   '₡': ['CRC'], '₲': ['PYG'], '₵': ['GHS'], 'GH₵': ['GHS'], '₼': ['AZN'], '֏': ['AMD'], '৳': ['BDT'], '₾': ['GEL'],
