@@ -38,6 +38,8 @@ export interface ShopsResult {
 }
 
 const ROOT = join(import.meta.dirname, '..');
+/** Where the extraction lives: page-watch.ts no longer re-exports it (the main thread does not load cheerio). */
+const EXTRACTION_MODULE = 'src/capabilities/skills/page-extract.ts';
 const corpus = resolve(ROOT, arg('corpus', process.env.PAGES_CORPUS ?? '../shared/pages-corpus'));
 const runs = Number(arg('runs', '30'));
 
@@ -45,7 +47,7 @@ const pair = (a: string, b: string): [number, number] => [Number(a), Number(b)];
 
 /** The runner's report, read line by line: the extractors' table and the price-string scores. */
 function score(): Pick<ShopsResult, 'pages' | 'strings'> {
-  const report = execFileSync(process.execPath, [join(corpus, 'run.mjs'), ROOT], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const report = execFileSync(process.execPath, [join(corpus, 'run.mjs'), ROOT, '--module', EXTRACTION_MODULE], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const pages: ShopsScore[] = [];
   const strings: ShopsResult['strings'] = [];
   const table = report.slice(report.indexOf('other extractors'));
