@@ -9,6 +9,9 @@ import {
   type Condition,
 } from '../src/automations/alerts/condition.js';
 import { formatCondition, parseAlertText } from '../src/automations/alerts/text.js';
+import { conditionInWords } from '../src/automations/alerts/words.js';
+import { alertWhen } from '../src/capabilities/reading.js';
+import { pageWatchReader } from '../src/capabilities/skills/page-watch-reading.js';
 import { decideAlert, judgeAlert, NO_INCIDENT, type AlertMemory, type IncidentMemory } from '../src/automations/alerts/mode.js';
 
 const output = {
@@ -410,5 +413,32 @@ describe('judgeAlert: incidents and confirm_after', () => {
       return judged.send;
     });
     expect(sent).toEqual([false, true, true, false, false]);
+  });
+});
+
+describe('conditionInWords: a condition as a person reads it', () => {
+  const words = {
+    price: { name: 'the price', value: (v: unknown) => `${String(v)} €` },
+    in_stock: { truth: { true: 'it is in stock', false: 'it is out of stock' } },
+  };
+  it.each([
+    ['price < 100', 'the price is under 100 €'],
+    ['price <= 100 and in_stock == true', 'the price is at most 100 € and it is in stock'],
+    ['in_stock != true', 'it is out of stock'],
+    ['in_stock == false or price >= 5', 'it is out of stock or the price is at least 5 €'],
+    ['price > 1 and (in_stock == true or title contains "Kettle")', 'the price is over 1 € and (it is in stock or title contains “Kettle”)'],
+    ['exists sale', 'sale is there'],
+    ['status == null', 'status is empty'],
+  ])('%s → %s', (text, expected) => {
+    expect(conditionInWords(parseAlertText(text)!, words)).toBe(expected);
+  });
+
+  it('an alert shows the words and the text to edit; a condition it cannot read stays as written', () => {
+    const context = { name: 'kettle', inputs: {}, previous: null, since: null, now: new Date(0), alert: true };
+    expect(alertWhen({ ...context, condition: 'price < 100 and in_stock == true' }, words)).toBe('the price is under 100 € and it is in stock (`price < 100 and in_stock == true`)');
+    expect(alertWhen({ ...context, condition: 'price <' }, words)).toBe('`price <`');
+    expect(alertWhen({ ...context, condition: '' }, words)).toBeNull();
+    const reading = pageWatchReader.read({ title: 'Kettle', price: 89.99, currency: 'EUR', in_stock: true }, { ...context, condition: 'price <= 90' });
+    expect(reading.fields).toEqual([{ name: 'Alert when', value: 'the price is at most 90,00\u00a0€ (`price <= 90`)' }]);
   });
 });

@@ -76,7 +76,7 @@ describe('each capability writes its alert', () => {
     expect(embed.title).toBe('Steel Kettle 1.7 L');
     expect(embed.url).toBe(site.url('/kettle'));
     expect(embed.description).toBe("**$89.99**, was $104.99, \u221214%\nIn stock\n-# Price from the page's product data (JSON-LD)");
-    expect(embed.fields).toEqual([expect.objectContaining({ name: 'Alert when', value: '`price < 100`' })]);
+    expect(embed.fields).toEqual([expect.objectContaining({ name: 'Alert when', value: 'the price is under $100.00 (`price < 100`)' })]);
     expect(embed.color).toBe(GREEN);
     expect(embed.thumbnail?.url).toBe(site.url('/img/kettle.jpg'));
   });

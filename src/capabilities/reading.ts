@@ -8,6 +8,8 @@
 import type { JsonObject } from '../automations/types.js';
 import { redactSecrets } from '../redact.js';
 import { cutText, escapeMarkup } from '../util/text.js';
+import { parseAlertText } from '../automations/alerts/text.js';
+import { conditionInWords, type FieldWords } from '../automations/alerts/words.js';
 
 /** Whether what the output says is good news, bad news or neither (the colour of its message). */
 export type Tone = 'good' | 'bad' | 'neutral';
@@ -180,4 +182,21 @@ export function readResolved(reader: OutputReader | undefined, output: JsonObjec
     }
   }
   return genericResolved(output, context, incident);
+}
+
+/**
+ * The alert condition as a person reads it, with its text beside for whoever edits it: "the price
+ * is under 100,00 € (`price < 100`)"; `fields` names the capability's output fields. Null when the
+ * automation has no condition.
+ */
+export function alertWhen(context: ReadingContext, fields: Readonly<Record<string, FieldWords>>): string | null {
+  if (!context.condition) return null;
+  let condition;
+  try {
+    condition = parseAlertText(context.condition);
+  } catch {
+    condition = null;
+  }
+  const code = `\`${context.condition.replaceAll('`', "'")}\``;
+  return condition ? `${escapeMarkup(conditionInWords(condition, fields))} (${code})` : code;
 }

@@ -1,8 +1,17 @@
 /** How an http_check output reads: `🔴 my-site is down — 503 in 5 ms`, the URL (redacted), since when; and its recovery. */
 import { z } from 'zod';
 import { redactUrl } from '../../redact.js';
-import { count, durationWords, genericResolved, httpUrl, timeTag, type IncidentSpan, type OutputReader, type Reading, type ReadingContext } from '../reading.js';
+import { alertWhen, count, durationWords, genericResolved, httpUrl, timeTag, type IncidentSpan, type OutputReader, type Reading, type ReadingContext } from '../reading.js';
 import type { JsonObject } from '../../automations/types.js';
+import type { FieldWords } from '../../automations/alerts/words.js';
+
+/** What http_check's fields are called in an alert condition's words. */
+const CHECK_WORDS: Record<string, FieldWords> = {
+  ok: { truth: { true: 'the site answers as expected', false: 'the site is down' } },
+  status: { name: 'the status' },
+  latency_ms: { name: 'the response time', value: (v) => `${String(v)} ms` },
+  contains: { truth: { true: 'the page has the text', false: 'the page lacks the text' } },
+};
 
 const checkOutput = z.object({
   ok: z.boolean(),
@@ -46,7 +55,7 @@ function read(output: JsonObject, context: ReadingContext): Reading {
   const lines = [
     ...(url ? [url] : []),
     ...(context.since && !o.ok ? [`Down since ${timeTag(context.since, 'f')} (${timeTag(context.since, 'R')})`] : []),
-    ...(context.condition && context.condition !== 'ok == false' ? [`Alert when \`${context.condition}\``] : []),
+    ...(context.condition && context.condition !== 'ok == false' ? [`Alert when ${alertWhen(context, CHECK_WORDS)}`] : []),
   ];
   return { title, url: titleLink(context.inputs, url), lines, fields: [], tone: o.ok && aboutUptime(context.condition) ? 'good' : 'bad', thumbnail: null };
 }

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { formatPrice, percentChange } from '../price-words.js';
 import { escapeMarkup } from '../../util/text.js';
-import { clip, httpUrl, link, shareableUrl, type OutputReader, type Reading, type ReadingContext, type Tone } from '../reading.js';
+import { alertWhen, clip, httpUrl, link, shareableUrl, type OutputReader, type Reading, type ReadingContext, type Tone } from '../reading.js';
 import type { JsonObject } from '../../automations/types.js';
+import type { FieldWords } from '../../automations/alerts/words.js';
 
 const pageOutput = z.object({
   title: z.string().nullable().optional(),
@@ -25,6 +26,18 @@ const SOURCE_WORDS: Record<NonNullable<PageOutput['price_source']>, string> = {
   text: "Price read from the page's text beside the product's name; a selector input can choose another",
   selector: 'Price read from the text your selector picks',
 };
+
+/** What page_watch's fields are called in an alert condition's words. */
+function fieldWords(currency: string | null): Record<string, FieldWords> {
+  return {
+    price: { name: 'the price', value: (v) => (typeof v === 'number' ? formatPrice(v, currency) : String(v)) },
+    in_stock: { truth: { true: 'it is in stock', false: 'it is out of stock' } },
+    changed: { truth: { true: 'the page changed', false: 'the page did not change' } },
+    title: { name: 'the title' },
+    text: { name: 'the selected text' },
+    currency: { name: 'the currency' },
+  };
+}
 
 const stockWords = (inStock: boolean | null | undefined): string | null => (inStock === true ? 'In stock' : inStock === false ? 'Out of stock' : null);
 
@@ -48,6 +61,7 @@ function read(output: JsonObject, context: ReadingContext): Reading {
   const wasInStock = before?.in_stock;
   const stockLine = stock && wasInStock !== undefined && wasInStock !== null && wasInStock !== now.in_stock ? `${stock} (was ${stockWords(wasInStock)!.toLowerCase()})` : stock;
   const source = price.line && now.price_source ? `-# ${SOURCE_WORDS[now.price_source]}` : null;
+  const when = context.alert ? alertWhen(context, fieldWords(now.currency ?? null)) : null;
   const lines = [price.line, stockLine, now.text ? `“${escapeMarkup(clip(now.text, 300))}”` : null, source].filter((l): l is string => l !== null);
   // Green for a drop (or back in stock), red for a rise (or sold out), else by stock.
   const tone: Tone =
@@ -56,7 +70,7 @@ function read(output: JsonObject, context: ReadingContext): Reading {
     title: now.title ?? context.name,
     url,
     lines: lines.length ? lines : [url ? link('the page', url) : 'nothing read from the page'],
-    fields: context.condition && context.alert ? [{ name: 'Alert when', value: `\`${context.condition}\`` }] : [],
+    fields: when ? [{ name: 'Alert when', value: when }] : [],
     tone,
     thumbnail: httpUrl(now.image),
   };
