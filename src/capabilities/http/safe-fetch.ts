@@ -3,7 +3,7 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { constants as zlib, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { BlockedAddressError, FetchError } from '../../errors.js';
 import { KeyedLimiter } from '../../util/keyed-limiter.js';
 import type { FetchOptions, FetchPolicy, Fetcher } from './fetcher.js';
@@ -139,7 +139,9 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
   const perHost = policy.maxPerHost ?? DEFAULT_FETCH_POLICY.maxPerHost!;
   // Keep-alive connections per origin, at most the per-host limit of them: a request whose host
   // slot came free takes the connection the last one left instead of opening another.
-  const agent = new Agent({ connections: perHost, ...(lookup ? { connect: { lookup } } : {}) });
+  // undici (~110 ms to load) is loaded with the first request, not at start-up.
+  let agent: Promise<Agent> | null = null;
+  const agentOf = (): Promise<Agent> => (agent ??= import('undici').then(({ Agent }) => new Agent({ connections: perHost, ...(lookup ? { connect: { lookup } } : {}) })));
   const hosts = new KeyedLimiter(perHost);
   /** A turn at the URL's host; throws an aborted FetchError when the caller gives up waiting. */
   const turnAt = async (target: URL, signal: AbortSignal | undefined): Promise<() => void> => {
@@ -204,7 +206,7 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
           // undici's own request (not its fetch, which costs ~0.45 ms more per request in
           // WHATWG streams and Request/Response objects): the Agent keeps a keep-alive pool per
           // origin, and a new connection is made only through the guarded lookup above.
-          response = await agent.request({
+          response = await (await agentOf()).request({
             origin: target.origin,
             path: `${target.pathname}${target.search}`,
             method: 'GET',
@@ -266,7 +268,10 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
       return error instanceof FetchError && error.kind === 'blocked' ? error.message : null;
     }
   };
-  return Object.assign(fetcher, { close: () => agent.close(), refusal, inFlight: (host: string) => hosts.active(host.toLowerCase()) });
+  const close = async (): Promise<void> => {
+    if (agent) await (await agent).close();
+  };
+  return Object.assign(fetcher, { close, refusal, inFlight: (host: string) => hosts.active(host.toLowerCase()) });
 }
 
 /** What the per-host limit counts by: the host name (any port), lower-cased. */
