@@ -485,3 +485,30 @@ describe('crash recovery', () => {
     });
   });
 });
+
+describe('a burst of answers arriving together', () => {
+  it('finishes its runs over several turns of the event loop, so a timer (or a command) gets in between, and records every run once', async () => {
+    h.close();
+    const N = 400;
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '512', MAX_RUNS_IN_FLIGHT_PER_USER: '512', MAX_AUTOMATIONS_PER_USER: '512' } });
+    const answer: (() => void)[] = [];
+    h.skill = async () => {
+      await new Promise<void>((resolve) => answer.push(resolve));
+      return { output: { ok: true }, costUsd: 0 };
+    };
+    const ids = Array.from({ length: N }, (_, i) => create({ name: `check-${i}` }).id);
+    let finished = 0;
+    const reports = ids.map((id) => h.engine.dispatcher.dispatch(id, 'manual').then((r) => (finished++, r)));
+    while (answer.length < N) await new Promise((r) => setImmediate(r));
+
+    // The answers arrive in one phase of the loop, one callback each (as responses do); a timer
+    // set now fires after that phase. Without turns, every run would have finished by then.
+    for (const resolve of answer) setImmediate(resolve);
+    const finishedWhenTheTimerFired = await new Promise<number>((r) => setTimeout(() => r(finished), 0));
+    expect(finishedWhenTheTimerFired).toBeGreaterThan(0);
+    expect(finishedWhenTheTimerFired).toBeLessThan(N);
+
+    expect((await Promise.all(reports)).every((r) => r.outcome === 'succeeded')).toBe(true);
+    expect(ids.map((id) => runsOf(id).length)).toEqual(ids.map(() => 1));
+  });
+});

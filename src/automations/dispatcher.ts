@@ -32,6 +32,9 @@ export interface DispatchReport {
   error: string | null;
 }
 
+/** How long finishing transactions may run in one turn of the event loop, in ms (see Dispatcher.finishTurn). */
+const FINISH_MS_PER_TURN = 10;
+
 export interface DispatcherDeps {
   store: Store;
   clock: Clock;
@@ -214,6 +217,7 @@ export class Dispatcher {
 
     const priorRunEnd = store.runs.lastSucceededEnd(automation.id);
     const ending = await this.execute(automation, run, path, { name: capability.name, description: capability.description }, priorRunEnd);
+    await this.finishTurn();
     let finished: DispatchReport;
     try {
       finished = this.finish(automation.id, run, ending);
@@ -269,6 +273,27 @@ export class Dispatcher {
       return { ...common, status: 'failed', outcome: 'cost_exceeded', error: 'cost_exceeded' };
     }
     return { ...common, status: 'succeeded', outcome: 'succeeded', error: null, ...(result.state ? { state: result.state } : {}) };
+  }
+
+  /** When the first finishing transaction of this turn of the event loop began (performance.now()); null: none yet. */
+  private turnBegan: number | null = null;
+
+  /**
+   * Waits for a turn to finish a run: finishing transactions run for at most FINISH_MS_PER_TURN
+   * of one turn of the event loop, the others on the next turns. When hundreds of answers arrive
+   * together (a burst of checks on the minute), their commits would otherwise run back to back in
+   * one phase, and timers and people's commands would wait behind all of them.
+   */
+  private async finishTurn(): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      if (this.turnBegan === null) {
+        this.turnBegan = now;
+        setImmediate(() => (this.turnBegan = null));
+      }
+      if (now - this.turnBegan < FINISH_MS_PER_TURN) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
