@@ -99,8 +99,8 @@ export function link(text: string, url: string | null): string {
   return url ? `[${label}](${url.replace(/\)/g, '%29').replace(/\(/g, '%28')})` : label;
 }
 
-/** An instant that each reader sees in their own time zone (`R` relative: "12 minutes ago", `f` date and time). */
-export function timeTag(date: Date, style: 'R' | 'f' | 'F' | 't' = 'R'): string {
+/** An instant that each reader sees in their own time zone (`R` relative: "12 minutes ago", `f` date and time, `d` date, `t` time). */
+export function timeTag(date: Date, style: 'R' | 'f' | 'F' | 'd' | 't' = 'R'): string {
   return `<t:${Math.floor(date.getTime() / 1000)}:${style}>`;
 }
 

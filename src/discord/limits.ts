@@ -1,4 +1,5 @@
 import { codePointLength, cutText, type TextUnit } from '../util/text.js';
+import { timeTag } from '../capabilities/reading.js';
 
 /** Discord's limits on what a bot sends; text past them is cut with a visible "…". */
 export const LIMITS = {
@@ -74,5 +75,5 @@ export function fitEmbed(embed: EmbedData): EmbedData {
 
 /** A Discord timestamp that each reader sees in their own time zone (`R` relative, `F` full, `f` short). */
 export function discordTime(date: Date, style: 'R' | 'F' | 'f' | 'd' | 't' = 'f'): string {
-  return `<t:${Math.floor(date.getTime() / 1000)}:${style}>`;
+  return timeTag(date, style);
 }
