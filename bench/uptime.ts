@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { createSafeFetcher, DEFAULT_FETCH_POLICY, isBlockedAddress } from '../src/capabilities/http/safe-fetch.js';
+import { createWorkerFetcher } from '../src/capabilities/http/fetch-worker.js';
+import { createSafeFetcher, DEFAULT_FETCH_POLICY, hookedOptions } from '../src/capabilities/http/safe-fetch.js';
 import type { Fetcher } from '../src/capabilities/http/fetcher.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
@@ -110,10 +111,11 @@ async function measureSteward(variant: 'steward' | 'single', n: number, hosts: n
   const ids = fillAutomations(db, { count: n, capability: 'http_check', schedule: '* * * * *', nextRunAt: () => far, inputs: (i) => ({ url: urlOf(i, hosts, target.port) }) });
   // The fetch policy as configured (private addresses refused), except that the benchmark's
   // hosts count as public: as the tests let their fixtures through.
-  const safe = createSafeFetcher(
-    { ...DEFAULT_FETCH_POLICY, allowPrivate: false, timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000, maxPerHost: config.MAX_CONCURRENT_PER_HOST },
-    { isBlocked: (ip) => !ip.startsWith('127.0.1.') && isBlockedAddress(ip) },
-  );
+  // The fetcher the engine makes by default (the safe fetcher in the fetch worker's thread), or with
+  // FETCH_IN_MAIN_THREAD=1 the same safe fetcher on the main thread, as before the fetch worker.
+  const fetchPolicy = { ...DEFAULT_FETCH_POLICY, allowPrivate: false, timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000, maxPerHost: config.MAX_CONCURRENT_PER_HOST };
+  const hooks = { publicSubnets: ['127.0.1.0/24'] };
+  const safe = process.env.FETCH_IN_MAIN_THREAD === '1' ? createSafeFetcher(fetchPolicy, hookedOptions(hooks)) : createWorkerFetcher(fetchPolicy, { hooks });
   let lastAnswer = 0;
   const fetcher: Fetcher = async (url, options) => {
     const response = await safe(url, options);

@@ -1,6 +1,6 @@
 // `npm run build` (also run by `npm ci` / `npm install` through `prepare`, and by `npm start` when
 // the sources changed): compiles the TypeScript into dist/ with tsc (tsconfig.build.json), and
-// copies the content workers' plain-JavaScript entry beside its compiled pool. `--if-stale` builds
+// copies the worker threads' plain-JavaScript entry beside the compiled modules. `--if-stale` builds
 // only when a file under src/, commands/ or the tsconfigs is newer than the last build (a few ms
 // to find out), so `npm start` never runs code older than the sources.
 //
@@ -15,7 +15,7 @@ const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');
 /** What the build reads: a change to any of them (a directory's mtime moves when a file in it is added or removed) means rebuild. */
 const INPUTS = ['src', 'commands', 'bench/startup-child.ts', 'bench/support.ts', 'tsconfig.json', 'tsconfig.build.json'];
-const WORKER_ENTRY = 'src/capabilities/content/worker-entry.mjs';
+const WORKER_ENTRY = 'src/util/worker-entry.mjs';
 
 /** The newest modification time under `path` (files and directories), in ms. */
 function newest(path) {

@@ -9,7 +9,8 @@ import { AutomationService } from './automations/service.js';
 import { BudgetGuard } from './budget/guard.js';
 import { ContentWorkers } from './capabilities/content/pool.js';
 import type { Fetcher } from './capabilities/http/fetcher.js';
-import { createSafeFetcher, DEFAULT_FETCH_POLICY, type SafeFetcher } from './capabilities/http/safe-fetch.js';
+import { createWorkerFetcher } from './capabilities/http/fetch-worker.js';
+import { DEFAULT_FETCH_POLICY, type SafeFetcher } from './capabilities/http/safe-fetch.js';
 import { MeteredModelRouter, type ModelRoute } from './capabilities/model-router.js';
 import { createModelRoutes } from './capabilities/model-routes.js';
 import { builtinCapabilities, CapabilityRegistry } from './capabilities/registry.js';
@@ -72,12 +73,15 @@ export class Engine {
     this.store = new Store(options.db ?? openDatabase(config.STEWARD_DB), { outbox: { maxAlertsPerChannel: config.OUTBOX_MAX_PER_CHANNEL } });
     const safeFetcher = options.fetcher
       ? null
-      : createSafeFetcher({
-          ...DEFAULT_FETCH_POLICY,
-          allowPrivate: config.ALLOW_PRIVATE_URLS,
-          timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
-          maxPerHost: config.MAX_CONCURRENT_PER_HOST,
-        });
+      : createWorkerFetcher(
+          {
+            ...DEFAULT_FETCH_POLICY,
+            allowPrivate: config.ALLOW_PRIVATE_URLS,
+            timeoutMs: config.FETCH_TIMEOUT_SECONDS * 1000,
+            maxPerHost: config.MAX_CONCURRENT_PER_HOST,
+          },
+          { onError: (err) => logger.error({ event: 'fetch_worker_failed', err }, 'the fetch worker stopped; its requests failed, the next request starts a new one') },
+        );
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
     const ownWorkers = options.contentWorkers
       ? null

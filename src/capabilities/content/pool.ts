@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { fromWire, type ContentTaskName, type ContentTasks, type ContentTaskMessage, type WireOutcome } from './protocol.js';
+import { workerModule } from '../../util/worker-module.js';
+import { fromWire, type WireOutcome } from '../../util/wire-error.js';
+import type { ContentTaskName, ContentTasks, ContentTaskMessage } from './protocol.js';
 
 export interface ContentWorkersOptions {
   /** Most worker threads at once (CONTENT_WORKERS); more tasks wait in line. */
@@ -17,19 +19,6 @@ const WORKER_HEAP_MB = 256;
 const WORKER_NICE = 10;
 
 /**
- * The task module a worker loads: worker.ts beside this file when running from the TypeScript
- * sources, worker.js when compiled. worker-entry.mjs (plain JavaScript, so any Node loads it)
- * imports it, through tsx when it is TypeScript.
- */
-function workerFiles(): { entry: string; tasks: string } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    entry: new URL('./worker-entry.mjs', import.meta.url).href,
-    tasks: new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href,
-  };
-}
-
-/**
  * The pool of worker threads that parse and read untrusted content (HTML, feeds, CSS selectors)
  * and draw charts, off the main thread. A task whose `signal` aborts (the run's time limit) is dropped from the
  * line, or, if it is running, its worker thread is terminated mid-work and replaced on demand.
@@ -40,10 +29,10 @@ export class ContentWorkers {
   private closed = false;
 
   constructor(options: ContentWorkersOptions) {
-    const { entry, tasks } = workerFiles();
+    const { entry, module } = workerModule(import.meta.url, 'worker');
     this.pool = new Piscina({
       filename: entry,
-      workerData: { tasks },
+      workerData: { module },
       execArgv: [],
       minThreads: 0,
       maxThreads: options.size,

@@ -1,5 +1,5 @@
 /**
- * The tasks of a content worker thread (loaded by worker-entry.mjs; see pool.ts). Each task
+ * The tasks of a content worker thread (loaded by src/util/worker-entry.mjs; see pool.ts). Each task
  * decodes the body, parses and extracts, and answers a {@link WireOutcome}. Nothing here touches
  * the network, the database or the main thread's state.
  */
@@ -8,7 +8,8 @@ import { decodeBody } from '../http/decode-body.js';
 import { parseFeedItems } from '../skills/feed-parse.js';
 import { extractPage } from '../skills/page-extract.js';
 import { extractPageText } from '../skills/page-text.js';
-import { toWire, type ContentTaskMessage, type ContentTaskName, type ContentTasks, type WireOutcome } from './protocol.js';
+import { toWire, type WireOutcome } from '../../util/wire-error.js';
+import type { ContentTaskMessage, ContentTaskName, ContentTasks } from './protocol.js';
 
 function answer<K extends ContentTaskName>(name: K, work: () => ContentTasks[K]['output']): WireOutcome<ContentTasks[K]['output']> {
   parentPort?.postMessage({ taskStarted: name });
@@ -60,3 +61,5 @@ export function runContentTask(message: ContentTaskMessage): WireOutcome<Content
       return chart(message.input);
   }
 }
+
+export default runContentTask;

@@ -99,6 +99,43 @@ export interface SafeFetcherOptions {
 }
 
 /**
+ * SafeFetcherOptions' test hooks as plain data, which can cross to the fetch worker's thread
+ * (functions cannot): for tests and benchmarks only.
+ */
+export interface FetchTestHooks {
+  /** Names resolved from this table instead of DNS; any other name fails as ENOTFOUND. */
+  hosts?: Record<string, string>;
+  /** Subnets (`127.0.0.1/32`, `127.0.1.0/24`) that count as public though isBlockedAddress says otherwise. */
+  publicSubnets?: string[];
+}
+
+/** The options the hooks stand for: a lookup from the table, and isBlockedAddress except for the public subnets. */
+export function hookedOptions(hooks: FetchTestHooks): SafeFetcherOptions {
+  const options: SafeFetcherOptions = {};
+  if (hooks.hosts) options.lookup = tableLookup(hooks.hosts);
+  if (hooks.publicSubnets) {
+    const pub = new BlockList();
+    for (const subnet of hooks.publicSubnets) {
+      const [net, prefix] = subnet.split('/') as [string, string];
+      pub.addSubnet(net, Number(prefix), isIP(net) === 6 ? 'ipv6' : 'ipv4');
+    }
+    options.isBlocked = (ip) => !(isIP(ip) !== 0 && pub.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4')) && isBlockedAddress(ip);
+  }
+  return options;
+}
+
+/** Resolves names from a fixed table (never DNS); any other name fails as ENOTFOUND. */
+export function tableLookup(table: Readonly<Record<string, string>>): LookupFunction {
+  return (hostname, options, callback) => {
+    const address = table[hostname];
+    if (!address) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    const family = address.includes(':') ? 6 : 4;
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+/**
  * A Fetcher that also owns its connection pool (`close()` ends its connections), says up front
  * why it would refuse a URL (`refusal`: a literal private address; null when it would try; an
  * address a name resolves to is only known at connect time), and counts its requests to a host
@@ -287,7 +324,8 @@ function resolveLocation(location: string, base: string): string {
   }
 }
 
-function aborted(url: string, signal: AbortSignal): FetchError {
+/** The error of a request its caller's signal aborted (the reason as its cause). */
+export function aborted(url: string, signal: AbortSignal): FetchError {
   const error = new FetchError('aborted', url, `GET ${url} was aborted`);
   error.cause = signal.reason;
   return error;
