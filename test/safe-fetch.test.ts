@@ -437,6 +437,39 @@ describe('the fetch worker', () => {
     expect(f.thread()).not.toBe(first);
   });
 
+  it('a burst of answers is handed over a few per turn of the loop: a timer gets in between', async () => {
+    // 200 requests held by the server until the last one arrives, then answered together.
+    const held: ServerResponse[] = [];
+    const burst = createServer((_req, res) => {
+      held.push(res);
+      if (held.length === 200) for (const r of held) r.writeHead(200).end('up');
+    });
+    await new Promise<void>((resolve) => burst.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(burst.address() as AddressInfo).port}/`;
+    const f = inFetchWorker({ allowPrivate: true, maxPerHost: 200 }, {});
+    // Each answer's caller counts how many answers it has seen since the loop last had a turn.
+    let sinceTurn = 0;
+    let most = 0;
+    let done = false;
+    const turn = () => {
+      sinceTurn = 0;
+      if (!done) setImmediate(turn);
+    };
+    turn();
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        f(url).then(() => {
+          most = Math.max(most, ++sinceTurn);
+        }),
+      ),
+    );
+    done = true;
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(32);
+    burst.closeAllConnections();
+    await new Promise((resolve) => burst.close(resolve));
+  });
+
   it('close() fails the requests in flight and every later one: Steward is stopping', async () => {
     const f = inFetchWorker({ allowPrivate: true }, {});
     const hanging = failure(f(local('/hang')));

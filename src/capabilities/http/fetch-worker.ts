@@ -16,6 +16,9 @@ export interface WorkerFetcherOptions {
 /** A SafeFetcher whose requests are made in a worker thread; `thread()` is that thread while it runs (null before the first request). */
 export type WorkerFetcher = SafeFetcher & { thread(): Worker | null };
 
+/** Answers handed to their callers per turn of the loop (see takeAnswers). */
+const ANSWERS_PER_TURN = 32;
+
 /** The thread's heap cap: bodies are at most the policy's maxBytes each, and leave as soon as they are read. */
 const THREAD_HEAP_MB = 512;
 
@@ -68,13 +71,29 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
     return request;
   };
 
-  const onAnswers = (batch: FromFetchThread[]) => {
-    for (const answer of batch) {
+  /**
+   * Hands the answers to their callers, ANSWERS_PER_TURN at a time: each caller's work on its
+   * answer (the run's output, its condition) runs right after, so a batch of a thousand answers
+   * is taken up over several turns of the loop, with timers and Discord's events in between.
+   */
+  let answers: FromFetchThread[] = [];
+  let taking = false;
+  const takeAnswers = () => {
+    const turn = answers.splice(0, ANSWERS_PER_TURN);
+    for (const answer of turn) {
       const request = settle(answer.id);
       if (!request) continue; // aborted meanwhile: already rejected
       if (answer.ok) request.resolve({ ...answer.head, body: Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength) });
       else request.reject(fromWire(answer.error));
     }
+    taking = answers.length > 0;
+    if (taking) setImmediate(takeAnswers);
+  };
+  const onAnswers = (batch: FromFetchThread[]) => {
+    answers = answers.length === 0 ? batch : answers.concat(batch);
+    if (taking) return;
+    taking = true;
+    takeAnswers();
   };
 
   const start = (): Worker => {
