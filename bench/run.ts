@@ -24,7 +24,7 @@ import type { PlansResult } from './plans.js';
 import type { StartupResult } from './startup.js';
 import { arg, log, mb, median, parseResult, SIZES, type Distribution } from './support.js';
 import type { ThroughputResult } from './throughput.js';
-import type { UptimeResult, UptimeVariant } from './uptime.js';
+import type { BurstFigures, UptimeResult, UptimeVariant } from './uptime.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -476,21 +476,24 @@ if (uptime.length) {
     for (const variant of ['steward', 'limit', 'single'] as UptimeVariant[]) {
       const runs = uptime.filter((r) => r.n === n && r.variant === variant);
       if (!runs.length) continue;
-      const mid = (f: (r: UptimeResult) => number) => median(runs.map(f));
       const first = runs[0]!;
-      rows.push([
-        int(n),
-        label[variant],
-        `${int(first.concurrency.total)} (${first.concurrency.perHost} per host)`,
-        withUnit(mid((r) => r.lastAnswerMs)),
-        `${mid((r) => r.ratio).toFixed(1)}×`,
-        `${ms(mid((r) => r.loop.p99))} ms`,
-        variant === 'limit' ? '–' : `${ms(mid((r) => r.commands.p50))} / ${ms(mid((r) => r.commands.p99))} ms`,
-        `${mid((r) => r.cpuMsPerCheck).toFixed(2)} ms`,
-        int(mid((r) => r.connections)),
-        variant === 'limit' ? `${int(mid((r) => r.ranOnce))} answered` : `${int(mid((r) => r.ranOnce))} once, ${int(mid((r) => r.skippedMinInterval))} skipped`,
-        mid((r) => r.load).toFixed(1),
-      ]);
+      for (const minute of ['first', 'next'] as const) {
+        const mid = (f: (b: BurstFigures) => number) => median(runs.map((r) => f(r[minute])));
+        rows.push([
+          int(n),
+          label[variant],
+          minute === 'first' ? 'first after start-up' : 'a minute later',
+          `${int(first.concurrency.total)} (${first.concurrency.perHost} per host)`,
+          withUnit(mid((b) => b.lastAnswerMs)),
+          `${mid((b) => b.ratio).toFixed(1)}×`,
+          `${ms(mid((b) => b.loop.p99))} ms`,
+          variant === 'limit' ? '–' : `${ms(mid((b) => b.commands.p50))} / ${ms(mid((b) => b.commands.p99))} ms`,
+          `${mid((b) => b.cpuMsPerCheck).toFixed(2)} ms`,
+          int(mid((b) => b.connections)),
+          variant === 'limit' ? `${int(mid((b) => b.ranOnce))} answered` : `${int(mid((b) => b.ranOnce))} once, ${int(mid((b) => b.skippedMinInterval))} skipped`,
+          median(runs.map((r) => r.load)).toFixed(1),
+        ]);
+      }
     }
   }
   const first = uptime[0]!;
@@ -499,7 +502,7 @@ if (uptime.length) {
   out.push('');
   out.push(
     table(
-      ['N', 'design', 'requests at once', 'last answer after the slot', `× ${first.delayMs} ms`, 'loop delay p99', 'commands p50 / p99', 'CPU per check', 'TCP connections', 'runs', 'load'],
+      ['N', 'design', 'burst', 'requests at once', 'last answer after the slot', `× ${first.delayMs} ms`, 'loop delay p99', 'commands p50 / p99', 'CPU per check', 'TCP connections', 'runs', 'load'],
       rows,
     ),
   );
@@ -507,7 +510,8 @@ if (uptime.length) {
   out.push(
     `The real Engine (scheduler, lanes, dispatcher, safe fetcher with its per-host limit, SQLite in a temp dir); the hosts are 127.0.1.1–127.0.1.${first.hosts} served by another process. ` +
       `Commands: \`/automation list\` and \`show\` through the service, one asked every 20 ms during the burst, timed from when it was asked (waiting for the loop included). ` +
-      `Loop delay: monitorEventLoopDelay (10 ms resolution) from the slot to the last run recorded. CPU per check: process.cpuUsage over the burst ÷ N. ` +
+      `Two bursts per run: the first after start-up, and the next minute's (the clock moved on to the every-minute schedule's next slot; the hosts closed their idle connections in between, as a server with a keep-alive under a minute does). ` +
+      `Loop delay: monitorEventLoopDelay (10 ms resolution) from the slot to the last run recorded. CPU per check: process.cpuUsage (all threads) over the burst ÷ N. ` +
       `Load: the 1-minute load average at the end (2 cores: above 2, other work waited for the cores too, and wall-clock figures grow with it).`,
   );
 }
@@ -578,12 +582,13 @@ if (chartsResult) {
 }
 if (uptime.length) {
   const at2000 = uptime.filter((r) => r.n === 2000 && r.variant === 'steward');
-  if (at2000.length) {
-    const mid = (f: (r: UptimeResult) => number) => median(at2000.map(f));
-    targets.push({ target: '2,000 checks over 250 hosts: last answer within 1.0 s of the slot', measured: withUnit(mid((r) => r.lastAnswerMs)), met: mid((r) => r.lastAnswerMs) <= 1000 });
-    targets.push({ target: '… every run recorded once, none skipped by min_interval', measured: `${int(mid((r) => r.ranOnce))} once, ${int(mid((r) => r.skippedMinInterval))} skipped`, met: mid((r) => r.ranOnce) === 2000 && mid((r) => r.skippedMinInterval) === 0 });
-    targets.push({ target: '… loop delay p99 < 50 ms', measured: `${ms(mid((r) => r.loop.p99))} ms`, met: mid((r) => r.loop.p99) < 50 });
-    targets.push({ target: '… commands p99 < 200 ms', measured: `${ms(mid((r) => r.commands.p99))} ms`, met: mid((r) => r.commands.p99) < 200 });
+  for (const minute of at2000.length ? (['first', 'next'] as const) : []) {
+    const mid = (f: (b: BurstFigures) => number) => median(at2000.map((r) => f(r[minute])));
+    const which = minute === 'first' ? 'the first burst after start-up' : 'a minute later';
+    targets.push({ target: `2,000 checks over 250 hosts, ${which}: last answer within 1.0 s of the slot`, measured: withUnit(mid((b) => b.lastAnswerMs)), met: mid((b) => b.lastAnswerMs) <= 1000 });
+    targets.push({ target: '… every run recorded once, none skipped by min_interval', measured: `${int(mid((b) => b.ranOnce))} once, ${int(mid((b) => b.skippedMinInterval))} skipped`, met: mid((b) => b.ranOnce) === 2000 && mid((b) => b.skippedMinInterval) === 0 });
+    targets.push({ target: '… loop delay p99 < 50 ms', measured: `${ms(mid((b) => b.loop.p99))} ms`, met: mid((b) => b.loop.p99) < 50 });
+    targets.push({ target: '… commands p99 < 200 ms', measured: `${ms(mid((b) => b.commands.p99))} ms`, met: mid((b) => b.commands.p99) < 200 });
   }
 }
 if (lateness.length) {

@@ -2,7 +2,8 @@
  * The uptime burst's targets, in their own process (so serving them does not weigh on the loop
  * being measured): an HTTP server on each of 127.0.1.1 … 127.0.1.<hosts>, one port, answering
  * every request after `--delay-ms` with a small page. Prints `ready <port>` on stdout, then on
- * each line `count` read from stdin answers one JSON line: `{connections, requests}` since start.
+ * each line `count` read from stdin answers one JSON line: `{connections, requests}` since start,
+ * and `close-idle` closes the idle kept-alive connections and answers `closed`.
  *
  *   npx tsx bench/uptime-hosts.ts --hosts 250 --delay-ms 200
  */
@@ -36,6 +37,11 @@ for (let i = 1; i <= hosts; i++) {
 process.stdout.write(`ready ${port}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'count') process.stdout.write(`${JSON.stringify({ connections, requests })}\n`);
+  // Closes the kept-alive connections nobody is using, as a server whose keep-alive is shorter than a minute has by the next minute.
+  if (line.trim() === 'close-idle') {
+    for (const server of servers) server.closeIdleConnections();
+    process.stdout.write('closed\n');
+  }
 });
 process.stdin.on('end', () => {
   for (const server of servers) server.closeAllConnections();

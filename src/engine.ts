@@ -62,6 +62,7 @@ export class Engine {
   readonly clock: Clock;
   private readonly logger: Logger;
   private readonly closeFetcher: () => Promise<void>;
+  private readonly warmFetcher: () => void;
   private readonly closeWorkers: () => Promise<void>;
   private closed = false;
 
@@ -83,6 +84,9 @@ export class Engine {
           { onError: (err) => logger.error({ event: 'fetch_worker_failed', err }, 'the fetch worker stopped; its requests failed, the next request starts a new one') },
         );
     this.closeFetcher = () => safeFetcher?.close() ?? Promise.resolve();
+    this.warmFetcher = () => {
+      if (!this.closed) safeFetcher?.warm();
+    };
     const ownWorkers = options.contentWorkers
       ? null
       : new ContentWorkers({
@@ -220,6 +224,8 @@ export class Engine {
     this.notifications.start();
     this.scheduler.start();
     this.retention.start();
+    // The fetch worker's thread loads while the bot idles after start-up, not in the first burst of checks.
+    setImmediate(() => this.warmFetcher());
     this.logger.info({ event: 'engine_started' }, 'engine started');
   }
 

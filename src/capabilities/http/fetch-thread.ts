@@ -12,6 +12,8 @@ import { createSafeFetcher, hookedOptions } from './safe-fetch.js';
 const data = workerData as FetchThreadData;
 const port = parentPort!;
 const fetcher = createSafeFetcher(data.policy, hookedOptions(data.hooks));
+// This thread exists to make requests: the HTTP client is loaded now, before the first one.
+void import('undici');
 const running = new Map<number, AbortController>();
 
 let answers: FromFetchThread[] = [];

@@ -13,8 +13,11 @@ export interface WorkerFetcherOptions {
   onError?: (error: Error) => void;
 }
 
-/** A SafeFetcher whose requests are made in a worker thread; `thread()` is that thread while it runs (null before the first request). */
-export type WorkerFetcher = SafeFetcher & { thread(): Worker | null };
+/**
+ * A SafeFetcher whose requests are made in a worker thread; `thread()` is that thread while it
+ * runs (null before it is started), `warm()` starts it ahead of the first request.
+ */
+export type WorkerFetcher = SafeFetcher & { thread(): Worker | null; warm(): void };
 
 /** Answers handed to their callers per turn of the loop (see takeAnswers). */
 const ANSWERS_PER_TURN = 32;
@@ -36,8 +39,9 @@ interface Pending {
  * of its own, so that making requests and reading answers (connections, TLS, HTTP parsing,
  * decompression: ~0.6 ms of CPU per check) happens on the second core, not on the loop that
  * schedules runs, commits them and answers Discord. The thread keeps the keep-alive connections
- * and the per-host limit; it starts with the first request (so start-up does not pay for it) and
- * lives until `close()`. Requests made in one turn of the loop go to it in one message, and its
+ * and the per-host limit; it starts with the first request, or ahead of it with `warm()` (the
+ * engine warms it once its scheduler is armed, so start-up does not wait for it), and lives until
+ * `close()`. Requests made in one turn of the loop go to it in one message, and its
  * answers come back the same way, bodies transferred. A caller's abort rejects at once (the
  * request is cancelled in the thread too); should the thread die, its requests fail as network
  * errors and the next request starts another.
@@ -168,7 +172,14 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
     thread = null;
   };
 
-  return Object.assign(fetcher, { close, refusal: local.refusal, inFlight: (host: string) => perHost.get(host.toLowerCase()) ?? 0, thread: () => thread });
+  /** Starts the thread (it loads its modules meanwhile) without keeping the process alive for it. */
+  const warm = () => {
+    if (closed || thread) return;
+    thread = start();
+    if (pending.size === 0) thread.unref();
+  };
+
+  return Object.assign(fetcher, { close, refusal: local.refusal, inFlight: (host: string) => perHost.get(host.toLowerCase()) ?? 0, thread: () => thread, warm });
 }
 
 /** The host a request counts against (lower-cased; '' for a URL that does not parse: the thread refuses it). */
