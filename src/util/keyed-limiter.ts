@@ -47,9 +47,4 @@ export class KeyedLimiter {
       held.queue.push(turn);
     });
   }
-
-  /** Holders of `key` now (for tests and benchmarks). */
-  active(key: string): number {
-    return this.keys.get(key)?.active ?? 0;
-  }
 }

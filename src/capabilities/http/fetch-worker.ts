@@ -27,7 +27,6 @@ const THREAD_HEAP_MB = 512;
 
 interface Pending {
   url: string;
-  host: string;
   resolve: (response: FetchedResponse) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
@@ -52,24 +51,16 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
   // the same code; its connection pool is never used, so undici is not even loaded for it.
   const local = createSafeFetcher(policy, hookedOptions(hooks));
   const pending = new Map<number, Pending>();
-  const perHost = new Map<string, number>();
   let thread: Worker | null = null;
   let closed = false;
   let nextId = 1;
   let outgoing: ToFetchThread[] = [];
-
-  const count = (host: string, by: number) => {
-    const n = (perHost.get(host) ?? 0) + by;
-    if (n === 0) perHost.delete(host);
-    else perHost.set(host, n);
-  };
 
   /** Ends a request: its promise is settled by the caller; the thread no longer keeps the process alive once none is left. */
   const settle = (id: number): Pending | undefined => {
     const request = pending.get(id);
     if (!request) return undefined;
     pending.delete(id);
-    count(request.host, -1);
     if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
     if (pending.size === 0) thread?.unref();
     return request;
@@ -138,9 +129,8 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
     const { signal } = fetchOptions;
     if (signal?.aborted) return Promise.reject(aborted(url, signal));
     const id = nextId++;
-    const host = hostOf(url);
     return new Promise<FetchedResponse>((resolve, reject) => {
-      const request: Pending = { url, host, resolve, reject, signal, onAbort: null };
+      const request: Pending = { url, resolve, reject, signal, onAbort: null };
       if (signal) {
         request.onAbort = () => {
           settle(id);
@@ -150,7 +140,6 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
         signal.addEventListener('abort', request.onAbort, { once: true });
       }
       pending.set(id, request);
-      count(host, 1);
       send({
         get: id,
         url,
@@ -179,14 +168,5 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
     if (pending.size === 0) thread.unref();
   };
 
-  return Object.assign(fetcher, { close, refusal: local.refusal, inFlight: (host: string) => perHost.get(host.toLowerCase()) ?? 0, thread: () => thread, warm });
-}
-
-/** The host a request counts against (lower-cased; '' for a URL that does not parse: the thread refuses it). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
+  return Object.assign(fetcher, { close, refusal: local.refusal, thread: () => thread, warm });
 }

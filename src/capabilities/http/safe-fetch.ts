@@ -138,10 +138,9 @@ export function tableLookup(table: Readonly<Record<string, string>>): LookupFunc
 /**
  * A Fetcher that also owns its connection pool (`close()` ends its connections), says up front
  * why it would refuse a URL (`refusal`: a literal private address; null when it would try; an
- * address a name resolves to is only known at connect time), and counts its requests to a host
- * now (`inFlight(host)`).
+ * address a name resolves to is only known at connect time).
  */
-export type SafeFetcher = Fetcher & { close(): Promise<void>; refusal(url: string): string | null; inFlight(host: string): number };
+export type SafeFetcher = Fetcher & { close(): Promise<void>; refusal(url: string): string | null };
 
 /** Wraps a lookup so connections never go to blocked addresses, whatever DNS answers at connect time. */
 function guardLookup(lookup: LookupFunction, isBlocked: (ip: string) => boolean): LookupFunction {
@@ -308,7 +307,7 @@ export function createSafeFetcher(policy: FetchPolicy, options: SafeFetcherOptio
   const close = async (): Promise<void> => {
     if (agent) await (await agent).close();
   };
-  return Object.assign(fetcher, { close, refusal, inFlight: (host: string) => hosts.active(host.toLowerCase()) });
+  return Object.assign(fetcher, { close, refusal });
 }
 
 /** What the per-host limit counts by: the host name (any port), lower-cased. */
