@@ -177,6 +177,43 @@ describe('min_interval_seconds with runs that take time', () => {
   });
 });
 
+describe('min_interval_seconds after a run that started late', () => {
+  it('a slot run late (its lane was full) does not make the next slot, on time, look too soon', async () => {
+    // A burst of every-minute checks starts over a few seconds; a minute later they start on
+    // time, less than 60 s after the late ones started: none of them is skipped for it.
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '1' }, start: '2026-03-02T08:00:30Z' });
+    const slow = create({ name: 'slow', schedule: '1 8 * * *' }); // 08:01 only, and first in line
+    const minutely = create({ name: 'minutely', schedule: '* * * * *', minIntervalSeconds: 60 });
+    h.skill = (request) =>
+      request.automationId === slow.id ? new Promise<ExecutionResult>((resolve) => h.clock.setTimer(() => resolve({ output: {}, costUsd: 0 }), 5_000)) : { output: {}, costUsd: 0 };
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T08:03:30Z');
+    expect(runsOf(minutely.id).map((r) => `${r.startedAt.toISOString().slice(11, 19)} ${r.status}`)).toEqual([
+      '08:01:05 succeeded',
+      '08:02:00 succeeded',
+      '08:03:00 succeeded',
+    ]);
+  });
+
+  it('a catch-up run still counts from when it ran: the next slot right after it is skipped', async () => {
+    h = makeHarness({ start: '2026-03-02T08:00:00Z' });
+    const a = create({ name: 'minutely', schedule: '* * * * *', minIntervalSeconds: 60 });
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T08:01:00Z');
+    await h.engine.scheduler.stop();
+    // The bot is down from 08:01 to 08:10:40; the missed slots collapse into one catch-up run at start.
+    h.clock.jump('2026-03-02T08:10:40Z');
+    h.engine.scheduler.start();
+    await h.clock.advanceTo('2026-03-02T08:12:30Z');
+    expect(runsOf(a.id).map((r) => `${r.trigger} ${r.startedAt.toISOString().slice(11, 19)} ${r.status}`)).toEqual([
+      'schedule 08:01:00 succeeded',
+      'catch_up 08:10:40 succeeded',
+      'schedule 08:11:00 skipped_condition',
+      'schedule 08:12:00 succeeded',
+    ]);
+  });
+});
+
 describe('robustness', () => {
   it('a slot delayed by a full run queue is not a missed slot: catch-up policy skip still runs it', async () => {
     h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '1' }, start: '2026-03-02T08:59:00Z' });

@@ -76,6 +76,18 @@ const MIN_INTERVAL_SLACK_MS = 1_000;
 export const INTERRUPTED_ERROR = 'interrupted: Steward stopped while this run was going';
 /** A run's output is stored (and judged) cut to this many bytes of JSON, with a `_truncated` marker. */
 export const MAX_RUN_OUTPUT_BYTES = 64 * 1024;
+
+/**
+ * What min_interval_seconds measures from, for a counted run: the slot a scheduled run ran for
+ * (the schedule's slots are at least the minimum apart, so a run that started late because its
+ * lane was full, in a burst, does not make the next slot, on time, look too soon), else when it
+ * started (a catch-up run after downtime, a run now). `automation` is the row as the run finds it
+ * at its end, whose next_run_at is still the slot it ran for (or, edited meanwhile, a later one).
+ */
+function slotOf(run: Run, automation: Automation): Date {
+  const slot = automation.nextRunAt;
+  return run.trigger === 'schedule' && slot !== null && slot < run.startedAt ? slot : run.startedAt;
+}
 /** The state an automation keeps between runs may not exceed this many bytes of JSON: a run leaving more fails, saying so. */
 export const MAX_STATE_BYTES = 256 * 1024;
 
@@ -160,11 +172,12 @@ export class Dispatcher {
     const capability = store.capabilities.get(automation.capability);
     if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
 
-    // min_interval_seconds guards scheduled runs: a run that would start sooner after the start of
-    // the last one is recorded as skipped. A second of slack absorbs timer jitter, so a schedule
-    // whose gap equals the minimum never skips.
-    if (options.enforceMinInterval && automation.lastRunAt) {
-      const sinceMs = now.getTime() - automation.lastRunAt.getTime();
+    // min_interval_seconds guards scheduled runs: a run that would start sooner after the last
+    // one (the slot it ran for, see slotOf) is recorded as skipped. A second of slack absorbs timer
+    // jitter, so a schedule whose gap equals the minimum never skips.
+    const lastRun = automation.lastSlotAt ?? automation.lastRunAt;
+    if (options.enforceMinInterval && lastRun) {
+      const sinceMs = now.getTime() - lastRun.getTime();
       if (sinceMs < automation.minIntervalSeconds * 1000 - MIN_INTERVAL_SLACK_MS) {
         const error = `min_interval: last run ${Math.round(sinceMs / 1000)} s ago, minimum is ${automation.minIntervalSeconds} s`;
         const run = store.transaction(() => {
@@ -366,8 +379,8 @@ export class Dispatcher {
       store.automations.recordRunOutcome(
         automationId,
         {
-          // When the last counted run started: what min_interval_seconds measures from.
           lastRunAt: counted ? run.startedAt : current.lastRunAt,
+          lastSlotAt: counted ? slotOf(run, current) : current.lastSlotAt,
           nextRunAt: status === 'active' ? nextSlot(current, now) : null,
           runCount: current.runCount + (counted ? 1 : 0),
           failureCount,

@@ -55,6 +55,7 @@ interface AutomationRow {
   status: AutomationStatus;
   paused_reason: PausedReason | null;
   last_run_at: number | null;
+  last_slot_at: number | null;
   next_run_at: number | null;
   run_count: number;
   failure_count: number;
@@ -124,6 +125,7 @@ function toAutomation(row: AutomationRow): Automation {
     status: row.status,
     pausedReason: row.paused_reason,
     lastRunAt: date(row.last_run_at),
+    lastSlotAt: date(row.last_slot_at),
     nextRunAt: date(row.next_run_at),
     runCount: row.run_count,
     failureCount: row.failure_count,
@@ -195,6 +197,7 @@ function settingValue(key: keyof AutomationSettings, value: unknown): unknown {
 /** What a finished run changes on its automation, written in the run's finishing transaction. */
 export interface RunOutcomeUpdate {
   lastRunAt: Date | null;
+  lastSlotAt: Date | null;
   nextRunAt: Date | null;
   runCount: number;
   failureCount: number;
@@ -393,12 +396,13 @@ export class AutomationRepository {
     const unhold = u.clearAlertHold ? 'alert_hold = NULL, alert_hold_until = NULL, alert_hold_by = NULL, alert_hold_at = NULL,' : '';
     this.db
       .prepare(
-        `UPDATE automation SET last_run_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause} ${unhold}
+        `UPDATE automation SET last_run_at = ?, last_slot_at = ?, next_run_at = ?, run_count = ?, failure_count = ?, ${pause} ${unhold}
            state = ?, alert_last_result = ?, alert_last_fired_at = ?, alert_streak = ?, alert_streak_started_at = ?,
            alert_incident_started_at = ?, alert_incident_runs = ?, alert_notification_id = ?, updated_at = ? WHERE id = ?`,
       )
       .run(
         ms(u.lastRunAt),
+        ms(u.lastSlotAt),
         ms(u.nextRunAt),
         u.runCount,
         u.failureCount,

@@ -45,6 +45,8 @@ export interface Automation {
   status: AutomationStatus;
   pausedReason: PausedReason | null;
   lastRunAt: Date | null;
+  /** What min_interval_seconds measures from: the slot the last counted run ran for, or its start when it ran off the schedule (catch-up, run now); null: lastRunAt. */
+  lastSlotAt: Date | null;
   nextRunAt: Date | null;
   runCount: number;
   failureCount: number;
