@@ -1,6 +1,6 @@
 import type { BudgetGuard } from '../budget/guard.js';
 import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
-import { choosePath } from '../capabilities/types.js';
+import { pathForSkillState } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
 import { BudgetPausedError, errorText, LaneBusyError, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -157,7 +157,7 @@ export class Dispatcher {
       return report(automationId, null, 'error', `automation #${automationId} not found`);
     }
     let automation: Automation = found;
-    const capability = store.capabilities.get(automation.capability);
+    const capability = store.capabilities.forRun(automation.capability);
     if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
 
     // min_interval_seconds guards scheduled runs: a run that would start sooner after the start of
@@ -180,7 +180,7 @@ export class Dispatcher {
     // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work that costs
     // money asks it. (A local skill, or a model route priced at $0, costs nothing and keeps running
     // while the budget is paused: uptime checks must.)
-    const path = choosePath(capability);
+    const path = pathForSkillState(capability.skillState);
     if (path === 'claude_native' && !this.deps.models.isFree(capability.name)) {
       try {
         this.deps.budget.checkPreCall(automation.userId);

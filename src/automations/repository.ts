@@ -533,15 +533,36 @@ export const EXPIRED_RUNS = `SELECT r.id FROM automation_run r
 export class RunRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a run row; `status` is `running` for real work or a final status for a skip recorded as a run. */
+  /**
+   * Inserts a run row; `status` is `running` for real work or a final status for a skip recorded
+   * as a run. Returns the row as written (the columns it leaves out at their defaults), not read back.
+   */
   insert(r: { automationId: number; trigger: RunTrigger; status: RunStatus; path: ExecutionPath | null; startedAt: Date; error?: string }): Run {
     const finishedAt = r.status === 'running' ? null : r.startedAt.getTime();
+    const error = r.error ?? null;
     const info = this.db
       .prepare(
         'INSERT INTO automation_run (automation_id, trigger, status, path, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(r.automationId, r.trigger, r.status, r.path, r.startedAt.getTime(), finishedAt, r.error ?? null);
-    return this.get(Number(info.lastInsertRowid))!;
+      .run(r.automationId, r.trigger, r.status, r.path, r.startedAt.getTime(), finishedAt, error);
+    return {
+      id: Number(info.lastInsertRowid),
+      automationId: r.automationId,
+      trigger: r.trigger,
+      status: r.status,
+      path: r.path,
+      startedAt: new Date(r.startedAt.getTime()),
+      finishedAt: date(finishedAt),
+      skillRunId: null,
+      ledgerId: null,
+      output: null,
+      alertSent: false,
+      alertContent: null,
+      alertHeld: null,
+      resolvedIncident: false,
+      error,
+      costUsd: 0,
+    };
   }
 
   /** Finishes a running run. Returns false (writing nothing) when it was not running any more. */
