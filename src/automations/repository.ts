@@ -246,9 +246,55 @@ export interface ListFilter {
   offset: number;
 }
 
+/**
+ * Per connection, how many writes changed what a run's finishing transaction reads of its
+ * automation from outside that run: settings, status (pause, resume, delete), the alert hold.
+ * Shared by every repository over the connection (a test's store beside the engine's).
+ */
+const outsideWrites = new WeakMap<Db, { count: number }>();
+
+/** Where the writes to automations stood when a run read its automation (see {@link AutomationRepository.changeMark}). */
+export interface ChangeMark {
+  readonly writes: number;
+  /** PRAGMA data_version: changes when another connection commits. */
+  readonly dataVersion: number;
+}
+
 /** Every SQL statement about automations. */
 export class AutomationRepository {
-  constructor(private readonly db: Db) {}
+  private readonly writes: { count: number };
+
+  constructor(private readonly db: Db) {
+    let writes = outsideWrites.get(db);
+    if (!writes) outsideWrites.set(db, (writes = { count: 0 }));
+    this.writes = writes;
+  }
+
+  /**
+   * A mark to compare with later ({@link unchangedSince}): taken with a read of an automation, it
+   * says whether that read still holds for everything but the columns the automation's own run
+   * writes (its outcome and next slot), so the run's finishing transaction need not read it again.
+   */
+  changeMark(): ChangeMark {
+    return { writes: this.writes.count, dataVersion: this.dataVersion() };
+  }
+
+  /**
+   * True when, since `mark`, no automation's settings, status or alert hold were written through
+   * this connection's repositories, and no other connection committed anything; false otherwise
+   * (then read the automation again).
+   */
+  unchangedSince(mark: ChangeMark): boolean {
+    return mark.writes === this.writes.count && mark.dataVersion === this.dataVersion();
+  }
+
+  private dataVersion(): number {
+    return this.db.prepare<[], number>('PRAGMA data_version').pluck().get()!;
+  }
+
+  private changed(): void {
+    this.writes.count++;
+  }
 
   /** Inserts an automation. A name already used by the owner is a SQLite constraint error (checked first by the service). */
   insert(a: NewAutomation, now: Date): Automation {
@@ -357,6 +403,7 @@ export class AutomationRepository {
     }
     if (options.resetState) sets.push("state = '{}'");
     const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
+    this.changed();
     this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
@@ -366,6 +413,7 @@ export class AutomationRepository {
     change: { status: AutomationStatus; pausedReason: PausedReason | null; nextRunAt: Date | null; resetFailures?: boolean },
     now: Date,
   ): void {
+    this.changed();
     this.db
       .prepare(
         `UPDATE automation SET status = ?, paused_reason = ?, next_run_at = ?,
@@ -376,6 +424,7 @@ export class AutomationRepository {
 
   /** Holds the automation's alerts (a snooze or a mute, replacing any before), or with null ends the hold. */
   setAlertHold(id: number, hold: AlertHold | null): void {
+    this.changed();
     this.db
       .prepare('UPDATE automation SET alert_hold = ?, alert_hold_until = ?, alert_hold_by = ?, alert_hold_at = ? WHERE id = ?')
       .run(hold?.kind ?? null, hold?.kind === 'snoozed' ? hold.until.getTime() : null, hold?.by ?? null, hold ? hold.at.getTime() : null, id);
