@@ -48,6 +48,13 @@ export class Scheduler {
   private wakeQueued = false;
   /** Each capability's lane, read again on every wake but those of finishing runs (the dispatcher corrects a stale guess). */
   private lanesByCapability: Map<string, Lane> | null = null;
+  /**
+   * True when the last look at the due list left nothing due waiting but this scheduler's own runs
+   * in flight (see {@link startDue}): until a wake from outside, the timer, or a run ending in
+   * `error` (its slot may still be due), a run finishing changes nothing due but its own row, which
+   * the dispatcher moved past now, so the wake it causes only re-arms the timer.
+   */
+  private settled = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.timer = new InstantTimer(deps.clock, () => this.wake());
@@ -86,6 +93,7 @@ export class Scheduler {
    */
   wake(): void {
     this.lanesByCapability = null;
+    this.settled = false;
     this.wakeRun();
   }
 
@@ -94,11 +102,16 @@ export class Scheduler {
     if (!this.startedAt) return;
     let caughtUp = true;
     try {
+      // Settled, and the timer's slot not reached: nothing new can be due (the wake of a finishing
+      // run in a burst would otherwise read past every run still in flight, all of them due).
+      const armedFor = this.timer.armedFor;
+      if (this.settled && (armedFor === null || this.deps.clock.now() < armedFor)) return;
       // The run rows of the runs started in this wake (step 3 of the dispatch contract) commit
       // together: every dispatch writes its row before its first await, so the commit lands
       // before any of their work (fetches, model calls) can begin. One commit, not 32.
       caughtUp = this.deps.store.transaction(() => this.startDue());
     } catch (error) {
+      this.settled = false;
       this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
     } finally {
       this.arm(caughtUp);
@@ -122,16 +135,22 @@ export class Scheduler {
    * their share in a lane left out); then, for a lane that still has room while that order was
    * filled by the other lane's runs, per capability of the lane, so a model run never waits
    * behind a backlog of local ones (nor the reverse). Returns false when it stopped at MAX_PASSES
-   * with room left (the timer then fires again at once).
+   * with room left (the timer then fires again at once). Leaves the scheduler settled when the
+   * plain due order came to its end with every row it read started (or its missed slot skipped),
+   * no owner left out at their share, and no other dispatch in flight (a run now's slot, left
+   * out as busy, is looked at again when it ends).
    */
   private startDue(): boolean {
     const { store, clock, lanes } = this.deps;
+    this.settled = false;
     if (LANES.every((lane) => lanes.room(lane) === 0)) return true;
     const now = clock.now();
     const laneOf = () =>
       (this.lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
     const capabilitiesOf = (lane: Lane) => [...laneOf()].filter(([, l]) => l === lane).map(([name]) => name);
     const busy = this.busyIds();
+    // Settling needs every row it read started and nothing left out but this scheduler's own runs.
+    let settles = busy.length === this.inFlight.size;
     let started = 0;
     const atShare = () => ({
       ownerCapabilities: LANES.flatMap((lane) => lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability })))),
@@ -141,12 +160,13 @@ export class Scheduler {
       for (const due of this.takingTurns(batch)) {
         if (started >= MAX_STARTS_PER_WAKE) return false;
         // An unknown capability fails in the dispatcher at once; it waits in the local lane.
-        const slot = this.skipsMissedSlot(due, now) ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
+        const skipped = this.skipsMissedSlot(due, now);
+        const slot = skipped ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
         busy.push(due.id);
         if (slot) {
           this.startRun(due, slot);
           started++;
-        }
+        } else if (!skipped) settles = false;
       }
       return true;
     };
@@ -159,9 +179,14 @@ export class Scheduler {
       );
       if (open.length === LANES.length) {
         const limit = Math.min(MAX_BATCH, room + LOOK_AHEAD);
-        const batch = store.automations.due(now, limit, busy, atShare());
+        const skip = atShare();
+        if (skip.ownerCapabilities.length > 0) settles = false;
+        const batch = store.automations.due(now, limit, busy, skip);
         if (!startAll(batch)) return false;
-        if (batch.length < limit) return true;
+        if (batch.length < limit) {
+          this.settled = settles;
+          return true;
+        }
         continue;
       }
       // One lane is full: ask for the open lane's capabilities only.
@@ -222,8 +247,15 @@ export class Scheduler {
     logger.debug({ event: 'automation_due', automationId, slot: slotAt, trigger, lane: slot.lane, lateMs: clock.now().getTime() - slotAt.getTime() }, 'automation due');
     const done = dispatcher
       .dispatch(automationId, trigger, { enforceMinInterval: true, slot })
-      .then((report) => this.deps.onDispatched?.(report))
-      .catch((error: unknown) => logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed'))
+      .then((report) => {
+        // An error outside the run may leave its slot as it was, still due: look at the due list again.
+        if (report.outcome === 'error') this.settled = false;
+        this.deps.onDispatched?.(report);
+      })
+      .catch((error: unknown) => {
+        this.settled = false;
+        logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed');
+      })
       .finally(() => {
         this.inFlight.delete(automationId);
         this.wakeSoon();
@@ -248,7 +280,11 @@ export class Scheduler {
       return;
     }
     try {
-      this.timer.armAt(store.automations.earliestNextRun(this.busyIds(), this.inFlight.size > 0 || this.deps.dispatcher.runningIds().length > 0 ? now : null));
+      // With runs in flight, only slots after now count: this scheduler's runs in flight are all
+      // at or before now (they were due), so only other dispatches (run now) need leaving out, and
+      // the list stays short however many runs are in flight.
+      const others = this.deps.dispatcher.runningIds().filter((id) => !this.inFlight.has(id));
+      this.timer.armAt(store.automations.earliestNextRun(others, this.inFlight.size > 0 || others.length > 0 ? now : null));
     } catch (error) {
       // The database is failing: look again in a minute rather than never.
       logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');
