@@ -483,20 +483,24 @@ export class AutomationRepository {
   }
 
   /**
-   * What {@link due} answers, for one capability (the automation_due_by_capability index serves
-   * it): the scheduler asks per capability of a lane with room when the other lane's due rows
-   * fill the plain due order.
+   * What {@link due} answers, for these capabilities only (the automation_due_by_capability index
+   * serves each): the scheduler asks for the capabilities of a lane with room when the other
+   * lane's due rows fill the plain due order. The exclusions are written out once for all of them.
    */
-  dueOfCapability(capability: string, now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    return this.db
-      .prepare<[string, number, string, string, number], DueRow>(
-        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
-          WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-            AND id NOT IN (SELECT value FROM json_each(?))
-            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
-          ORDER BY next_run_at, id LIMIT ?`,
-      )
-      .all(capability, now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+  dueOfCapabilities(capabilities: readonly string[], now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
+    const statement = this.db.prepare<[string, number, string, string, number], DueRow>(
+      `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
+        WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+          AND id NOT IN (SELECT value FROM json_each(?))
+          AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
+        ORDER BY next_run_at, id LIMIT ?`,
+    );
+    const excluded = JSON.stringify(exclude);
+    const owners = ownerKeys(skip);
+    return capabilities
+      .flatMap((capability) => statement.all(capability, now.getTime(), excluded, owners, limit))
+      .sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id)
+      .slice(0, limit)
       .map(toDue);
   }
 

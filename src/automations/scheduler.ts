@@ -193,10 +193,7 @@ export class Scheduler {
       const lane = open[0]!;
       const limit = Math.min(MAX_BATCH, Math.min(lanes.room(lane), MAX_STARTS_PER_WAKE - started) + LOOK_AHEAD);
       const skip = atShare();
-      const batch = capabilitiesOf(lane)
-        .flatMap((capability) => store.automations.dueOfCapability(capability, now, limit, busy, skip))
-        .sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime() || a.id - b.id)
-        .slice(0, limit);
+      const batch = store.automations.dueOfCapabilities(capabilitiesOf(lane), now, limit, busy, skip);
       if (!startAll(batch)) return false;
       if (batch.length < limit) return true;
     }
