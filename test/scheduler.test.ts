@@ -154,6 +154,34 @@ describe('wakes of finishing runs', () => {
     for (const a of [...hers, his, mias]) expect(runsOf(a.id)).toMatchObject([{ status: 'succeeded', trigger: 'schedule', startedAt: new Date('2026-03-02T09:00:00Z') }]);
   });
 
+  it('a backlog started out of due order (owners taking turns) runs each slot once, each as soon as a slot frees, while another run goes on', async () => {
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '4', MAX_RUNS_IN_FLIGHT_PER_USER: '4' }, start: '2026-03-02T08:59:00Z' });
+    const long = h.engine.service.create(h.manager, { capability: 'echo', name: 'long', schedule: '0 9 * * *', timezone: 'UTC' });
+    const backlog = [...Array(10).keys()].flatMap((i) => [
+      create({ name: `hers-${i}` }),
+      h.engine.service.create(h.bob, { capability: 'echo', name: `his-${i}`, schedule: '0 9 * * *', timezone: 'UTC' }),
+    ]);
+    const gates = new Map<number, (r: ExecutionResult) => void>();
+    const started: number[] = [];
+    h.skill = (request) => {
+      started.push(request.automationId!);
+      return new Promise<ExecutionResult>((resolve) => gates.set(request.automationId!, resolve)).finally(() => gates.delete(request.automationId!));
+    };
+    const going = () => [...gates.keys()].filter((id) => id !== long.id);
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:00:00Z');
+    expect(gates.has(long.id)).toBe(true);
+    for (let done = 0; done < backlog.length; done++) {
+      expect(going()).toHaveLength(Math.min(3, backlog.length - done));
+      gates.get(going()[0]!)!({ output: {}, costUsd: 0 });
+      await h.clock.advance(0);
+    }
+    expect([...gates.keys()]).toEqual([long.id]);
+    gates.get(long.id)!({ output: {}, costUsd: 0 });
+    await h.engine.scheduler.idle();
+    expect(started.sort()).toEqual([long, ...backlog].map((a) => a.id).sort());
+  });
+
   it("a run ending re-arms the timer for its automation's next slot when that comes before the one armed", async () => {
     h = makeHarness({ start: '2026-03-02T08:59:30Z' });
     const minutely = create({ name: 'minutely', schedule: '* * * * *' });

@@ -212,6 +212,12 @@ export interface RunOutcomeUpdate {
 export type DueAutomation = Pick<Automation, 'id' | 'userId' | 'capability' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
 type DueRow = Pick<AutomationRow, 'id' | 'user_id' | 'capability' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
 
+/** A place in the order due() reads in: a slot (next_run_at, epoch ms) and, among equal slots, an id. */
+export interface DuePlace {
+  slot: number;
+  id: number;
+}
+
 /** Due automations the scheduler cannot start now: an owner's in a lane where they hold their share. */
 export interface DueExclusions {
   ownerCapabilities?: readonly { owner: string; capability: string }[];
@@ -465,21 +471,31 @@ export class AutomationRepository {
   }
 
   /**
-   * Active automations due at or before `now`, earliest slot first, leaving out the ids in
-   * `exclude` and what `skip` names (served by the automation_due index; the exclusions are
-   * checked on the rows it yields).
+   * Active automations due at or before `now`, earliest slot first (then by id), leaving out the
+   * ids in `exclude` and what `skip` names, and, with `after`, every row up to that place in
+   * that order. Served by the automation_due index (from `after` on: the rest of its slot by id,
+   * then the later slots); the exclusions are checked on the rows it yields.
    */
-  due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    return this.db
-      .prepare<[number, string, string, number], DueRow>(
-        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
-          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-            AND id NOT IN (SELECT value FROM json_each(?))
-            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
-          ORDER BY next_run_at, id LIMIT ?`,
+  due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}, after: DuePlace | null = null): DueAutomation[] {
+    const excluded = JSON.stringify(exclude);
+    const owners = ownerKeys(skip);
+    const columns = 'id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone';
+    const exclusions = `AND id NOT IN (SELECT value FROM json_each(?)) AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))`;
+    const later = this.db.prepare<[number, number, string, string, number], DueRow>(
+      `SELECT ${columns} FROM automation
+        WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at > ? AND next_run_at <= ? ${exclusions}
+        ORDER BY next_run_at, id LIMIT ?`,
+    );
+    if (after === null) return later.all(Number.MIN_SAFE_INTEGER, now.getTime(), excluded, owners, limit).map(toDue);
+    const sameSlot = this.db
+      .prepare<[number, number, number, string, string, number], DueRow>(
+        `SELECT ${columns} FROM automation
+          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at = ? AND id > ? AND next_run_at <= ? ${exclusions}
+          ORDER BY id LIMIT ?`,
       )
-      .all(now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
-      .map(toDue);
+      .all(after.slot, after.id, now.getTime(), excluded, owners, limit);
+    const rest = sameSlot.length < limit ? later.all(after.slot, now.getTime(), excluded, owners, limit - sameSlot.length) : [];
+    return [...sameSlot, ...rest].map(toDue);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { nextSlot } from './next-slot.js';
 import { pathForSkillState } from '../capabilities/types.js';
 import { LANES, laneOfPath, type Lane, type RunLanes, type RunSlot } from './lanes.js';
-import type { DueAutomation } from './repository.js';
+import type { DueAutomation, DuePlace } from './repository.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -55,9 +55,18 @@ export class Scheduler {
    * the dispatcher moved past now, so the wake it causes only re-arms the timer.
    */
   private settled = false;
+  /**
+   * Where the plain due order may be read from: every active automation due before this place
+   * in it (slot, then id) is a run of this scheduler in flight, so a wake in a burst reads on from
+   * here instead of past all of them. Forgotten (null: read from the start) on a wake from
+   * outside, a run ending in `error`, or a failing wake.
+   */
+  private place: DuePlace | null = null;
+  /** The slot each run in flight was started for (epoch ms). */
+  private readonly slotOf = new Map<number, number>();
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.timer = new InstantTimer(deps.clock, () => this.wake());
+    this.timer = new InstantTimer(deps.clock, () => this.wakeOnTime());
   }
 
   /** Starts scheduling: what is due now starts at once, then the timer takes over. */
@@ -92,6 +101,12 @@ export class Scheduler {
    * resume, delete or run now; the timer calls it too (finishing runs through {@link wakeSoon}).
    */
   wake(): void {
+    this.place = null;
+    this.wakeOnTime();
+  }
+
+  /** The timer's wake: slots come due as time passes, all of them after the place (it is before the last look's now). */
+  private wakeOnTime(): void {
     this.lanesByCapability = null;
     this.settled = false;
     this.wakeRun();
@@ -112,6 +127,7 @@ export class Scheduler {
       caughtUp = this.deps.store.transaction(() => this.startDue());
     } catch (error) {
       this.settled = false;
+      this.place = null;
       this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
     } finally {
       this.arm(caughtUp);
@@ -148,9 +164,18 @@ export class Scheduler {
     const laneOf = () =>
       (this.lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
     const capabilitiesOf = (lane: Lane) => [...laneOf()].filter(([, l]) => l === lane).map(([name]) => name);
-    const busy = this.busyIds();
-    // Settling needs every row it read started and nothing left out but this scheduler's own runs.
-    let settles = busy.length === this.inFlight.size;
+    const others = this.deps.dispatcher.runningIds().filter((id) => !this.inFlight.has(id));
+    /** Rows read in this wake and not started (no slot): the later passes leave them out. */
+    const unstarted: number[] = [];
+    const skippedSlots = new Set<number>();
+    /** What a due query leaves out: other dispatches, what this wake could not start, and this scheduler's runs in flight (past `place` only, when given). */
+    const busy = (place: DuePlace | null) => [
+      ...others,
+      ...unstarted,
+      ...(place ? [...this.slotOf].filter(([id, slot]) => slot > place.slot || (slot === place.slot && id > place.id)).map(([id]) => id) : this.inFlight.keys()),
+    ];
+    // Settling (and moving the place on) needs nothing left out but this scheduler's own runs.
+    let settles = others.length === 0;
     let started = 0;
     const atShare = () => ({
       ownerCapabilities: LANES.flatMap((lane) => lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability })))),
@@ -162,11 +187,15 @@ export class Scheduler {
         // An unknown capability fails in the dispatcher at once; it waits in the local lane.
         const skipped = this.skipsMissedSlot(due, now);
         const slot = skipped ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
-        busy.push(due.id);
         if (slot) {
           this.startRun(due, slot);
           started++;
-        } else if (!skipped) settles = false;
+        } else if (skipped) {
+          skippedSlots.add(due.id);
+        } else {
+          unstarted.push(due.id);
+          settles = false;
+        }
       }
       return true;
     };
@@ -181,8 +210,18 @@ export class Scheduler {
         const limit = Math.min(MAX_BATCH, room + LOOK_AHEAD);
         const skip = atShare();
         if (skip.ownerCapabilities.length > 0) settles = false;
-        const batch = store.automations.due(now, limit, busy, skip);
-        if (!startAll(batch)) return false;
+        const batch = store.automations.due(now, limit, busy(this.place), skip, this.place);
+        const finished = startAll(batch);
+        // The place moves on over the rows read that are now in flight (or whose missed slot was
+        // skipped), up to the first that is not; only when nothing but this scheduler's own runs
+        // was left out, so that everything before it is in flight.
+        if (others.length === 0 && skip.ownerCapabilities.length === 0) {
+          for (const due of batch) {
+            if (!this.inFlight.has(due.id) && !skippedSlots.has(due.id)) break;
+            this.place = { slot: due.nextRunAt.getTime(), id: due.id };
+          }
+        }
+        if (!finished) return false;
         if (batch.length < limit) {
           this.settled = settles;
           return true;
@@ -193,7 +232,7 @@ export class Scheduler {
       const lane = open[0]!;
       const limit = Math.min(MAX_BATCH, Math.min(lanes.room(lane), MAX_STARTS_PER_WAKE - started) + LOOK_AHEAD);
       const skip = atShare();
-      const batch = store.automations.dueOfCapabilities(capabilitiesOf(lane), now, limit, busy, skip);
+      const batch = store.automations.dueOfCapabilities(capabilitiesOf(lane), now, limit, busy(null), skip);
       if (!startAll(batch)) return false;
       if (batch.length < limit) return true;
     }
@@ -223,10 +262,6 @@ export class Scheduler {
     return order;
   }
 
-  private busyIds(): number[] {
-    return [...new Set([...this.inFlight.keys(), ...this.deps.dispatcher.runningIds()])];
-  }
-
   /** Catch-up policy `skip`: a slot missed while the bot was down is dropped; true when it was. */
   private skipsMissedSlot(due: DueAutomation, now: Date): boolean {
     // Missed: due while the bot was down. (A slot delayed by a full lane is not missed.)
@@ -245,19 +280,25 @@ export class Scheduler {
     const done = dispatcher
       .dispatch(automationId, trigger, { enforceMinInterval: true, slot })
       .then((report) => {
-        // An error outside the run may leave its slot as it was, still due: look at the due list again.
-        if (report.outcome === 'error') this.settled = false;
+        // An error outside the run may leave its slot as it was, still due: look at the due list again, from the start.
+        if (report.outcome === 'error') {
+          this.settled = false;
+          this.place = null;
+        }
         this.deps.onDispatched?.(report);
       })
       .catch((error: unknown) => {
         this.settled = false;
+        this.place = null;
         logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed');
       })
       .finally(() => {
         this.inFlight.delete(automationId);
+        this.slotOf.delete(automationId);
         this.wakeSoon();
       });
     this.inFlight.set(automationId, done);
+    this.slotOf.set(automationId, slotAt.getTime());
   }
 
   /**
