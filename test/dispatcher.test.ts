@@ -400,27 +400,29 @@ describe('a person acting while a run is going', () => {
   // The finishing transaction reuses the run's own read of the automation unless something was
   // written since: these changes happen at the very instant the run started (the clock does not
   // move), so nothing but the writes themselves can tell the run about them.
-  it('an edit made mid-run is what the run judges and names: the new condition and the new name', async () => {
-    const a = create({ name: 'kettle', alert: 'price > 1000' });
+  /** Runs the automation once, making `change` while its work is going; the work then answers `answer` (or throws it). */
+  async function changedMidRun(id: number, change: () => void, answer: { output: object } | Error) {
     const gate = deferred<{ output: object; costUsd: number }>();
     h.skill = () => gate.promise;
-    const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
+    const pending = h.engine.dispatcher.dispatch(id, 'manual');
     await new Promise((r) => setImmediate(r));
-    h.engine.service.edit(h.alice, a.id, { name: 'cheap kettle', alert: 'price < 100' });
-    gate.resolve({ output: { price: 90 }, costUsd: 0 });
-    expect(await pending).toMatchObject({ outcome: 'succeeded', alertSent: true });
+    change();
+    if (answer instanceof Error) gate.reject(answer);
+    else gate.resolve({ ...answer, costUsd: 0 });
+    return pending;
+  }
+
+  it('an edit made mid-run is what the run judges and names: the new condition and the new name', async () => {
+    const a = create({ name: 'kettle', alert: 'price > 1000' });
+    const report = await changedMidRun(a.id, () => h.engine.service.edit(h.alice, a.id, { name: 'cheap kettle', alert: 'price < 100' }), { output: { price: 90 } });
+    expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
     expect(h.store.outbox.all().map((n) => n.content)).toEqual(['Alert: cheap kettle: price < 100']);
   });
 
   it('a snooze made mid-run holds the alert the run would have sent', async () => {
     const a = create({ name: 'kettle', alert: 'price < 100' });
-    const gate = deferred<{ output: object; costUsd: number }>();
-    h.skill = () => gate.promise;
-    const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
-    await new Promise((r) => setImmediate(r));
-    h.engine.service.snooze(h.alice, a.id, 3_600_000, null);
-    gate.resolve({ output: { price: 90 }, costUsd: 0 });
-    expect(await pending).toMatchObject({ outcome: 'succeeded', alertSent: false });
+    const report = await changedMidRun(a.id, () => h.engine.service.snooze(h.alice, a.id, 3_600_000, null), { output: { price: 90 } });
+    expect(report).toMatchObject({ outcome: 'succeeded', alertSent: false });
     expect(runsOf(a.id)[0]).toMatchObject({ alertSent: false, alertHeld: 'snoozed' });
     expect(h.store.outbox.all()).toHaveLength(0);
   });
@@ -432,13 +434,8 @@ describe('a person acting while a run is going', () => {
     };
     for (let i = 0; i < 4; i++) await h.engine.dispatcher.dispatch(a.id, 'manual');
     h.engine.service.pause(h.alice, a.id);
-    const gate = deferred<never>();
-    h.skill = () => gate.promise;
-    const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
-    await new Promise((r) => setImmediate(r));
-    h.engine.service.resume(h.alice, a.id);
-    gate.reject(new Error('bad'));
-    expect(await pending).toMatchObject({ outcome: 'failed' });
+    const report = await changedMidRun(a.id, () => h.engine.service.resume(h.alice, a.id), new Error('bad'));
+    expect(report).toMatchObject({ outcome: 'failed' });
     // 1, not 5: the run counted from the resumed count, so it did not pause the automation again.
     expect(reload(a.id)).toMatchObject({ status: 'active', failureCount: 1 });
     expect(h.store.outbox.all()).toHaveLength(0);
@@ -446,15 +443,12 @@ describe('a person acting while a run is going', () => {
 
   it('a pause written mid-run by another connection to the database wins too', async () => {
     const a = create({ name: 'slow' });
-    const gate = deferred<{ output: object; costUsd: number }>();
-    h.skill = () => gate.promise;
-    const pending = h.engine.dispatcher.dispatch(a.id, 'manual');
-    await new Promise((r) => setImmediate(r));
-    const other = new Database(h.dbPath);
-    other.prepare("UPDATE automation SET status = 'paused', paused_reason = 'user', next_run_at = NULL WHERE id = ?").run(a.id);
-    other.close();
-    gate.resolve({ output: {}, costUsd: 0 });
-    expect((await pending).outcome).toBe('succeeded');
+    const pauseElsewhere = () => {
+      const other = new Database(h.dbPath);
+      other.prepare("UPDATE automation SET status = 'paused', paused_reason = 'user', next_run_at = NULL WHERE id = ?").run(a.id);
+      other.close();
+    };
+    expect((await changedMidRun(a.id, pauseElsewhere, { output: {} })).outcome).toBe('succeeded');
     expect(reload(a.id)).toMatchObject({ status: 'paused', nextRunAt: null, runCount: 1 });
   });
 
