@@ -97,8 +97,10 @@ export class Scheduler {
   }
 
   /**
-   * Starts what is due and re-arms the timer. The service calls it after a create, edit, pause,
-   * resume, delete or run now; the timer calls it too (finishing runs through {@link wakeSoon}).
+   * Starts what is due, reading the due list from the start, and re-arms the timer. The service
+   * calls it after a create, edit, pause, resume, delete or run now (anything that may move a slot
+   * before the scheduler's place in the due list); the timer wakes through {@link wakeOnTime},
+   * finishing runs through {@link wakeSoon}.
    */
   wake(): void {
     this.place = null;
