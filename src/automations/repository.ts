@@ -231,6 +231,25 @@ function ownerKeys(skip: DueExclusions): string {
   return JSON.stringify((skip.ownerCapabilities ?? []).map((p) => `${p.owner}${KEY_SEPARATOR}${p.capability}`));
 }
 
+/**
+ * The due queries (constant texts, so the statement cache finds them without hashing a new
+ * string): what the scheduler reads of a due row, and the exclusions every due query checks.
+ */
+const DUE_COLUMNS = 'id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone';
+const DUE_EXCLUSIONS = 'AND id NOT IN (SELECT value FROM json_each(?)) AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))';
+/** Due rows with a slot after the first parameter, up to the second (now). */
+const DUE_AFTER_SLOT = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at > ? AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY next_run_at, id LIMIT ?`;
+/** Due rows of one slot with an id after the second parameter (the index's rowid range within the slot). */
+const DUE_IN_SLOT_AFTER_ID = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at = ? AND id > ? AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY id LIMIT ?`;
+/** Due rows of one capability (the automation_due_by_capability index). */
+const DUE_OF_CAPABILITY = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY next_run_at, id LIMIT ?`;
+
 function toDue(r: DueRow): DueAutomation {
   return {
     id: r.id,
@@ -479,20 +498,10 @@ export class AutomationRepository {
   due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}, after: DuePlace | null = null): DueAutomation[] {
     const excluded = JSON.stringify(exclude);
     const owners = ownerKeys(skip);
-    const columns = 'id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone';
-    const exclusions = `AND id NOT IN (SELECT value FROM json_each(?)) AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))`;
-    const later = this.db.prepare<[number, number, string, string, number], DueRow>(
-      `SELECT ${columns} FROM automation
-        WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at > ? AND next_run_at <= ? ${exclusions}
-        ORDER BY next_run_at, id LIMIT ?`,
-    );
+    const later = this.db.prepare<[number, number, string, string, number], DueRow>(DUE_AFTER_SLOT);
     if (after === null) return later.all(Number.MIN_SAFE_INTEGER, now.getTime(), excluded, owners, limit).map(toDue);
     const sameSlot = this.db
-      .prepare<[number, number, number, string, string, number], DueRow>(
-        `SELECT ${columns} FROM automation
-          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at = ? AND id > ? AND next_run_at <= ? ${exclusions}
-          ORDER BY id LIMIT ?`,
-      )
+      .prepare<[number, number, number, string, string, number], DueRow>(DUE_IN_SLOT_AFTER_ID)
       .all(after.slot, after.id, now.getTime(), excluded, owners, limit);
     const rest = sameSlot.length < limit ? later.all(after.slot, now.getTime(), excluded, owners, limit - sameSlot.length) : [];
     return [...sameSlot, ...rest].map(toDue);
@@ -504,13 +513,7 @@ export class AutomationRepository {
    * lane's due rows fill the plain due order. The exclusions are written out once for all of them.
    */
   dueOfCapabilities(capabilities: readonly string[], now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    const statement = this.db.prepare<[string, number, string, string, number], DueRow>(
-      `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
-        WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-          AND id NOT IN (SELECT value FROM json_each(?))
-          AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
-        ORDER BY next_run_at, id LIMIT ?`,
-    );
+    const statement = this.db.prepare<[string, number, string, string, number], DueRow>(DUE_OF_CAPABILITY);
     const excluded = JSON.stringify(exclude);
     const owners = ownerKeys(skip);
     return capabilities
