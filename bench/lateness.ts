@@ -68,6 +68,8 @@ export interface LatenessResult {
   drainPerSecond?: number;
   /** Slots that never started within the wait (should be 0). */
   missing: number;
+  /** Steward: CPU time of the process (process.cpuUsage) from setting the slots to the last run finished, per run in the window, µs; median. */
+  cpuUsPerRun?: number;
   /** croner: memory the jobs hold. */
   jobs?: { count: number; createMs: number; heapMB: number; rssMB: number; bytesPerJob: number };
   note?: string;
@@ -146,19 +148,27 @@ async function stewardRuns(size: number, mode: Mode, runs: number): Promise<Late
   engine.start();
   const perRun: Distribution[] = [];
   const drains: number[] = [];
+  const cpuPerRun: number[] = [];
   let missing = 0;
   for (let r = 0; r < runs; r++) {
     starts.clear();
+    const cpuStart = process.cpuUsage();
+    const began = performance.now();
     const slots = slotsFor(mode, window.length, Date.now() + LEAD_MS);
     schedule(db, window, slots);
     engine.scheduler.wake(); // what the service does after any change to a schedule
     await waitUntil(() => starts.size >= window.length, waitBudgetMs(mode, window.length));
     await engine.dispatcher.idle();
+    const cpu = process.cpuUsage(cpuStart);
+    cpuPerRun.push((cpu.user + cpu.system) / window.length);
     const result = lateOf(window, slots, starts);
     missing += result.missing;
     perRun.push(distribution(result.late));
     if (mode === 'burst') drains.push(window.length / (Math.max(...starts.values()) - slots[0]!) * 1000);
-    log(`  steward ${mode} ${size}: run ${r + 1}/${runs}: p50 ${perRun.at(-1)!.p50.toFixed(2)} ms, p99 ${perRun.at(-1)!.p99.toFixed(2)} ms, max ${perRun.at(-1)!.max.toFixed(2)} ms`);
+    log(
+      `  steward ${mode} ${size}: run ${r + 1}/${runs}: p50 ${perRun.at(-1)!.p50.toFixed(2)} ms, p99 ${perRun.at(-1)!.p99.toFixed(2)} ms, max ${perRun.at(-1)!.max.toFixed(2)} ms, ` +
+        `CPU ${cpuPerRun.at(-1)!.toFixed(0)} µs per run (from ${began.toFixed(0)} to ${performance.now().toFixed(0)} ms after the process started, for --cpu-prof)`,
+    );
     await sleep(200);
   }
   await engine.stop(5_000);
@@ -173,6 +183,7 @@ async function stewardRuns(size: number, mode: Mode, runs: number): Promise<Late
     perRun,
     ...(drains.length ? { drainPerSecond: median(drains) } : {}),
     missing,
+    cpuUsPerRun: median(cpuPerRun),
   };
 }
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_ERROR } from '../src/automations/dispatcher.js';
 import type { Condition } from '../src/automations/alerts/condition.js';
@@ -394,6 +395,61 @@ describe('a person acting while a run is going', () => {
     expect((await pending).alertSent).toBe(false);
     expect(reload(a.id)).toMatchObject({ status: 'deleted', nextRunAt: null });
     expect(h.store.outbox.all()).toHaveLength(0);
+  });
+
+  // The finishing transaction reuses the run's own read of the automation unless something was
+  // written since: these changes happen at the very instant the run started (the clock does not
+  // move), so nothing but the writes themselves can tell the run about them.
+  /** Runs the automation once, making `change` while its work is going; the work then answers `answer` (or throws it). */
+  async function changedMidRun(id: number, change: () => void, answer: { output: object } | Error) {
+    const gate = deferred<{ output: object; costUsd: number }>();
+    h.skill = () => gate.promise;
+    const pending = h.engine.dispatcher.dispatch(id, 'manual');
+    await new Promise((r) => setImmediate(r));
+    change();
+    if (answer instanceof Error) gate.reject(answer);
+    else gate.resolve({ ...answer, costUsd: 0 });
+    return pending;
+  }
+
+  it('an edit made mid-run is what the run judges and names: the new condition and the new name', async () => {
+    const a = create({ name: 'kettle', alert: 'price > 1000' });
+    const report = await changedMidRun(a.id, () => h.engine.service.edit(h.alice, a.id, { name: 'cheap kettle', alert: 'price < 100' }), { output: { price: 90 } });
+    expect(report).toMatchObject({ outcome: 'succeeded', alertSent: true });
+    expect(h.store.outbox.all().map((n) => n.content)).toEqual(['Alert: cheap kettle: price < 100']);
+  });
+
+  it('a snooze made mid-run holds the alert the run would have sent', async () => {
+    const a = create({ name: 'kettle', alert: 'price < 100' });
+    const report = await changedMidRun(a.id, () => h.engine.service.snooze(h.alice, a.id, 3_600_000, null), { output: { price: 90 } });
+    expect(report).toMatchObject({ outcome: 'succeeded', alertSent: false });
+    expect(runsOf(a.id)[0]).toMatchObject({ alertSent: false, alertHeld: 'snoozed' });
+    expect(h.store.outbox.all()).toHaveLength(0);
+  });
+
+  it('a resume mid-run clears the failure count the run then counts from', async () => {
+    const a = create({ name: 'flaky' });
+    h.skill = () => {
+      throw new Error('bad');
+    };
+    for (let i = 0; i < 4; i++) await h.engine.dispatcher.dispatch(a.id, 'manual');
+    h.engine.service.pause(h.alice, a.id);
+    const report = await changedMidRun(a.id, () => h.engine.service.resume(h.alice, a.id), new Error('bad'));
+    expect(report).toMatchObject({ outcome: 'failed' });
+    // 1, not 5: the run counted from the resumed count, so it did not pause the automation again.
+    expect(reload(a.id)).toMatchObject({ status: 'active', failureCount: 1 });
+    expect(h.store.outbox.all()).toHaveLength(0);
+  });
+
+  it('a pause written mid-run by another connection to the database wins too', async () => {
+    const a = create({ name: 'slow' });
+    const pauseElsewhere = () => {
+      const other = new Database(h.dbPath);
+      other.prepare("UPDATE automation SET status = 'paused', paused_reason = 'user', next_run_at = NULL WHERE id = ?").run(a.id);
+      other.close();
+    };
+    expect((await changedMidRun(a.id, pauseElsewhere, { output: {} })).outcome).toBe('succeeded');
+    expect(reload(a.id)).toMatchObject({ status: 'paused', nextRunAt: null, runCount: 1 });
   });
 
   it('the same automation is never dispatched twice at once', async () => {

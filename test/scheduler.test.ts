@@ -122,6 +122,86 @@ describe('concurrency', () => {
   });
 });
 
+// A look at the due list that found nothing waiting but the scheduler's own runs in flight
+// "settles" it: the wakes of runs finishing then only re-arm the timer. These would stall or
+// arm too late if it settled when it should not.
+describe('wakes of finishing runs', () => {
+  it("an owner's runs left out at their share start as her earlier runs end, while another person's run goes on", async () => {
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '8', MAX_RUNS_IN_FLIGHT_PER_USER: '2' }, start: '2026-03-02T08:59:00Z' });
+    const hers = [1, 2, 3, 4, 5, 6].map((i) => create({ name: `hers-${i}` }));
+    const other = (actor: Harness['bob'], name: string) => h.engine.service.create(actor, { capability: 'echo', name, schedule: '0 9 * * *', timezone: 'UTC' });
+    const his = other(h.bob, 'his');
+    const mias = other(h.manager, 'mias');
+    const gates = new Map<number, (r: ExecutionResult) => void>();
+    h.skill = (request) => new Promise<ExecutionResult>((resolve) => gates.set(request.automationId!, resolve)).finally(() => gates.delete(request.automationId!));
+    const herIds = new Set(hers.map((a) => a.id));
+    const hersGoing = () => [...gates.keys()].filter((id) => herIds.has(id));
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:00:00Z');
+    expect(hersGoing()).toHaveLength(2);
+    // Mia's run ends first, while Alice holds her whole share: that wake finds none of hers to start.
+    gates.get(mias.id)!({ output: {}, costUsd: 0 });
+    await h.clock.advance(0);
+    // Bob's run goes on throughout; each of Alice's that ends lets her next one start at once.
+    for (let left = 6; left > 0; left--) {
+      expect(hersGoing()).toHaveLength(Math.min(2, left));
+      gates.get(hersGoing()[0]!)!({ output: {}, costUsd: 0 });
+      await h.clock.advance(0);
+    }
+    expect([...gates.keys()]).toEqual([his.id]);
+    gates.get(his.id)!({ output: {}, costUsd: 0 });
+    await h.engine.scheduler.idle();
+    for (const a of [...hers, his, mias]) expect(runsOf(a.id)).toMatchObject([{ status: 'succeeded', trigger: 'schedule', startedAt: new Date('2026-03-02T09:00:00Z') }]);
+  });
+
+  it('a backlog started out of due order (owners taking turns) runs each slot once, each as soon as a slot frees, while another run goes on', async () => {
+    h = makeHarness({ env: { MAX_CONCURRENT_RUNS: '4', MAX_RUNS_IN_FLIGHT_PER_USER: '4' }, start: '2026-03-02T08:59:00Z' });
+    const long = h.engine.service.create(h.manager, { capability: 'echo', name: 'long', schedule: '0 9 * * *', timezone: 'UTC' });
+    const backlog = [...Array(10).keys()].flatMap((i) => [
+      create({ name: `hers-${i}` }),
+      h.engine.service.create(h.bob, { capability: 'echo', name: `his-${i}`, schedule: '0 9 * * *', timezone: 'UTC' }),
+    ]);
+    const gates = new Map<number, (r: ExecutionResult) => void>();
+    const started: number[] = [];
+    h.skill = (request) => {
+      started.push(request.automationId!);
+      return new Promise<ExecutionResult>((resolve) => gates.set(request.automationId!, resolve)).finally(() => gates.delete(request.automationId!));
+    };
+    const going = () => [...gates.keys()].filter((id) => id !== long.id);
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:00:00Z');
+    expect(gates.has(long.id)).toBe(true);
+    for (let done = 0; done < backlog.length; done++) {
+      expect(going()).toHaveLength(Math.min(3, backlog.length - done));
+      gates.get(going()[0]!)!({ output: {}, costUsd: 0 });
+      await h.clock.advance(0);
+    }
+    expect([...gates.keys()]).toEqual([long.id]);
+    gates.get(long.id)!({ output: {}, costUsd: 0 });
+    await h.engine.scheduler.idle();
+    expect(started.sort()).toEqual([long, ...backlog].map((a) => a.id).sort());
+  });
+
+  it("a run ending re-arms the timer for its automation's next slot when that comes before the one armed", async () => {
+    h = makeHarness({ start: '2026-03-02T08:59:30Z' });
+    const minutely = create({ name: 'minutely', schedule: '* * * * *' });
+    create({ name: 'ten', schedule: '0 10 * * *' });
+    let release!: (r: ExecutionResult) => void;
+    h.skill = () => new Promise<ExecutionResult>((resolve) => (release = resolve));
+    h.engine.start();
+    await h.clock.advanceTo('2026-03-02T09:00:00Z');
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T10:00:00Z'));
+    await h.clock.advanceTo('2026-03-02T09:00:10Z');
+    release({ output: {}, costUsd: 0 });
+    await h.clock.advance(0);
+    expect(h.engine.scheduler.armedFor).toEqual(new Date('2026-03-02T09:01:00Z'));
+    await h.clock.advanceTo('2026-03-02T09:01:00Z');
+    expect(runsOf(minutely.id).map((r) => r.startedAt.toISOString())).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-02T09:01:00.000Z']);
+    release({ output: {}, costUsd: 0 });
+    await h.engine.scheduler.idle();
+  });
+});
+
 describe('after downtime', () => {
   it('missed slots collapse into one catch_up run, then it continues from the next slot after now', async () => {
     h = makeHarness({ start: '2026-03-02T08:00:00Z' });

@@ -1,11 +1,12 @@
 import type { BudgetGuard } from '../budget/guard.js';
 import type { ExecutionResult, ModelRouter, SkillExecutor } from '../capabilities/types.js';
-import { choosePath } from '../capabilities/types.js';
+import { pathForSkillState } from '../capabilities/types.js';
 import type { Clock } from '../clock.js';
 import { BudgetPausedError, errorText, LaneBusyError, RunTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { Store } from '../store.js';
+import type { ChangeMark } from './repository.js';
 import { isJsonObject } from '../util/json.js';
 import { capObject, formatKb, jsonBytes } from '../util/json-bounds.js';
 import { evaluateCondition } from './alerts/condition.js';
@@ -164,12 +165,13 @@ export class Dispatcher {
   private async dispatchOnce(automationId: number, trigger: RunTrigger, options: DispatchOptions, held: SlotHolder): Promise<DispatchReport> {
     const { store, clock, logger } = this.deps;
     const now = clock.now();
+    let mark = store.automations.changeMark();
     const found = store.automations.get(automationId);
     if (!found || found.status === 'deleted') {
       return report(automationId, null, 'error', `automation #${automationId} not found`);
     }
     let automation: Automation = found;
-    const capability = store.capabilities.get(automation.capability);
+    const capability = store.capabilities.forRun(automation.capability);
     if (!capability) throw new Error(`capability "${automation.capability}" is not installed`);
 
     // min_interval_seconds guards scheduled runs: a run that would start sooner after the last
@@ -193,7 +195,7 @@ export class Dispatcher {
     // Step 2 first, then step 1: the BudgetGuard caps model spend, so only model work that costs
     // money asks it. (A local skill, or a model route priced at $0, costs nothing and keeps running
     // while the budget is paused: uptime checks must.)
-    const path = choosePath(capability);
+    const path = pathForSkillState(capability.skillState);
     if (path === 'claude_native' && !this.deps.models.isFree(capability.name)) {
       try {
         this.deps.budget.checkPreCall(automation.userId);
@@ -218,6 +220,7 @@ export class Dispatcher {
         held.slot = await this.deps.lanes.acquire(lane, automation.userId, this.deps.runTimeoutMs);
         startedAt = clock.now();
         // Deleted or edited while it waited: run what is there now, or nothing.
+        mark = store.automations.changeMark();
         const current = store.automations.get(automationId);
         if (!current || current.status === 'deleted') return report(automationId, null, 'error', `automation #${automationId} not found`);
         automation = current;
@@ -233,7 +236,7 @@ export class Dispatcher {
     await this.finishTurn();
     let finished: DispatchReport;
     try {
-      finished = this.finish(automation.id, run, ending);
+      finished = this.finish(automation.id, run, ending, { automation, mark });
     } catch (error) {
       // The finishing transaction rolled back. Close the run as failed (its counters with it), so
       // the row and the counters still agree; if even that fails, start-up recovery closes it.
@@ -311,16 +314,19 @@ export class Dispatcher {
 
   /**
    * Steps 6 to 9 in one transaction: judge the alert, finish the run row, advance the schedule,
-   * count, pause at the threshold, queue the notifications. The automation is read afresh inside
-   * the transaction: a person who paused, edited or deleted it mid-run keeps what they did.
+   * count, pause at the threshold, queue the notifications. The automation is as it is inside the
+   * transaction: a person who paused, edited, snoozed or deleted it mid-run keeps what they did.
+   * `seen` is the automation as the run read it and the change mark taken with that read: when
+   * nothing but runs' own outcomes was written since, that read is what the row holds and is used
+   * as it is; otherwise (and without `seen`) the row is read again.
    */
-  private finish(automationId: number, run: Run, ending: Ending): DispatchReport {
+  private finish(automationId: number, run: Run, ending: Ending, seen?: { automation: Automation; mark: ChangeMark }): DispatchReport {
     const { store, clock, logger } = this.deps;
     const now = clock.now();
     // What people and logs see of an error: URLs without user info, query or fragment.
     const runError = ending.error === null ? null : redactSecrets(ending.error);
     const queued = store.transaction(() => {
-      const current = store.automations.get(automationId)!;
+      const current = seen && store.automations.unchangedSince(seen.mark) ? seen.automation : store.automations.get(automationId)!;
       const counted = ending.status !== 'skipped_budget';
       const failed = ending.status === 'failed' || ending.status === 'interrupted';
       const failureCount = !counted ? current.failureCount : failed ? current.failureCount + 1 : 0;

@@ -215,6 +215,12 @@ export interface RunOutcomeUpdate {
 export type DueAutomation = Pick<Automation, 'id' | 'userId' | 'capability' | 'catchUp' | 'triggerType' | 'schedule' | 'timezone'> & { nextRunAt: Date };
 type DueRow = Pick<AutomationRow, 'id' | 'user_id' | 'capability' | 'catch_up' | 'trigger_type' | 'schedule' | 'timezone'> & { next_run_at: number };
 
+/** A place in the order due() reads in: a slot (next_run_at, epoch ms) and, among equal slots, an id. */
+export interface DuePlace {
+  slot: number;
+  id: number;
+}
+
 /** Due automations the scheduler cannot start now: an owner's in a lane where they hold their share. */
 export interface DueExclusions {
   ownerCapabilities?: readonly { owner: string; capability: string }[];
@@ -227,6 +233,25 @@ const KEY_SEPARATOR = '\u001f';
 function ownerKeys(skip: DueExclusions): string {
   return JSON.stringify((skip.ownerCapabilities ?? []).map((p) => `${p.owner}${KEY_SEPARATOR}${p.capability}`));
 }
+
+/**
+ * The due queries (constant texts, so the statement cache finds them without hashing a new
+ * string): what the scheduler reads of a due row, and the exclusions every due query checks.
+ */
+const DUE_COLUMNS = 'id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone';
+const DUE_EXCLUSIONS = 'AND id NOT IN (SELECT value FROM json_each(?)) AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))';
+/** Due rows with a slot after the first parameter, up to the second (now). */
+const DUE_AFTER_SLOT = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at > ? AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY next_run_at, id LIMIT ?`;
+/** Due rows of one slot with an id after the second parameter (the index's rowid range within the slot). */
+const DUE_IN_SLOT_AFTER_ID = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at = ? AND id > ? AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY id LIMIT ?`;
+/** Due rows of one capability (the automation_due_by_capability index). */
+const DUE_OF_CAPABILITY = `SELECT ${DUE_COLUMNS} FROM automation
+  WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ? ${DUE_EXCLUSIONS}
+  ORDER BY next_run_at, id LIMIT ?`;
 
 function toDue(r: DueRow): DueAutomation {
   return {
@@ -249,9 +274,55 @@ export interface ListFilter {
   offset: number;
 }
 
+/**
+ * Per connection, how many writes changed what a run's finishing transaction reads of its
+ * automation from outside that run: settings, status (pause, resume, delete), the alert hold.
+ * Shared by every repository over the connection (a test's store beside the engine's).
+ */
+const outsideWrites = new WeakMap<Db, { count: number }>();
+
+/** Where the writes to automations stood when a run read its automation (see {@link AutomationRepository.changeMark}). */
+export interface ChangeMark {
+  readonly writes: number;
+  /** PRAGMA data_version: changes when another connection commits. */
+  readonly dataVersion: number;
+}
+
 /** Every SQL statement about automations. */
 export class AutomationRepository {
-  constructor(private readonly db: Db) {}
+  private readonly writes: { count: number };
+
+  constructor(private readonly db: Db) {
+    let writes = outsideWrites.get(db);
+    if (!writes) outsideWrites.set(db, (writes = { count: 0 }));
+    this.writes = writes;
+  }
+
+  /**
+   * A mark to compare with later ({@link unchangedSince}): taken with a read of an automation, it
+   * says whether that read still holds for everything but the columns the automation's own run
+   * writes (its outcome and next slot), so the run's finishing transaction need not read it again.
+   */
+  changeMark(): ChangeMark {
+    return { writes: this.writes.count, dataVersion: this.dataVersion() };
+  }
+
+  /**
+   * True when, since `mark`, no automation's settings, status or alert hold were written through
+   * this connection's repositories, and no other connection committed anything; false otherwise
+   * (then read the automation again).
+   */
+  unchangedSince(mark: ChangeMark): boolean {
+    return mark.writes === this.writes.count && mark.dataVersion === this.dataVersion();
+  }
+
+  private dataVersion(): number {
+    return this.db.prepare<[], number>('PRAGMA data_version').pluck().get()!;
+  }
+
+  private changed(): void {
+    this.writes.count++;
+  }
 
   /** Inserts an automation. A name already used by the owner is a SQLite constraint error (checked first by the service). */
   insert(a: NewAutomation, now: Date): Automation {
@@ -360,6 +431,7 @@ export class AutomationRepository {
     }
     if (options.resetState) sets.push("state = '{}'");
     const values = [...keys.map((k) => settingValue(k, patch[k])), ms(nextRunAt), now.getTime()];
+    this.changed();
     this.db.prepare(`UPDATE automation SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
@@ -369,6 +441,7 @@ export class AutomationRepository {
     change: { status: AutomationStatus; pausedReason: PausedReason | null; nextRunAt: Date | null; resetFailures?: boolean },
     now: Date,
   ): void {
+    this.changed();
     this.db
       .prepare(
         `UPDATE automation SET status = ?, paused_reason = ?, next_run_at = ?,
@@ -379,6 +452,7 @@ export class AutomationRepository {
 
   /** Holds the automation's alerts (a snooze or a mute, replacing any before), or with null ends the hold. */
   setAlertHold(id: number, hold: AlertHold | null): void {
+    this.changed();
     this.db
       .prepare('UPDATE automation SET alert_hold = ?, alert_hold_until = ?, alert_hold_by = ?, alert_hold_at = ? WHERE id = ?')
       .run(hold?.kind ?? null, hold?.kind === 'snoozed' ? hold.until.getTime() : null, hold?.by ?? null, hold ? hold.at.getTime() : null, id);
@@ -420,38 +494,36 @@ export class AutomationRepository {
   }
 
   /**
-   * Active automations due at or before `now`, earliest slot first, leaving out the ids in
-   * `exclude` and what `skip` names (served by the automation_due index; the exclusions are
-   * checked on the rows it yields).
+   * Active automations due at or before `now`, earliest slot first (then by id), leaving out the
+   * ids in `exclude` and what `skip` names, and, with `after`, every row up to that place in
+   * that order. Served by the automation_due index (from `after` on: the rest of its slot by id,
+   * then the later slots); the exclusions are checked on the rows it yields.
    */
-  due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    return this.db
-      .prepare<[number, string, string, number], DueRow>(
-        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
-          WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-            AND id NOT IN (SELECT value FROM json_each(?))
-            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
-          ORDER BY next_run_at, id LIMIT ?`,
-      )
-      .all(now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
-      .map(toDue);
+  due(now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}, after: DuePlace | null = null): DueAutomation[] {
+    const excluded = JSON.stringify(exclude);
+    const owners = ownerKeys(skip);
+    const later = this.db.prepare<[number, number, string, string, number], DueRow>(DUE_AFTER_SLOT);
+    if (after === null) return later.all(Number.MIN_SAFE_INTEGER, now.getTime(), excluded, owners, limit).map(toDue);
+    const sameSlot = this.db
+      .prepare<[number, number, number, string, string, number], DueRow>(DUE_IN_SLOT_AFTER_ID)
+      .all(after.slot, after.id, now.getTime(), excluded, owners, limit);
+    const rest = sameSlot.length < limit ? later.all(after.slot, now.getTime(), excluded, owners, limit - sameSlot.length) : [];
+    return [...sameSlot, ...rest].map(toDue);
   }
 
   /**
-   * What {@link due} answers, for one capability (the automation_due_by_capability index serves
-   * it): the scheduler asks per capability of a lane with room when the other lane's due rows
-   * fill the plain due order.
+   * What {@link due} answers, for these capabilities only (the automation_due_by_capability index
+   * serves each): the scheduler asks for the capabilities of a lane with room when the other
+   * lane's due rows fill the plain due order. The exclusions are written out once for all of them.
    */
-  dueOfCapability(capability: string, now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
-    return this.db
-      .prepare<[string, number, string, string, number], DueRow>(
-        `SELECT id, user_id, capability, next_run_at, catch_up, trigger_type, schedule, timezone FROM automation
-          WHERE capability = ? AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
-            AND id NOT IN (SELECT value FROM json_each(?))
-            AND (user_id || char(31) || capability) NOT IN (SELECT value FROM json_each(?))
-          ORDER BY next_run_at, id LIMIT ?`,
-      )
-      .all(capability, now.getTime(), JSON.stringify(exclude), ownerKeys(skip), limit)
+  dueOfCapabilities(capabilities: readonly string[], now: Date, limit: number, exclude: readonly number[], skip: DueExclusions = {}): DueAutomation[] {
+    const statement = this.db.prepare<[string, number, string, string, number], DueRow>(DUE_OF_CAPABILITY);
+    const excluded = JSON.stringify(exclude);
+    const owners = ownerKeys(skip);
+    return capabilities
+      .flatMap((capability) => statement.all(capability, now.getTime(), excluded, owners, limit))
+      .sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id)
+      .slice(0, limit)
       .map(toDue);
   }
 
@@ -537,15 +609,36 @@ export const EXPIRED_RUNS = `SELECT r.id FROM automation_run r
 export class RunRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a run row; `status` is `running` for real work or a final status for a skip recorded as a run. */
+  /**
+   * Inserts a run row; `status` is `running` for real work or a final status for a skip recorded
+   * as a run. Returns the row as written (the columns it leaves out at their defaults), not read back.
+   */
   insert(r: { automationId: number; trigger: RunTrigger; status: RunStatus; path: ExecutionPath | null; startedAt: Date; error?: string }): Run {
     const finishedAt = r.status === 'running' ? null : r.startedAt.getTime();
+    const error = r.error ?? null;
     const info = this.db
       .prepare(
         'INSERT INTO automation_run (automation_id, trigger, status, path, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(r.automationId, r.trigger, r.status, r.path, r.startedAt.getTime(), finishedAt, r.error ?? null);
-    return this.get(Number(info.lastInsertRowid))!;
+      .run(r.automationId, r.trigger, r.status, r.path, r.startedAt.getTime(), finishedAt, error);
+    return {
+      id: Number(info.lastInsertRowid),
+      automationId: r.automationId,
+      trigger: r.trigger,
+      status: r.status,
+      path: r.path,
+      startedAt: new Date(r.startedAt.getTime()),
+      finishedAt: date(finishedAt),
+      skillRunId: null,
+      ledgerId: null,
+      output: null,
+      alertSent: false,
+      alertContent: null,
+      alertHeld: null,
+      resolvedIncident: false,
+      error,
+      costUsd: 0,
+    };
   }
 
   /** Finishes a running run. Returns false (writing nothing) when it was not running any more. */

@@ -5,7 +5,7 @@ import type { Dispatcher, DispatchReport } from './dispatcher.js';
 import { nextSlot } from './next-slot.js';
 import { pathForSkillState } from '../capabilities/types.js';
 import { LANES, laneOfPath, type Lane, type RunLanes, type RunSlot } from './lanes.js';
-import type { DueAutomation } from './repository.js';
+import type { DueAutomation, DuePlace } from './repository.js';
 
 export interface SchedulerDeps {
   store: Store;
@@ -48,9 +48,25 @@ export class Scheduler {
   private wakeQueued = false;
   /** Each capability's lane, read again on every wake but those of finishing runs (the dispatcher corrects a stale guess). */
   private lanesByCapability: Map<string, Lane> | null = null;
+  /**
+   * True when the last look at the due list left nothing due waiting but this scheduler's own runs
+   * in flight (see {@link startDue}): until a wake from outside, the timer, or a run ending in
+   * `error` (its slot may still be due), a run finishing changes nothing due but its own row, which
+   * the dispatcher moved past now, so the wake it causes only re-arms the timer.
+   */
+  private settled = false;
+  /**
+   * Where the plain due order may be read from: every active automation due before this place
+   * in it (slot, then id) is a run of this scheduler in flight, so a wake in a burst reads on from
+   * here instead of past all of them. Forgotten (null: read from the start) on a wake from
+   * outside, a run ending in `error`, or a failing wake.
+   */
+  private place: DuePlace | null = null;
+  /** The slot each run in flight was started for (epoch ms). */
+  private readonly slotOf = new Map<number, number>();
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.timer = new InstantTimer(deps.clock, () => this.wake());
+    this.timer = new InstantTimer(deps.clock, () => this.wakeOnTime());
   }
 
   /** Starts scheduling: what is due now starts at once, then the timer takes over. */
@@ -81,11 +97,20 @@ export class Scheduler {
   }
 
   /**
-   * Starts what is due and re-arms the timer. The service calls it after a create, edit, pause,
-   * resume, delete or run now; the timer calls it too (finishing runs through {@link wakeSoon}).
+   * Starts what is due, reading the due list from the start, and re-arms the timer. The service
+   * calls it after a create, edit, pause, resume, delete or run now (anything that may move a slot
+   * before the scheduler's place in the due list); the timer wakes through {@link wakeOnTime},
+   * finishing runs through {@link wakeSoon}.
    */
   wake(): void {
+    this.place = null;
+    this.wakeOnTime();
+  }
+
+  /** The timer's wake: slots come due as time passes, all of them after the place (it is before the last look's now). */
+  private wakeOnTime(): void {
     this.lanesByCapability = null;
+    this.settled = false;
     this.wakeRun();
   }
 
@@ -94,11 +119,17 @@ export class Scheduler {
     if (!this.startedAt) return;
     let caughtUp = true;
     try {
+      // Settled, and the timer's slot not reached: nothing new can be due (the wake of a finishing
+      // run in a burst would otherwise read past every run still in flight, all of them due).
+      const armedFor = this.timer.armedFor;
+      if (this.settled && (armedFor === null || this.deps.clock.now() < armedFor)) return;
       // The run rows of the runs started in this wake (step 3 of the dispatch contract) commit
       // together: every dispatch writes its row before its first await, so the commit lands
       // before any of their work (fetches, model calls) can begin. One commit, not 32.
       caughtUp = this.deps.store.transaction(() => this.startDue());
     } catch (error) {
+      this.settled = false;
+      this.place = null;
       this.deps.logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not start due runs');
     } finally {
       this.arm(caughtUp);
@@ -122,16 +153,31 @@ export class Scheduler {
    * their share in a lane left out); then, for a lane that still has room while that order was
    * filled by the other lane's runs, per capability of the lane, so a model run never waits
    * behind a backlog of local ones (nor the reverse). Returns false when it stopped at MAX_PASSES
-   * with room left (the timer then fires again at once).
+   * with room left (the timer then fires again at once). Leaves the scheduler settled when the
+   * plain due order came to its end with every row it read started (or its missed slot skipped),
+   * no owner left out at their share, and no other dispatch in flight (a run now's slot, left
+   * out as busy, is looked at again when it ends).
    */
   private startDue(): boolean {
     const { store, clock, lanes } = this.deps;
+    this.settled = false;
     if (LANES.every((lane) => lanes.room(lane) === 0)) return true;
     const now = clock.now();
     const laneOf = () =>
       (this.lanesByCapability ??= new Map([...store.capabilities.skillStates()].map(([name, state]) => [name, laneOfPath(pathForSkillState(state))])));
     const capabilitiesOf = (lane: Lane) => [...laneOf()].filter(([, l]) => l === lane).map(([name]) => name);
-    const busy = this.busyIds();
+    const others = this.deps.dispatcher.runningIds().filter((id) => !this.inFlight.has(id));
+    /** Rows read in this wake and not started (no slot): the later passes leave them out. */
+    const unstarted: number[] = [];
+    const skippedSlots = new Set<number>();
+    /** What a due query leaves out: other dispatches, what this wake could not start, and this scheduler's runs in flight (past `place` only, when given). */
+    const busy = (place: DuePlace | null) => [
+      ...others,
+      ...unstarted,
+      ...(place ? [...this.slotOf].filter(([id, slot]) => slot > place.slot || (slot === place.slot && id > place.id)).map(([id]) => id) : this.inFlight.keys()),
+    ];
+    // Settling (and moving the place on) needs nothing left out but this scheduler's own runs.
+    let settles = others.length === 0;
     let started = 0;
     const atShare = () => ({
       ownerCapabilities: LANES.flatMap((lane) => lanes.ownersAtShare(lane).flatMap((owner) => capabilitiesOf(lane).map((capability) => ({ owner, capability })))),
@@ -141,11 +187,16 @@ export class Scheduler {
       for (const due of this.takingTurns(batch)) {
         if (started >= MAX_STARTS_PER_WAKE) return false;
         // An unknown capability fails in the dispatcher at once; it waits in the local lane.
-        const slot = this.skipsMissedSlot(due, now) ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
-        busy.push(due.id);
+        const skipped = this.skipsMissedSlot(due, now);
+        const slot = skipped ? null : lanes.tryAcquire(laneOf().get(due.capability) ?? 'local', due.userId);
         if (slot) {
           this.startRun(due, slot);
           started++;
+        } else if (skipped) {
+          skippedSlots.add(due.id);
+        } else {
+          unstarted.push(due.id);
+          settles = false;
         }
       }
       return true;
@@ -159,19 +210,31 @@ export class Scheduler {
       );
       if (open.length === LANES.length) {
         const limit = Math.min(MAX_BATCH, room + LOOK_AHEAD);
-        const batch = store.automations.due(now, limit, busy, atShare());
-        if (!startAll(batch)) return false;
-        if (batch.length < limit) return true;
+        const skip = atShare();
+        if (skip.ownerCapabilities.length > 0) settles = false;
+        const batch = store.automations.due(now, limit, busy(this.place), skip, this.place);
+        const finished = startAll(batch);
+        // The place moves on over the rows read that are now in flight (or whose missed slot was
+        // skipped), up to the first that is not; only when nothing but this scheduler's own runs
+        // was left out, so that everything before it is in flight.
+        if (others.length === 0 && skip.ownerCapabilities.length === 0) {
+          for (const due of batch) {
+            if (!this.inFlight.has(due.id) && !skippedSlots.has(due.id)) break;
+            this.place = { slot: due.nextRunAt.getTime(), id: due.id };
+          }
+        }
+        if (!finished) return false;
+        if (batch.length < limit) {
+          this.settled = settles;
+          return true;
+        }
         continue;
       }
       // One lane is full: ask for the open lane's capabilities only.
       const lane = open[0]!;
       const limit = Math.min(MAX_BATCH, Math.min(lanes.room(lane), MAX_STARTS_PER_WAKE - started) + LOOK_AHEAD);
       const skip = atShare();
-      const batch = capabilitiesOf(lane)
-        .flatMap((capability) => store.automations.dueOfCapability(capability, now, limit, busy, skip))
-        .sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime() || a.id - b.id)
-        .slice(0, limit);
+      const batch = store.automations.dueOfCapabilities(capabilitiesOf(lane), now, limit, busy(null), skip);
       if (!startAll(batch)) return false;
       if (batch.length < limit) return true;
     }
@@ -201,10 +264,6 @@ export class Scheduler {
     return order;
   }
 
-  private busyIds(): number[] {
-    return [...new Set([...this.inFlight.keys(), ...this.deps.dispatcher.runningIds()])];
-  }
-
   /** Catch-up policy `skip`: a slot missed while the bot was down is dropped; true when it was. */
   private skipsMissedSlot(due: DueAutomation, now: Date): boolean {
     // Missed: due while the bot was down. (A slot delayed by a full lane is not missed.)
@@ -222,13 +281,26 @@ export class Scheduler {
     logger.debug({ event: 'automation_due', automationId, slot: slotAt, trigger, lane: slot.lane, lateMs: clock.now().getTime() - slotAt.getTime() }, 'automation due');
     const done = dispatcher
       .dispatch(automationId, trigger, { enforceMinInterval: true, slot })
-      .then((report) => this.deps.onDispatched?.(report))
-      .catch((error: unknown) => logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed'))
+      .then((report) => {
+        // An error outside the run may leave its slot as it was, still due: look at the due list again, from the start.
+        if (report.outcome === 'error') {
+          this.settled = false;
+          this.place = null;
+        }
+        this.deps.onDispatched?.(report);
+      })
+      .catch((error: unknown) => {
+        this.settled = false;
+        this.place = null;
+        logger.error({ event: 'scheduler_error', automationId, err: error }, 'scheduled dispatch failed');
+      })
       .finally(() => {
         this.inFlight.delete(automationId);
+        this.slotOf.delete(automationId);
         this.wakeSoon();
       });
     this.inFlight.set(automationId, done);
+    this.slotOf.set(automationId, slotAt.getTime());
   }
 
   /**
@@ -248,7 +320,11 @@ export class Scheduler {
       return;
     }
     try {
-      this.timer.armAt(store.automations.earliestNextRun(this.busyIds(), this.inFlight.size > 0 || this.deps.dispatcher.runningIds().length > 0 ? now : null));
+      // With runs in flight, only slots after now count: this scheduler's runs in flight are all
+      // at or before now (they were due), so only other dispatches (run now) need leaving out, and
+      // the list stays short however many runs are in flight.
+      const others = this.deps.dispatcher.runningIds().filter((id) => !this.inFlight.has(id));
+      this.timer.armAt(store.automations.earliestNextRun(others, this.inFlight.size > 0 || others.length > 0 ? now : null));
     } catch (error) {
       // The database is failing: look again in a minute rather than never.
       logger.error({ event: 'scheduler_error', err: error }, 'scheduler could not read the next slot');

@@ -114,12 +114,15 @@ export class ShadowRunner {
     const { enabled, store, models } = this.deps;
     if (!enabled || !finished.succeeded || !finished.output) return null;
     const name = finished.automation.capability;
-    const state: SkillState | null = store.capabilities.get(name)?.skill?.state ?? null;
-    if (state === null || !this.deps.capability(name).hasSkill) return null;
+    const definition = this.deps.capability(name);
+    if (!definition.hasSkill) return null;
+    // The model re-runs a skill's run only where it can do the work (not a fetch it cannot make)
+    // and is configured: known without reading the skill's state (an uptime check never is).
+    if (finished.path === 'skill' && (!definition.modelCanRun || !models.isConfigured(name))) return null;
+    const state: SkillState | null = store.capabilities.forRun(name)?.skillState ?? null;
+    if (state === null) return null;
     if (finished.path === 'claude_native') return state === 'sandbox' || state === 'shadow' ? 'skill_beside_model' : null;
     if (state !== 'shadow_primary' && state !== 'trusted') return null;
-    // The model re-runs a skill's run only where it can do the work (not a fetch it cannot make) and is configured.
-    if (!this.deps.capability(name).modelCanRun || !models.isConfigured(name)) return null;
     const rate = state === 'trusted' ? this.deps.sample.trusted : this.deps.sample.primary;
     return this.deps.random() < rate ? 'model_beside_skill' : null;
   }

@@ -55,6 +55,13 @@ function toRecord(row: CapabilityRow): CapabilityRecord {
   };
 }
 
+/** What the dispatcher reads of a capability for each run. */
+export interface CapabilityForRun {
+  name: string;
+  description: string;
+  skillState: SkillState | null;
+}
+
 /** Every SQL statement about capabilities and skills. */
 export class CapabilityRepository {
   constructor(private readonly db: Db) {}
@@ -69,6 +76,19 @@ export class CapabilityRepository {
       .prepare<[], { name: string; state: SkillState | null }>('SELECT c.name, s.state FROM capability c LEFT JOIN skill s ON s.capability = c.name')
       .all();
     return new Map(rows.map((r) => [r.name, r.state]));
+  }
+
+  /**
+   * What a run needs of its capability, read at dispatch (step 1 of the dispatch contract decides
+   * the path from the skill's state at this moment): its name, description and skill state (null:
+   * no skill); null when the capability is not installed. Leaves out the input schema and example.
+   */
+  forRun(name: string): CapabilityForRun | null {
+    return (
+      this.db
+        .prepare<[string], CapabilityForRun>('SELECT c.name, c.description, s.state AS skillState FROM capability c LEFT JOIN skill s ON s.capability = c.name WHERE c.name = ?')
+        .get(name) ?? null
+    );
   }
 
   get(name: string): CapabilityRecord | null {

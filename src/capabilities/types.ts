@@ -40,7 +40,11 @@ export function pathForSkillState(state: SkillState | null): ExecutionPath {
   return state === 'shadow_primary' || state === 'trusted' ? 'skill' : 'claude_native';
 }
 
-/** What either executor receives for one run. */
+/**
+ * What either executor receives for one run. Executors read it and never change it in place
+ * (`inputs` and `state` are the automation as the run read it, which its finishing transaction
+ * reuses): new state goes in {@link ExecutionResult.state}.
+ */
 export interface ExecutionRequest {
   /** The automation run; null for a draft's preview (run once, recorded nowhere as a run). */
   automationId: number | null;
