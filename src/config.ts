@@ -45,7 +45,7 @@ const variables = {
   USER_DAILY_BUDGET_USD: { schema: z.coerce.number().finite().min(0).optional(), accepts: 'a number of US dollars ≥ 0 (unset: no per-person cap)' },
   FAILURE_PAUSE_THRESHOLD: { schema: positiveInt(5), accepts: 'a whole number ≥ 1' },
   RUN_TIMEOUT_SECONDS: { schema: positiveInt(120), accepts: 'a whole number of seconds ≥ 1' },
-  MAX_CONCURRENT_RUNS: { schema: positiveInt(256), accepts: 'a whole number ≥ 1' },
+  MAX_CONCURRENT_RUNS: { schema: positiveInt(1024), accepts: 'a whole number ≥ 1' },
   MAX_CONCURRENT_MODEL_RUNS: { schema: positiveInt(4), accepts: 'a whole number ≥ 1' },
   MAX_RUNS_IN_FLIGHT_PER_USER: { schema: z.coerce.number().int().min(1).optional(), accepts: 'a whole number ≥ 1 (unset: a quarter of each lane)' },
   MAX_CONCURRENT_PER_HOST: { schema: positiveInt(8), accepts: 'a whole number ≥ 1' },

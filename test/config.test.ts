@@ -13,7 +13,7 @@ describe('configuration', () => {
       USER_DAILY_BUDGET_USD: undefined,
       FAILURE_PAUSE_THRESHOLD: 5,
       RUN_TIMEOUT_SECONDS: 120,
-      MAX_CONCURRENT_RUNS: 256,
+      MAX_CONCURRENT_RUNS: 1024,
       MAX_CONCURRENT_MODEL_RUNS: 4,
       MAX_RUNS_IN_FLIGHT_PER_USER: undefined,
       MAX_CONCURRENT_PER_HOST: 8,
