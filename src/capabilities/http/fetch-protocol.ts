@@ -1,5 +1,5 @@
 import type { WireError } from '../../util/wire-error.js';
-import type { FetchedResponse, FetchPolicy } from './fetcher.js';
+import type { FetchedResponse, FetchOptions, FetchPolicy } from './fetcher.js';
 import type { FetchTestHooks } from './safe-fetch.js';
 
 /** What the fetch worker's thread starts with: the policy, and the test hooks as data. */
@@ -11,7 +11,7 @@ export interface FetchThreadData {
 }
 
 /** A request for the thread (`get`: its id), or the abort of one. Posted in batches: one message per turn of the loop. */
-export type ToFetchThread = { get: number; url: string; timeoutMs?: number; accept?: string; truncate?: boolean } | { abort: number };
+export type ToFetchThread = { get: number; url: string; options: Omit<FetchOptions, 'signal'> } | { abort: number };
 
 /** A response without its body, which travels beside it as a transferred buffer. */
 export type ResponseHead = Omit<FetchedResponse, 'body'>;

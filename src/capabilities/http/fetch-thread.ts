@@ -46,12 +46,7 @@ async function get(id: number, request: Extract<ToFetchThread, { get: number }>)
   const controller = new AbortController();
   running.set(id, controller);
   try {
-    const { body, ...head } = await fetcher(request.url, {
-      signal: controller.signal,
-      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-      ...(request.accept !== undefined ? { accept: request.accept } : {}),
-      ...(request.truncate !== undefined ? { truncate: request.truncate } : {}),
-    });
+    const { body, ...head } = await fetcher(request.url, { ...request.options, signal: controller.signal });
     const bytes = ownBytes(body);
     answer({ id, ok: true, head, body: bytes }, bytes.buffer as ArrayBuffer);
   } catch (error) {
