@@ -9,7 +9,7 @@ import { aborted, createSafeFetcher, hookedOptions, type FetchTestHooks, type Sa
 export interface WorkerFetcherOptions {
   /** For tests and benchmarks only: see FetchTestHooks. */
   hooks?: FetchTestHooks;
-  /** Told when the thread stopped with requests in flight (they fail as network errors; the next request starts a new thread). */
+  /** Told when the thread stopped with requests in flight (they fail, see stewardFailed; the next request starts a new thread). */
   onError?: (error: Error) => void;
 }
 
@@ -42,8 +42,8 @@ interface Pending {
  * engine warms it once its scheduler is armed, so start-up does not wait for it), and lives until
  * `close()`. Requests made in one turn of the loop go to it in one message, and its
  * answers come back the same way, bodies transferred. A caller's abort rejects at once (the
- * request is cancelled in the thread too); should the thread die, its requests fail as network
- * errors and the next request starts another.
+ * request is cancelled in the thread too); should the thread die, its requests fail (as Steward's
+ * failure, never as the site being down) and the next request starts another.
  */
 export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherOptions = {}): WorkerFetcher {
   const hooks = options.hooks ?? {};
@@ -105,7 +105,7 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
       const why = failure?.message ?? `exit code ${code}`;
       for (const id of [...pending.keys()]) {
         const request = settle(id)!;
-        request.reject(new FetchError('network', request.url, `GET ${request.url} failed: the fetch worker stopped (${why})`));
+        request.reject(stewardFailed(request.url, `the fetch worker stopped (${why})`));
       }
       options.onError?.(failure ?? new Error(`the fetch worker stopped with exit code ${code}`));
     });
@@ -126,7 +126,7 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
   };
 
   const fetcher = (url: string, fetchOptions: FetchOptions = {}): Promise<FetchedResponse> => {
-    if (closed) return Promise.reject(new FetchError('network', url, `GET ${url} failed: Steward is stopping`));
+    if (closed) return Promise.reject(stewardFailed(url, 'Steward is stopping'));
     const { signal } = fetchOptions;
     if (signal?.aborted) return Promise.reject(aborted(url, signal));
     const id = nextId++;
@@ -146,13 +146,15 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
     });
   };
 
+  /**
+   * Ends the thread and its connections. Requests still in flight get no answer: their runs were
+   * abandoned by the shutdown and are recorded as interrupted at the next start, not as checks
+   * that failed (an error here would read as the site being down).
+   */
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    for (const id of [...pending.keys()]) {
-      const request = settle(id)!;
-      request.reject(new FetchError('network', request.url, `GET ${request.url} failed: Steward is stopping`));
-    }
+    for (const id of [...pending.keys()]) settle(id);
     await thread?.terminate();
     thread = null;
   };
@@ -165,4 +167,13 @@ export function createWorkerFetcher(policy: FetchPolicy, options: WorkerFetcherO
   };
 
   return Object.assign(fetcher, { close, refusal: local.refusal, thread: () => thread, warm });
+}
+
+/**
+ * The error of a request that Steward, not the site, failed to make: an `aborted` FetchError,
+ * which no capability reads as the site being down (an uptime check's run fails instead of
+ * reporting `ok: false`, so nobody is alerted about a site that is fine).
+ */
+function stewardFailed(url: string, why: string): FetchError {
+  return new FetchError('aborted', url, `GET ${url} failed: ${why}`);
 }
