@@ -15,6 +15,8 @@ function create(input: Partial<CreateInput> & { name: string }): AutomationView 
   return h.engine.service.create(h.alice, { capability: 'echo', schedule: '0 9 * * *', timezone: 'UTC', ...input });
 }
 const runsOf = (id: number) => h.store.runs.recent(id, 100).reverse();
+/** Each run of the automation as "hh:mm:ss status", oldest first. */
+const timeline = (id: number) => runsOf(id).map((r) => `${r.startedAt.toISOString().slice(11, 19)} ${r.status}`);
 const reload = (id: number) => h.store.automations.get(id)!;
 
 describe('one timer on the earliest next run', () => {
@@ -247,7 +249,7 @@ describe('min_interval_seconds with runs that take time', () => {
     h.skill = () => new Promise<ExecutionResult>((resolve) => h.clock.setTimer(() => resolve({ output: {}, costUsd: 0 }), 1_500));
     h.engine.start();
     await h.clock.advanceTo('2026-03-02T08:05:30Z');
-    expect(runsOf(a.id).map((r) => `${r.startedAt.toISOString().slice(11, 19)} ${r.status}`)).toEqual([
+    expect(timeline(a.id)).toEqual([
       '08:01:00 succeeded',
       '08:02:00 succeeded',
       '08:03:00 succeeded',
@@ -268,7 +270,7 @@ describe('min_interval_seconds after a run that started late', () => {
       request.automationId === slow.id ? new Promise<ExecutionResult>((resolve) => h.clock.setTimer(() => resolve({ output: {}, costUsd: 0 }), 5_000)) : { output: {}, costUsd: 0 };
     h.engine.start();
     await h.clock.advanceTo('2026-03-02T08:03:30Z');
-    expect(runsOf(minutely.id).map((r) => `${r.startedAt.toISOString().slice(11, 19)} ${r.status}`)).toEqual([
+    expect(timeline(minutely.id)).toEqual([
       '08:01:05 succeeded',
       '08:02:00 succeeded',
       '08:03:00 succeeded',
