@@ -30,7 +30,7 @@ export interface EngineOptions {
   clock?: Clock;
   /** An open database; by default `config.STEWARD_DB` is opened and migrated. */
   db?: Db;
-  /** How skills fetch URLs; by default the safe fetcher under the configured policy. */
+  /** How skills fetch URLs; by default the safe fetcher under the configured policy, in the fetch worker's thread. */
   fetcher?: Fetcher;
   /** Worker threads for HTML, feeds and selectors; by default a pool of CONTENT_WORKERS, closed by `stop()`. */
   contentWorkers?: ContentWorkers;
