@@ -66,7 +66,7 @@ function timestamp(ms: number, style: string, now: number): string {
   const date = d.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
   const time = d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
   if (style === 'R') {
-    if (Math.abs(ms - now) < 45_000) return ms >= now ? 'in a few seconds' : 'a few seconds ago';
+    if (Math.abs(ms - now) < 45_000) return ms > now ? 'in a few seconds' : 'a few seconds ago'; // the same instant: just past, as Discord says it
     const minutes = Math.round((ms - now) / 60_000);
     const abs = Math.abs(minutes);
     // As Discord words them: "in an hour", "in 9 hours", "a day ago".

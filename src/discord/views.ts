@@ -221,7 +221,8 @@ export function runReportEmbed(report: RunReportView): EmbedData {
     error: `${a.name}: could not run`,
   }[report.outcome];
   const fields = [];
-  if (run) fields.push({ name: 'Run', value: runLine(run) });
+  // The error stands above as the description: the run's line does not say it a second time.
+  if (run) fields.push({ name: 'Run', value: runLine(report.error !== null && report.error === run.error ? { ...run, error: null } : run) });
   if (report.reading) fields.push({ name: 'What it saw', value: cut(readingText(report.reading), LIMITS.fieldValue) });
   if (report.alertSent) fields.push({ name: 'Alert', value: `🔔 ${codeSpan(a.alertText)} fired` });
   return fitEmbed({
