@@ -24,6 +24,13 @@ function withClaude(env: Record<string, string> = {}, options: HarnessOptions = 
 }
 
 
+/** The think skill runs first (shadow_primary), every run of it is re-checked by the model (the sample always picks it), and it answers a price. */
+function skillFirstEveryRunRechecked(h: Harness): void {
+  h.engine.service.setSkillState(h.manager, 'think', 'shadow_primary');
+  h.random = () => 0;
+  h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+}
+
 function think(h: Harness, extra: Partial<Parameters<Harness['engine']['service']['create']>[1]> = {}): AutomationView {
   return h.engine.service.create(h.alice, { name: 'kettle', capability: 'think', schedule: 'manual', inputs: { url: 'https://shop.example/kettle' }, ...extra });
 }
@@ -222,9 +229,7 @@ describe('shadow calls and the budget', () => {
     // A shadow call is reserved at its highest cost (the prompt's characters as tokens, plus
     // MODEL_MAX_TOKENS of answer at $5/M: over $0.005), so under a $0.005 cap it never goes out.
     const h = withClaude({ DAILY_BUDGET_USD: '0.005' });
-    h.engine.service.setSkillState(h.manager, 'think', 'shadow_primary');
-    h.random = () => 0;
-    h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+    skillFirstEveryRunRechecked(h);
     const a = think(h);
     const report = await runAndShadow(h, a.id);
 
@@ -242,9 +247,7 @@ describe('shadow calls and the budget', () => {
 
   it('skipped at the automation’s per-run cost cap, and at a person’s daily cap', async () => {
     const h = withClaude({ USER_DAILY_BUDGET_USD: '0.004' });
-    h.engine.service.setSkillState(h.manager, 'think', 'shadow_primary');
-    h.random = () => 0;
-    h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+    skillFirstEveryRunRechecked(h);
     const capped = think(h, { name: 'capped', maxCostUsd: 0.001 });
     await runAndShadow(h, capped.id);
     const free = think(h, { name: 'uncapped' });
@@ -260,9 +263,7 @@ describe('shadow calls and the budget', () => {
 describe('shadow calls and the lanes', () => {
   it('never queue ahead of real runs: with no free model slot of the owner’s share, the shadow call is skipped as busy', async () => {
     const h = withClaude({ RUN_TIMEOUT_SECONDS: '30' });
-    h.engine.service.setSkillState(h.manager, 'think', 'shadow_primary');
-    h.random = () => 0;
-    h.skill = () => ({ output: { price: 89 }, costUsd: 0 });
+    skillFirstEveryRunRechecked(h);
     anthropic.script = [{ hang: true }];
     const digest = h.engine.service.create(h.alice, { name: 'digest', capability: 'ask', schedule: 'manual', inputs: { prompt: 'news' } });
     const slow = h.engine.service.runNow(h.alice, digest.id); // holds her one model slot (a quarter of 4)
